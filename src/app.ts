@@ -1,0 +1,75 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { ApiError, onError, problemResponse, validationHook } from "./errors";
+import type { HonoEnv } from "./env";
+import { registerAttachmentContent } from "./routes/attachments/content";
+import { registerListAttachments } from "./routes/attachments/list";
+import { registerReorderAttachments } from "./routes/attachments/reorder";
+import { registerEditAttachment } from "./routes/attachments/update";
+import { registerUploadAttachment } from "./routes/attachments/upload";
+import { registerLogin } from "./routes/auth/login";
+import { registerLogout } from "./routes/auth/logout";
+import { registerMe } from "./routes/auth/me";
+import { registerDocs } from "./routes/docs";
+import { registerCreateReport } from "./routes/reports/create";
+import { registerGetReport } from "./routes/reports/get";
+import { registerListReports } from "./routes/reports/list";
+import { registerUpdateReport } from "./routes/reports/update";
+import { registerCreateUnit } from "./routes/units/create";
+import { registerListUnits } from "./routes/units/list";
+import { registerUpdateUnit } from "./routes/units/update";
+import { registerUserActivation } from "./routes/users/activation";
+import { registerCreateUser } from "./routes/users/create";
+import { registerGetUser } from "./routes/users/get";
+import { registerSetGrants } from "./routes/users/set-grants";
+import { registerListUsers } from "./routes/users/list";
+import { registerUpdateUser } from "./routes/users/update";
+import { registerWorkflows } from "./routes/workflows";
+
+export function createApp() {
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+
+  app.use(requestId());
+  app.use(
+    secureHeaders({
+      xFrameOptions: "DENY",
+      referrerPolicy: "strict-origin-when-cross-origin",
+      crossOriginResourcePolicy: "same-origin",
+    }),
+  );
+
+  for (const register of [
+    registerLogin,
+    registerLogout,
+    registerMe,
+    registerListUnits,
+    registerCreateUnit,
+    registerUpdateUnit,
+    registerListUsers,
+    registerCreateUser,
+    registerGetUser,
+    registerUpdateUser,
+    registerUserActivation,
+    registerSetGrants,
+    registerListReports,
+    registerCreateReport,
+    registerGetReport,
+    registerUpdateReport,
+    registerListAttachments,
+    registerUploadAttachment,
+    registerReorderAttachments,
+    registerEditAttachment,
+    registerAttachmentContent,
+    registerWorkflows,
+    registerDocs,
+  ]) {
+    register(app);
+  }
+
+  app.get("/", (c) => c.redirect("/api/v1/docs"));
+  // Returned, not thrown: Hono calls this outside the error boundary of the middleware chain.
+  app.notFound((c) => problemResponse(c, new ApiError("not_found", { detail: `Không có đường dẫn ${c.req.method} ${new URL(c.req.url).pathname}` })));
+  app.onError(onError);
+  return app;
+}

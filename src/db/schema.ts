@@ -1,0 +1,293 @@
+// D1 schema. drizzle-kit generates migrations/ from this file; hand-written SQL
+// (FTS5, triggers) lives in custom migrations beside the generated ones.
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const UNIT_TYPES = ["department", "division", "centre", "school"] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+export const ROLES = [
+  "admin",
+  "author",
+  "centre_head",
+  "specialist",
+  "deputy_head",
+  "director",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const REPORT_STATUSES = [
+  "draft",
+  "in_review",
+  "returned",
+  "withdrawn",
+  "approved",
+  "scheduled",
+  "published",
+  "unpublished",
+] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+const createdAt = () =>
+  text("created_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+export const units = sqliteTable(
+  "units",
+  {
+    id: text("id").primaryKey(),
+    parentId: text("parent_id").references((): any => units.id),
+    type: text("type", { enum: UNIT_TYPES }).notNull(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    // Materialised path "/root/.../self/" so coverage of a unit includes its descendants.
+    path: text("path").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("units_code_uq").on(t.code),
+    index("units_parent_idx").on(t.parentId),
+    index("units_path_idx").on(t.path),
+    index("units_name_idx").on(t.name, t.id),
+  ],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    title: text("title"),
+    unitId: text("unit_id")
+      .notNull()
+      .references(() => units.id),
+    passwordHash: text("password_hash").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    emailOptOut: integer("email_opt_out", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_email_uq").on(t.email),
+    index("users_unit_idx").on(t.unitId),
+    index("users_name_idx").on(t.name, t.id),
+  ],
+);
+
+export const roleGrants = sqliteTable(
+  "role_grants",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("role_grants_user_role_uq").on(t.userId, t.role), index("role_grants_role_idx").on(t.role)],
+);
+
+// The units a reviewer's grant covers (a covered unit includes its descendants).
+export const grantUnits = sqliteTable(
+  "grant_units",
+  {
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => roleGrants.id),
+    unitId: text("unit_id")
+      .notNull()
+      .references(() => units.id),
+  },
+  (t) => [primaryKey({ columns: [t.grantId, t.unitId] }), index("grant_units_unit_idx").on(t.unitId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    // SHA-256 of the opaque token, hex: the token itself is never stored.
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+// Failed sign-ins per account and per client, for temporary lock-outs.
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: text("window_start").notNull(),
+  lockedUntil: text("locked_until"),
+});
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    unitId: text("unit_id")
+      .notNull()
+      .references(() => units.id),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    slug: text("slug").notNull(),
+    summary: text("summary"),
+    body: text("body").notNull(),
+    eventDate: text("event_date"),
+    location: text("location"),
+    attendees: text("attendees", { mode: "json" }).$type<{ name: string; title: string }[]>().notNull(),
+    sourceUrl: text("source_url"),
+    figures: text("figures", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    status: text("status", { enum: REPORT_STATUSES }).notNull().default("draft"),
+    stage: text("stage"),
+    stageDueAt: text("stage_due_at"),
+    // Optimistic concurrency: bumped on every change, sent back as ETag / If-Match.
+    version: integer("version").notNull().default(1),
+    // Number of the last frozen revision (0 until first submitted).
+    revision: integer("revision").notNull().default(0),
+    workflowId: text("workflow_id"),
+    workflowVersion: integer("workflow_version"),
+    publishAt: text("publish_at"),
+    publishedUrl: text("published_url"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("reports_created_idx").on(t.createdAt, t.id),
+    index("reports_unit_created_idx").on(t.unitId, t.createdAt, t.id),
+    index("reports_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("reports_kind_created_idx").on(t.kind, t.createdAt, t.id),
+    index("reports_author_idx").on(t.authorId),
+    index("reports_stage_due_idx").on(t.stage, t.stageDueAt),
+    index("reports_slug_idx").on(t.slug),
+  ],
+);
+
+// Immutable snapshot frozen at each submit.
+export const reportRevisions = sqliteTable(
+  "report_revisions",
+  {
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id),
+    number: integer("number").notNull(),
+    content: text("content", { mode: "json" }).notNull(),
+    contentHash: text("content_hash").notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.number] }), index("report_revisions_created_by_idx").on(t.createdBy)],
+);
+
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: text("id").primaryKey(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id),
+    r2Key: text("r2_key").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    caption: text("caption").notNull(),
+    position: integer("position").notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    // Soft delete: a frozen revision may still refer to the object.
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [
+    index("attachments_report_position_idx").on(t.reportId, t.position),
+    index("attachments_created_by_idx").on(t.createdBy),
+  ],
+);
+
+// Append-only audit trail; the ReportFlow DO writes review events, the API writes "created".
+export const reportEvents = sqliteTable(
+  "report_events",
+  {
+    id: text("id").primaryKey(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id),
+    seq: integer("seq").notNull(),
+    action: text("action").notNull(),
+    actorId: text("actor_id").references(() => users.id),
+    actorRole: text("actor_role"),
+    stage: text("stage"),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    revision: integer("revision").notNull(),
+    comment: text("comment"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("report_events_report_seq_uq").on(t.reportId, t.seq),
+    index("report_events_actor_idx").on(t.actorId),
+    index("report_events_created_idx").on(t.createdAt),
+  ],
+);
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").references(() => users.id),
+    reportId: text("report_id").references(() => reports.id),
+    toEmail: text("to_email").notNull(),
+    template: text("template").notNull(),
+    subject: text("subject").notNull(),
+    status: text("status", { enum: ["queued", "sent", "failed", "skipped"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [
+    index("notifications_created_idx").on(t.createdAt, t.id),
+    index("notifications_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("notifications_template_created_idx").on(t.template, t.createdAt, t.id),
+    index("notifications_user_idx").on(t.userId),
+    index("notifications_report_idx").on(t.reportId),
+  ],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    // Null while the first request is still running.
+    status: integer("status"),
+    responseBody: text("response_body"),
+    responseHeaders: text("response_headers", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);

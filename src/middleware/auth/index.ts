@@ -1,0 +1,29 @@
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "../../errors";
+import type { HonoEnv } from "../../env";
+import { actorForToken } from "../../queries/sessions";
+
+export const SESSION_COOKIE = "sogd_session";
+
+/** The session token from `Authorization: Bearer` or the session cookie. */
+export function sessionToken(c: Parameters<MiddlewareHandler<HonoEnv>>[0]): string | null {
+  const header = c.req.header("authorization");
+  if (header) {
+    const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header.trim());
+    return m?.[1] ?? null;
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie) ? cookie : null;
+}
+
+/** Requires a live session; sets `actor`. */
+export function requireSession(): MiddlewareHandler<HonoEnv> {
+  return async function requireSession(c, next) {
+    const token = sessionToken(c);
+    const actor = token ? await actorForToken(c.env.DB, token) : null;
+    if (!actor) throw new ApiError("unauthenticated", { headers: { "www-authenticate": 'Bearer realm="sogd"' } });
+    c.set("actor", actor);
+    await next();
+  };
+}

@@ -1,0 +1,196 @@
+// Report reads and writes on D1. Visibility comes from the policy table (domain/policy.ts).
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { attachments, reportEvents, reports, type ReportStatus } from "../db/schema";
+import { newId, nowIso } from "../domain/ids";
+import { reachFor, type Reach } from "../domain/policy";
+import { ftsQuery, slugify } from "../domain/text";
+import type { Actor } from "../env";
+
+export type ReportRow = typeof reports.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
+
+export type ReportContent = {
+  title: string;
+  summary?: string | null;
+  body: string;
+  eventDate?: string | null;
+  location?: string | null;
+  attendees?: { name: string; title: string }[];
+  sourceUrl?: string | null;
+  figures?: Record<string, unknown> | null;
+  publishAt?: string | null;
+};
+
+export const attachmentView = (a: AttachmentRow) => ({
+  id: a.id,
+  caption: a.caption,
+  position: a.position,
+  contentType: a.contentType,
+  size: a.size,
+  url: `/api/v1/reports/${a.reportId}/attachments/${a.id}/content`,
+  createdAt: a.createdAt,
+});
+
+export function reportListView(r: ReportRow) {
+  return {
+    id: r.id,
+    kind: r.kind as "news" | "event" | "periodic",
+    unitId: r.unitId,
+    authorId: r.authorId,
+    title: r.title,
+    slug: r.slug,
+    summary: r.summary,
+    eventDate: r.eventDate,
+    location: r.location,
+    sourceUrl: r.sourceUrl,
+    publishAt: r.publishAt,
+    status: r.status,
+    stage: r.stage,
+    version: r.version,
+    revision: r.revision,
+    workflowVersion: r.workflowVersion,
+    publishedUrl: r.publishedUrl,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export const reportView = (r: ReportRow, atts: AttachmentRow[]) => ({
+  ...reportListView(r),
+  body: r.body,
+  attendees: r.attendees,
+  figures: r.figures ?? null,
+  attachments: atts.map(attachmentView),
+});
+
+function reachCondition(reach: Reach): SQL | undefined {
+  const parts = [
+    reach.unitIds === "all" ? undefined : inArray(reports.unitId, [...reach.unitIds]),
+    reach.states === "any" ? undefined : inArray(reports.status, [...reach.states]),
+  ].filter((p): p is SQL => p !== undefined);
+  return parts.length ? and(...parts) : sql`1 = 1`;
+}
+
+/** The SQL condition for "reports the actor may `read`", or null when they may see none. */
+export function visibleTo(actor: Actor): SQL | null {
+  const reaches = reachFor(actor, "report.read").filter((r) => r.unitIds === "all" || r.unitIds.length > 0);
+  if (reaches.length === 0) return null;
+  return or(...reaches.map(reachCondition)) ?? null;
+}
+
+export type ReportFilter = {
+  status?: ReportStatus;
+  kind?: string;
+  unitId?: string;
+  q?: string;
+  after?: [string, string];
+  limit: number;
+};
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listReports(db: Db, actor: Actor, f: ReportFilter): Promise<ReportRow[]> {
+  const visible = visibleTo(actor);
+  if (!visible) return [];
+  const match = f.q ? ftsQuery(f.q) : null;
+  if (f.q && !match) return [];
+  const where = and(
+    visible,
+    f.status ? eq(reports.status, f.status) : undefined,
+    f.kind ? eq(reports.kind, f.kind) : undefined,
+    f.unitId ? eq(reports.unitId, f.unitId) : undefined,
+    match ? sql`${reports}.rowid IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ${match})` : undefined,
+    f.after
+      ? or(lt(reports.createdAt, f.after[0]), and(eq(reports.createdAt, f.after[0]), lt(reports.id, f.after[1])))
+      : undefined,
+  );
+  return db.select().from(reports).where(where).orderBy(desc(reports.createdAt), desc(reports.id)).limit(f.limit + 1).all();
+}
+
+export async function getReport(db: Db, id: string): Promise<ReportRow | undefined> {
+  return db.select().from(reports).where(eq(reports.id, id)).get();
+}
+
+export async function liveAttachments(db: Db, reportId: string): Promise<AttachmentRow[]> {
+  return db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.reportId, reportId), isNull(attachments.deletedAt)))
+    .orderBy(asc(attachments.position), asc(attachments.id))
+    .all();
+}
+
+export async function insertReport(
+  db: Db,
+  actor: Actor,
+  input: ReportContent & { kind: string },
+  workflow: { id: string; version: number },
+): Promise<ReportRow> {
+  const now = nowIso();
+  const row = {
+    id: newId(),
+    unitId: actor.unitId,
+    authorId: actor.id,
+    kind: input.kind,
+    title: input.title,
+    slug: slugify(input.title),
+    summary: input.summary ?? null,
+    body: input.body,
+    eventDate: input.eventDate ?? null,
+    location: input.location ?? null,
+    attendees: input.attendees ?? [],
+    sourceUrl: input.sourceUrl ?? null,
+    figures: input.figures ?? null,
+    publishAt: input.publishAt ?? null,
+    status: "draft" as const,
+    stage: null,
+    stageDueAt: null,
+    version: 1,
+    revision: 0,
+    workflowId: workflow.id,
+    workflowVersion: workflow.version,
+    publishedUrl: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.batch([
+    db.insert(reports).values(row),
+    db.insert(reportEvents).values({
+      id: newId(),
+      reportId: row.id,
+      seq: 0,
+      action: "create",
+      actorId: actor.id,
+      actorRole: "author",
+      toStatus: "draft",
+      revision: 0,
+      createdAt: now,
+    }),
+  ]);
+  return row;
+}
+
+const EDITABLE: ReportStatus[] = ["draft", "returned"];
+
+/**
+ * Applies a content edit if the report is still at `expectedVersion` and editable; the check and
+ * the write are one statement, so two editors cannot both win. Returns whether it applied.
+ */
+export async function updateReportContent(db: Db, id: string, expectedVersion: number, patch: Partial<ReportContent>): Promise<boolean> {
+  const set: Partial<typeof reports.$inferInsert> = { ...patch, updatedAt: nowIso() };
+  if (patch.title) set.slug = slugify(patch.title);
+  const res = await db
+    .update(reports)
+    .set({ ...set, version: sql`${reports.version} + 1` })
+    .where(and(eq(reports.id, id), eq(reports.version, expectedVersion), inArray(reports.status, EDITABLE)))
+    .run();
+  return res.meta.changes === 1;
+}
+
+/** Bumps the version when attachments change, so an editor holding an old version sees it moved. */
+export function touchReport(db: Db, id: string) {
+  return db
+    .update(reports)
+    .set({ version: sql`${reports.version} + 1`, updatedAt: nowIso() })
+    .where(and(eq(reports.id, id), inArray(reports.status, EDITABLE)));
+}

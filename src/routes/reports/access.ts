@@ -1,0 +1,31 @@
+import type { Db } from "../../db/client";
+import { allows, reachFor, type Action } from "../../domain/policy";
+import { ApiError } from "../../errors";
+import type { Actor } from "../../env";
+import { getReport, type ReportRow } from "../../queries/reports";
+
+/**
+ * The report, if the caller may do `action` on it. One they may not even read answers 404 (its
+ * existence is not theirs to know); one they may read but not act on answers 403, or 409 when
+ * they could act on it in another state.
+ */
+export async function reportFor(db: Db, actor: Actor, id: string, action: Action): Promise<ReportRow> {
+  const report = await getReport(db, id);
+  if (!report || !allows(actor, "report.read", report)) throw new ApiError("not_found");
+  if (action === "report.read" || allows(actor, action, report)) return report;
+  const inAnotherState = reachFor(actor, action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId));
+  if (inAnotherState) {
+    throw new ApiError("conflict", { detail: `Báo cáo đang ở trạng thái "${report.status}"`, extra: { currentStatus: report.status } });
+  }
+  throw new ApiError("forbidden");
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"` -> 3; absent -> 428; unreadable -> 412. */
+export function expectedVersion(header: string | undefined): number {
+  if (header === undefined) throw new ApiError("precondition_required");
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw new ApiError("precondition_failed", { detail: "If-Match phải là số phiên bản, ví dụ \"3\"" });
+  return Number(m[1]);
+}
+
+export const etagOf = (version: number) => `"${version}"`;

@@ -1,0 +1,80 @@
+// Pieces every route definition shares: the problem schema, security, middleware chains.
+import { z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors";
+import type { HonoEnv } from "../env";
+import { requireSession } from "../middleware/auth";
+import { idempotency } from "../middleware/idempotency";
+import { limitBody, requireMediaType } from "../middleware/request-guards";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "urn:sogd:problem:validation-failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string(), in: z.string().optional() })).optional(),
+  })
+  .openapi("Problem");
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request",
+  401: "Not signed in",
+  403: "Not allowed",
+  404: "Not found (or not visible to the caller)",
+  409: "Conflict",
+  412: "Stale version (If-Match)",
+  413: "Body too large",
+  415: "Unsupported media type",
+  422: "Validation failed",
+  428: "If-Match required",
+  429: "Too many attempts",
+};
+
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: PROBLEM_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } }]),
+  );
+}
+
+export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+
+const session = requireSession();
+const idem = idempotency();
+const jsonOnly = requireMediaType("application/json");
+const smallBody = limitBody();
+
+/** Signed-in reads. */
+export const readMiddleware: MiddlewareHandler<HonoEnv>[] = [session];
+/** Signed-in writes with a JSON body (or none): bounded, JSON-only, idempotent on a key. */
+export const writeMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, session, idem];
+
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { body: { required: true, description, content: { "application/json": { schema } } } } as const;
+}
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } } as const;
+}
+
+/** Opaque keyset cursor over (createdAt, id), newest first. */
+export const cursorCodec = {
+  encode: (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id])).replace(/=+$/, ""),
+  decode(cursor: string): [string, string] {
+    try {
+      const v: unknown = JSON.parse(atob(cursor));
+      if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
+    } catch {
+      // fall through to the problem below
+    }
+    throw new ApiError("validation_failed", { errors: [{ path: "cursor", in: "query", message: "Con trỏ trang không hợp lệ" }] });
+  },
+};
+
+export const ListQueryBase = {
+  cursor: z.string().max(500).optional().openapi({ description: "nextCursor from the previous page" }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+};
+
+export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });

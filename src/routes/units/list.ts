@@ -1,0 +1,46 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { UNIT_TYPES } from "../../db/schema";
+import { database } from "../../db/client";
+import type { HonoEnv } from "../../env";
+import { listUnits, unitView } from "../../queries/units";
+import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+import { UnitSchema } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/units",
+  tags: ["units"],
+  summary: "List units by name (any signed-in user: forms need unit names)",
+  security,
+  middleware: readMiddleware,
+  request: {
+    query: z.strictObject({
+      type: z.enum(UNIT_TYPES).optional(),
+      parentId: z.string().max(64).optional(),
+      active: z.enum(["true", "false"]).optional(),
+      q: z.string().trim().min(1).max(100).optional(),
+      ...ListQueryBase,
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(UnitSchema), nextCursor: z.string().nullable() }), "A page of units"),
+    ...problems(401, 422),
+  },
+});
+
+export function registerListUnits(app: OpenAPIHono<HonoEnv>) {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const rows = await listUnits(database(c.env.DB), {
+      type: q.type,
+      parentId: q.parentId,
+      active: q.active === undefined ? undefined : q.active === "true",
+      q: q.q?.normalize("NFC"),
+      after: q.cursor ? cursorCodec.decode(q.cursor) : undefined,
+      limit: q.limit,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return c.json({ items: page.map(unitView), nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.name, last.id) : null }, 200);
+  });
+}

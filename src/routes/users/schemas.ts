@@ -1,0 +1,47 @@
+import { z } from "@hono/zod-openapi";
+import { ROLES, type Role } from "../../db/schema";
+import { GrantSchema } from "../auth/schemas";
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    title: z.string().nullable(),
+    unitId: z.string(),
+    active: z.boolean(),
+    emailOptOut: z.boolean(),
+    roles: z.array(z.enum(ROLES)),
+    grants: z.array(GrantSchema),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("User");
+
+// Roles whose reach is the units they are given; the others reach their own unit or everything.
+const COVERING_ROLES: readonly Role[] = ["specialist", "deputy_head", "director"];
+
+export const GrantsInput = z
+  .array(
+    z.strictObject({
+      role: z.enum(ROLES),
+      unitIds: z.array(z.string().min(1).max(64)).max(200).default([]),
+    }),
+  )
+  .max(ROLES.length)
+  .superRefine((grants, ctx) => {
+    const seen = new Set<string>();
+    grants.forEach((g, i) => {
+      if (seen.has(g.role)) ctx.addIssue({ code: "custom", path: [i, "role"], message: "Vai trò bị lặp" });
+      seen.add(g.role);
+      if (COVERING_ROLES.includes(g.role) && g.unitIds.length === 0)
+        ctx.addIssue({ code: "custom", path: [i, "unitIds"], message: "Vai trò thẩm định cần ít nhất một đơn vị phụ trách" });
+      if (!COVERING_ROLES.includes(g.role) && g.unitIds.length > 0)
+        ctx.addIssue({ code: "custom", path: [i, "unitIds"], message: "Vai trò này không nhận danh sách đơn vị phụ trách" });
+    });
+  });
+
+export const userName = z.string().trim().min(2).max(120);
+export const userTitle = z.string().trim().max(200).nullable().optional();
+// At least 10 characters: these accounts sign public statements of a government department.
+export const newPassword = z.string().min(10).max(256);
