@@ -184,7 +184,8 @@ export async function updateReportContent(db: Db, id: string, expectedVersion: n
     .set({ ...set, version: sql`${reports.version} + 1` })
     .where(and(eq(reports.id, id), eq(reports.version, expectedVersion), inArray(reports.status, EDITABLE)))
     .run();
-  return res.meta.changes === 1;
+  // D1 counts the rows the FTS triggers touch too: any change means the row was updated.
+  return res.meta.changes > 0;
 }
 
 /** Bumps the version when attachments change, so an editor holding an old version sees it moved. */

@@ -22,5 +22,9 @@ export function registerDocs(app: OpenAPIHono<HonoEnv>) {
   app.get("/api/v1/docs", swaggerUI({ url: "/api/v1/openapi.json", baseUrl: DOCS_ASSET_BASE, title: "API — Sở GD&ĐT" }));
   // In production the asset router answers these paths before the Worker runs; this serves them
   // when the Worker is called directly (tests, `wrangler dev` with run_worker_first).
-  app.get(`${DOCS_ASSET_BASE}/swagger-ui-dist/:file{[a-z-]+\\.(?:js|css)}`, (c) => c.env.ASSETS.fetch(c.req.raw));
+  app.get(`${DOCS_ASSET_BASE}/swagger-ui-dist/:file{[a-z-]+\\.(?:js|css)}`, async (c) => {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    // Asset responses have immutable headers; copy so the security headers can be added.
+    return new Response(asset.body, asset);
+  });
 }

@@ -1,0 +1,52 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, json, tokenFor, USERS } from "./helpers/api";
+
+describe("OpenAPI document and reference page", () => {
+  it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+    const res = await call("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await json(res);
+    expect(doc.openapi).toBe("3.1.0");
+    for (const path of ["/api/v1/auth/login", "/api/v1/me", "/api/v1/reports", "/api/v1/reports/{id}", "/api/v1/reports/{id}/attachments", "/api/v1/units", "/api/v1/users", "/api/v1/users/{id}/grants"]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.components.schemas.Problem).toBeDefined();
+    expect(doc.components.schemas.CreateReport.properties.kind.enum).toEqual(["news", "event", "periodic"]);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("the reference page loads its assets from this Worker, not a CDN", async () => {
+    const res = await call("/api/v1/docs");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(srcs.length).toBeGreaterThanOrEqual(2);
+    for (const src of srcs) expect(src).toMatch(/^\/api\/v1\/docs\/assets\//);
+    for (const src of srcs) {
+      const asset = await call(src);
+      expect(asset.status, src).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(1000);
+    }
+  });
+});
+
+describe("bindings declared for the later stages", () => {
+  it("the ReportFlow Durable Object wakes with its versioned SQLite schema", async () => {
+    const stub = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-x"));
+    expect(await stub.schemaVersion()).toBe(1);
+  });
+
+  it("R2, the queue and the workflow binding are present", async () => {
+    await env.BUCKET.put("uploads/probe", "x");
+    expect(await (await env.BUCKET.get("uploads/probe"))?.text()).toBe("x");
+    expect(typeof env.NOTIFICATIONS.send).toBe("function");
+    expect(typeof env.PUBLISH.create).toBe("function");
+  });
+
+  it("GET /api/v1/workflows answers the signed-in with the definitions", async () => {
+    const res = await call("/api/v1/workflows", { token: await tokenFor(USERS.quan6) });
+    expect(res.status).toBe(200);
+    expect((await json(res)).items.map((d: { kind: string }) => d.kind)).toEqual(["news", "event", "periodic"]);
+  });
+});

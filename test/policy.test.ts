@@ -1,0 +1,89 @@
+// The authorisation rules as a table: who, whose report, in which state, doing what -> the answer.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, createReport, tokenFor, USERS } from "./helpers/api";
+
+type Who = keyof typeof USERS;
+type State = "draft" | "returned" | "in_review" | "published";
+const STATES: State[] = ["draft", "returned", "in_review", "published"];
+
+// Expected status of GET /reports/:id for a Quận 6 report, by caller and state.
+const READ: Record<Who, Record<State, number>> = {
+  quan6: { draft: 200, returned: 200, in_review: 200, published: 200 },
+  tanPhu: { draft: 404, returned: 404, in_review: 404, published: 404 },
+  minhKhai: { draft: 404, returned: 404, in_review: 404, published: 404 },
+  centreHead: { draft: 404, returned: 200, in_review: 200, published: 200 },
+  specialist: { draft: 404, returned: 200, in_review: 200, published: 200 },
+  deputy: { draft: 404, returned: 200, in_review: 200, published: 200 },
+  director: { draft: 404, returned: 200, in_review: 200, published: 200 },
+  admin: { draft: 404, returned: 200, in_review: 200, published: 200 },
+};
+
+// Expected status of PATCH /reports/:id (with the right If-Match) for a Quận 6 report.
+const EDIT: Record<Who, Record<State, number>> = {
+  quan6: { draft: 200, returned: 200, in_review: 409, published: 409 },
+  tanPhu: { draft: 404, returned: 404, in_review: 404, published: 404 },
+  minhKhai: { draft: 404, returned: 404, in_review: 404, published: 404 },
+  centreHead: { draft: 404, returned: 403, in_review: 403, published: 403 },
+  specialist: { draft: 404, returned: 403, in_review: 403, published: 403 },
+  deputy: { draft: 404, returned: 403, in_review: 403, published: 403 },
+  director: { draft: 404, returned: 403, in_review: 403, published: 403 },
+  admin: { draft: 404, returned: 403, in_review: 403, published: 403 },
+};
+
+const reportIn: Partial<Record<State, string>> = {};
+
+beforeAll(async () => {
+  const author = await tokenFor(USERS.quan6);
+  for (const state of STATES) {
+    const r = await createReport(author, { title: `Báo cáo ở trạng thái ${state}` });
+    await env.DB.prepare("UPDATE reports SET status = ? WHERE id = ?").bind(state, r.id).run();
+    reportIn[state] = r.id;
+  }
+});
+
+const cases = (table: Record<Who, Record<State, number>>) =>
+  (Object.keys(table) as Who[]).flatMap((who) => STATES.map((state) => [who, state, table[who][state]] as const));
+
+describe("authorisation table", () => {
+  it.each(cases(READ))("%s reading a Quận 6 report in %s -> %i", async (who, state, expected) => {
+    const res = await call(`/api/v1/reports/${reportIn[state]}`, { token: await tokenFor(USERS[who]) });
+    expect(res.status).toBe(expected);
+    // The list agrees with the single read.
+    const list = await (await call(`/api/v1/reports?status=${state}&limit=100`, { token: await tokenFor(USERS[who]) })).json<{ items: { id: string }[] }>();
+    expect(list.items.some((i) => i.id === reportIn[state])).toBe(expected === 200);
+  });
+
+  it.each(cases(EDIT))("%s editing a Quận 6 report in %s -> %i", async (who, state, expected) => {
+    const id = reportIn[state]!;
+    const row = await env.DB.prepare("SELECT version FROM reports WHERE id = ?").bind(id).first<{ version: number }>();
+    const res = await call(`/api/v1/reports/${id}`, {
+      method: "PATCH",
+      token: await tokenFor(USERS[who]),
+      json: { summary: `sửa bởi ${who}` },
+      headers: { "if-match": `"${row!.version}"` },
+    });
+    expect(res.status).toBe(expected);
+    const after = await env.DB.prepare("SELECT version, summary FROM reports WHERE id = ?").bind(id).first<{ version: number; summary: string }>();
+    expect(after!.version).toBe(expected === 200 ? row!.version + 1 : row!.version);
+  });
+
+  it("a reviewer sees only the units they cover: the high school's report is 404 to the GDTX specialist, visible to admin", async () => {
+    const r = await createReport(await tokenFor(USERS.minhKhai), { title: "Tin của trường THPT" });
+    await env.DB.prepare("UPDATE reports SET status = 'in_review' WHERE id = ?").bind(r.id).run();
+    expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.specialist) })).status).toBe(404);
+    expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.admin) })).status).toBe(200);
+  });
+
+  it.each([
+    ["quan6", 201],
+    ["tanPhu", 201],
+    ["specialist", 403],
+    ["director", 403],
+    ["admin", 403],
+    ["centreHead", 403],
+  ] as const)("%s creating a report -> %i", async (who, expected) => {
+    const res = await call("/api/v1/reports", { token: await tokenFor(USERS[who]), json: { kind: "news", title: "Tin ngắn", body: "Nội dung" } });
+    expect(res.status).toBe(expected);
+  });
+});
