@@ -82,7 +82,20 @@ describe("units: admin happy paths", () => {
     expect(byCode.items.map((u: any) => u.id)).toEqual([DEMO_UNITS.leQuyDon]);
   });
 
-  it("pages through units with a keyset cursor: every unit exactly once, in name order", async () => {
+  it("pages through units with a keyset cursor (filtered, equal names broken by id)", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const tag = `KS${uniq()}`;
+    const made = [];
+    for (const name of ["Unit C", "Unit A", "Unit B", "Unit A", "Unit D"]) made.push(await createUnit(admin, { code: `${tag}-${made.length}`, name: `${name} ${tag}` }));
+    const pages = await pageThrough(admin, `/api/v1/units?q=${tag}`, 2);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    const seen = pages.flat();
+    expect(seen.map((u) => u.name)).toEqual([`Unit A ${tag}`, `Unit A ${tag}`, `Unit B ${tag}`, `Unit C ${tag}`, `Unit D ${tag}`]);
+    expect(new Set(seen.map((u) => u.id)).size).toBe(5);
+    expect(seen[0].id < seen[1].id).toBe(true);
+  });
+
+  it("pages through all units with a keyset cursor, Vietnamese names included: every unit exactly once", async () => {
     const admin = await tokenFor(USERS.admin);
     const all = await ok(await call("/api/v1/units?limit=100", { token: admin }));
     expect(all.nextCursor).toBeNull();
@@ -229,7 +242,16 @@ describe("users: admin happy paths", () => {
     expect(active.items.map((u: any) => u.id)).toEqual([reviewer.id]);
   });
 
-  it("pages through users with a keyset cursor: every user exactly once, in name order", async () => {
+  it("pages through users with a keyset cursor (filtered by q)", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const tag = `ks${uniq()}`;
+    for (const name of ["Tran Van C", "Le Thi A", "Pham Van B", "Vo Thi D"]) await createUser(admin, { name: `${name} ${tag}` });
+    const pages = await pageThrough(admin, `/api/v1/users?q=${tag}`, 3);
+    expect(pages.map((p) => p.length)).toEqual([3, 1]);
+    expect(pages.flat().map((u) => u.name)).toEqual([`Le Thi A ${tag}`, `Pham Van B ${tag}`, `Tran Van C ${tag}`, `Vo Thi D ${tag}`]);
+  });
+
+  it("pages through all users with a keyset cursor, Vietnamese names included: every user exactly once", async () => {
     const admin = await tokenFor(USERS.admin);
     // Names with Vietnamese letters outside Latin-1 must page like any other.
     await createUser(admin, { name: `Đặng Thị Hồng ${uniq()}` });

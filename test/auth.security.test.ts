@@ -79,3 +79,36 @@ describe("sessions", () => {
     }
   });
 });
+
+describe("cross-site requests riding on the session cookie", () => {
+  const cookieOf = async () => {
+    const res = await login("quan6@trungtam.example", DEMO_PASSWORD, "198.18.0.3");
+    return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  };
+  const draft = { kind: "news", title: "Tin thử CSRF", body: "Nội dung" };
+
+  it("a write from another origin with only the cookie is refused, and nothing is written", async () => {
+    const cookie = await cookieOf();
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM reports").first<{ n: number }>();
+    const res = await call("/api/v1/reports", { json: draft, headers: { cookie, origin: "https://evil.example" } });
+    await expectProblem(res, 403, "forbidden");
+    const res2 = await call("/api/v1/reports", { json: draft, headers: { cookie, "sec-fetch-site": "cross-site" } });
+    await expectProblem(res2, 403, "forbidden");
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM reports").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+  });
+
+  it("the same write from our own origin, or with a bearer token, goes through", async () => {
+    const cookie = await cookieOf();
+    const same = await call("/api/v1/reports", { json: draft, headers: { cookie, origin: "http://127.0.0.1:8787" } });
+    expect(same.status).toBe(201);
+    const { token } = await json(await login("quan6@trungtam.example", DEMO_PASSWORD, "198.18.0.4"));
+    const bearer = await call("/api/v1/reports", { json: draft, token, headers: { origin: "https://tool.example" } });
+    expect(bearer.status).toBe(201);
+  });
+
+  it("reads with the cookie from elsewhere are not writes and still answer", async () => {
+    const cookie = await cookieOf();
+    expect((await call("/api/v1/me", { headers: { cookie, origin: "https://evil.example" } })).status).toBe(200);
+  });
+});

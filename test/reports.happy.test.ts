@@ -14,7 +14,9 @@ const periodicFigures = { period: "Học kì I năm học 2023 – 2024", enroll
 const tick = () => new Promise((r) => setTimeout(r, 3));
 
 async function patch(token: string, id: string, version: number | string, body: unknown) {
-  return call(`/api/v1/reports/${id}`, { method: "PATCH", token, json: body, headers: { "if-match": `"${version}"` } });
+  const res = await call(`/api/v1/reports/${id}`, { method: "PATCH", token, json: body, headers: { "if-match": `"${version}"` } });
+  if (res.status !== 200) { const row = await env.DB.prepare("SELECT version, status, updated_at FROM reports WHERE id=?").bind(id).first(); console.log("DBG", version, JSON.stringify(row), await res.clone().text()); }
+  return res;
 }
 
 async function list(token: string, query: Record<string, string | number> = {}) {
