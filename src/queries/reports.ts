@@ -64,10 +64,19 @@ export const reportView = (r: ReportRow, atts: AttachmentRow[]) => ({
   attachments: atts.map(attachmentView),
 });
 
+// A multi-value IN on an indexed column tempts SQLite into reading every matching row and sorting
+// them; the unary plus (SQLite's documented way to keep a term off an index) makes it walk
+// reports_created_idx newest-first instead and stop at the page size.
+const notIndexed = (column: typeof reports.unitId | typeof reports.status) => sql`+${column}`;
+
 function reachCondition(reach: Reach): SQL | undefined {
   const parts = [
-    reach.unitIds === "all" ? undefined : inArray(reports.unitId, [...reach.unitIds]),
-    reach.states === "any" ? undefined : inArray(reports.status, [...reach.states]),
+    reach.unitIds === "all"
+      ? undefined
+      : reach.unitIds.length === 1
+        ? eq(reports.unitId, reach.unitIds[0]!)
+        : inArray(notIndexed(reports.unitId), [...reach.unitIds]),
+    reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
   ].filter((p): p is SQL => p !== undefined);
   return parts.length ? and(...parts) : sql`1 = 1`;
 }
@@ -88,12 +97,12 @@ export type ReportFilter = {
   limit: number;
 };
 
-/** Newest first, keyset-paginated on (created_at, id). */
-export async function listReports(db: Db, actor: Actor, f: ReportFilter): Promise<ReportRow[]> {
+/** Newest first, keyset-paginated on (created_at, id); null when the caller can see nothing. */
+export function reportListQuery(db: Db, actor: Actor, f: ReportFilter) {
   const visible = visibleTo(actor);
-  if (!visible) return [];
+  if (!visible) return null;
   const match = f.q ? ftsQuery(f.q) : null;
-  if (f.q && !match) return [];
+  if (f.q && !match) return null;
   const where = and(
     visible,
     f.status ? eq(reports.status, f.status) : undefined,
@@ -104,7 +113,11 @@ export async function listReports(db: Db, actor: Actor, f: ReportFilter): Promis
       ? or(lt(reports.createdAt, f.after[0]), and(eq(reports.createdAt, f.after[0]), lt(reports.id, f.after[1])))
       : undefined,
   );
-  return db.select().from(reports).where(where).orderBy(desc(reports.createdAt), desc(reports.id)).limit(f.limit + 1).all();
+  return db.select().from(reports).where(where).orderBy(desc(reports.createdAt), desc(reports.id)).limit(f.limit + 1);
+}
+
+export async function listReports(db: Db, actor: Actor, f: ReportFilter): Promise<ReportRow[]> {
+  return (await reportListQuery(db, actor, f)?.all()) ?? [];
 }
 
 export async function getReport(db: Db, id: string): Promise<ReportRow | undefined> {

@@ -1,0 +1,35 @@
+// Lists must walk an index in order, never sort or scan a whole growing table.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { database } from "../src/db/client";
+import { actorForToken } from "../src/queries/sessions";
+import { reportListQuery, type ReportFilter } from "../src/queries/reports";
+import { tokenFor, USERS } from "./helpers/api";
+
+async function planFor(who: keyof typeof USERS, f: ReportFilter): Promise<string> {
+  const actor = await actorForToken(env.DB, await tokenFor(USERS[who]));
+  const query = reportListQuery(database(env.DB), actor!, f);
+  const { sql, params } = query!.toSQL();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}
+
+describe("report list query plans", () => {
+  it.each([
+    ["quan6", {}],
+    ["quan6", { status: "draft" }],
+    ["specialist", {}],
+    ["specialist", { unitId: "00000000-0000-7000-8000-000000000003" }],
+    ["admin", { kind: "news" }],
+    ["quan6", { after: ["2026-01-01T00:00:00.000Z", "zzz"] }],
+  ] as const)("%s %j uses an index and no temporary sort", async (who, filter) => {
+    const plan = await planFor(who, { limit: 20, ...filter } as ReportFilter);
+    expect(plan).not.toMatch(/SCAN reports(?! USING)/);
+    expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it("text search goes through the FTS index", async () => {
+    const plan = await planFor("quan6", { limit: 20, q: "hội nghị" });
+    expect(plan).toMatch(/VIRTUAL TABLE INDEX/);
+  });
+});
