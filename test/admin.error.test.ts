@@ -71,15 +71,21 @@ describe("units: errors", () => {
     expect(paths(await expectProblem(res, 422, "validation-failed"))).toEqual(["parentId"]);
   });
 
-  it.each([
-    ["a code with spaces", { code: "TT Q 6", name: "Trung tâm", type: "centre", parentId: DEMO_UNITS.department }, "code"],
-    ["an unknown type", { code: "TT-X-1", name: "Trung tâm", type: "ministry", parentId: DEMO_UNITS.department }, "type"],
-    ["a one-letter name", { code: "TT-X-2", name: "A", type: "centre", parentId: DEMO_UNITS.department }, "name"],
-    ["an unknown field", { code: "TT-X-3", name: "Trung tâm", type: "centre", parentId: DEMO_UNITS.department, path: "/x/" }, "path"],
-  ])("creating a unit with %s -> 422 naming the field", async (_what, body, field) => {
+  it("a bad code, an unknown type, a one-letter name or an unknown field -> 422 naming that field", async () => {
     const admin = await tokenFor(USERS.admin);
-    const problem = await expectProblem(await call("/api/v1/units", { token: admin, json: body }), 422, "validation-failed");
-    expect(paths(problem)).toContain(field);
+    const base = { code: `TT-X-${uniq()}`, name: "Trung tâm", type: "centre", parentId: DEMO_UNITS.department };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ code: "TT Q 6" }, "code"],
+      [{ code: "-TT" }, "code"],
+      [{ type: "ministry" }, "type"],
+      [{ name: "A" }, "name"],
+      [{ path: "/x/" }, "path"],
+    ];
+    for (const [change, field] of cases) {
+      const problem = await expectProblem(await call("/api/v1/units", { token: admin, json: { ...base, ...change } }), 422, "validation-failed");
+      expect(paths(problem), JSON.stringify(change)).toContain(field);
+    }
+    expect((await json(await call(`/api/v1/units?q=${base.code}`, { token: admin }))).items).toEqual([]);
   });
 
   it("an empty or unknown-field PATCH on a unit -> 422", async () => {
@@ -146,20 +152,44 @@ describe("users: errors", () => {
     expect((await json(await call(`/api/v1/users/${user.id}`, { token: admin }))).grants).toEqual(user.grants);
   });
 
-  it.each([
-    ["a reviewer role without unitIds", "grants.0.unitIds", [{ role: "specialist" }]],
-    ["a director with an empty unitIds", "grants.1.unitIds", [{ role: "author", unitIds: [] }, { role: "director", unitIds: [] }]],
-    ["an author with unitIds", "grants.0.unitIds", [{ role: "author", unitIds: [DEMO_UNITS.quan6] }]],
-    ["an admin with unitIds", "grants.0.unitIds", [{ role: "admin", unitIds: [DEMO_UNITS.department] }]],
-    ["a duplicated role", "grants.1.role", [{ role: "author", unitIds: [] }, { role: "author", unitIds: [] }]],
-    ["an unknown role", "grants.0.role", [{ role: "superuser", unitIds: [] }]],
-    ["an unknown field in a grant", "grants.0.scope", [{ role: "author", unitIds: [], scope: "all" }]],
-  ])("creating a user with %s -> 422 naming %s", async (_what, field, grants) => {
+  it("invalid grants -> 422 naming the grant's field; nothing is created", async () => {
     const admin = await tokenFor(USERS.admin);
-    const body = userBody({ grants });
-    const problem = await expectProblem(await call("/api/v1/users", { token: admin, json: body }), 422, "validation-failed");
-    expect(paths(problem)).toContain(field);
-    expect(await usersWithEmail(admin, body.email as string)).toBe(0);
+    const cases: [string, string, unknown[]][] = [
+      ["a reviewer role without unitIds", "grants.0.unitIds", [{ role: "specialist" }]],
+      ["a director with an empty unitIds", "grants.1.unitIds", [{ role: "author", unitIds: [] }, { role: "director", unitIds: [] }]],
+      ["an author with unitIds", "grants.0.unitIds", [{ role: "author", unitIds: [DEMO_UNITS.quan6] }]],
+      ["an admin with unitIds", "grants.0.unitIds", [{ role: "admin", unitIds: [DEMO_UNITS.department] }]],
+      ["a duplicated role", "grants.1.role", [{ role: "author", unitIds: [] }, { role: "author", unitIds: [] }]],
+      ["an unknown role", "grants.0.role", [{ role: "superuser", unitIds: [] }]],
+      ["an unknown field in a grant", "grants.0.scope", [{ role: "author", unitIds: [], scope: "all" }]],
+    ];
+    for (const [what, field, grants] of cases) {
+      const body = userBody({ grants });
+      const problem = await expectProblem(await call("/api/v1/users", { token: admin, json: body }), 422, "validation-failed");
+      expect(paths(problem), what).toContain(field);
+      expect(await usersWithEmail(admin, body.email as string), what).toBe(0);
+    }
+  });
+
+  it("creating a user with a unit listed twice in one grant: 422 naming it, or listed once (not a 409 about the email)", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const grants = [{ role: "specialist", unitIds: [DEMO_UNITS.quan6, DEMO_UNITS.quan6] }];
+    const create = await call("/api/v1/users", { token: admin, json: userBody({ grants }) });
+    const createText = await create.text();
+    expect([201, 422], createText).toContain(create.status);
+    if (create.status === 422) expect(paths(JSON.parse(createText))).toEqual(["grants.0.unitIds.1"]);
+    else expect(JSON.parse(createText).grants).toEqual([{ role: "specialist", unitIds: [DEMO_UNITS.quan6] }]);
+  });
+
+  it("PUT grants with a unit listed twice in one grant: 422 naming it, or listed once (not a 500)", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const grants = [{ role: "specialist", unitIds: [DEMO_UNITS.quan6, DEMO_UNITS.quan6] }];
+    const user = await createUser(admin);
+    const put = await call(`/api/v1/users/${user.id}/grants`, { method: "PUT", token: admin, json: { grants } });
+    const putText = await put.text();
+    expect([200, 422], putText).toContain(put.status);
+    if (put.status === 422) expect(paths(JSON.parse(putText))).toEqual(["grants.0.unitIds.1"]);
+    else expect(JSON.parse(putText).grants).toEqual([{ role: "specialist", unitIds: [DEMO_UNITS.quan6] }]);
   });
 
   it("PUT grants with a reviewer role without units or a duplicated role -> 422", async () => {
@@ -212,15 +242,18 @@ describe("users: errors", () => {
     expect((await json(await call(`/api/v1/users/${user.id}`, { token: admin }))).unitId).toBe(user.unitId);
   });
 
-  it.each([
-    ["GET", `/api/v1/users/${NO_SUCH_ID}`, undefined],
-    ["PATCH", `/api/v1/users/${NO_SUCH_ID}`, { name: "Không ai cả" }],
-    ["PUT", `/api/v1/users/${NO_SUCH_ID}/grants`, { grants: [{ role: "author", unitIds: [] }] }],
-    ["POST", `/api/v1/users/${NO_SUCH_ID}/deactivate`, undefined],
-    ["POST", `/api/v1/users/${NO_SUCH_ID}/activate`, undefined],
-  ])("%s %s for an unknown user -> 404", async (method, path, body) => {
+  it("GET, PATCH, PUT grants, deactivate and activate for an unknown user -> 404", async () => {
     const admin = await tokenFor(USERS.admin);
-    await expectProblem(await call(path, { method, token: admin, json: body }), 404, "not-found");
+    const cases: [string, string, unknown][] = [
+      ["GET", `/api/v1/users/${NO_SUCH_ID}`, undefined],
+      ["PATCH", `/api/v1/users/${NO_SUCH_ID}`, { name: "Không ai cả" }],
+      ["PUT", `/api/v1/users/${NO_SUCH_ID}/grants`, { grants: [{ role: "author", unitIds: [] }] }],
+      ["POST", `/api/v1/users/${NO_SUCH_ID}/deactivate`, undefined],
+      ["POST", `/api/v1/users/${NO_SUCH_ID}/activate`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      await expectProblem(await call(path, { method, token: admin, json: body }), 404, "not-found");
+    }
   });
 
   it("the admin cannot deactivate themself -> 409, and stays signed in", async () => {

@@ -58,12 +58,16 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
   return { description, content: { "application/json": { schema } } } as const;
 }
 
-/** Opaque keyset cursor over (createdAt, id), newest first. */
+/** Opaque keyset cursor over (sort key, id): base64url of UTF-8 JSON (sort keys are Vietnamese names). */
 export const cursorCodec = {
-  encode: (createdAt: string, id: string) => btoa(JSON.stringify([createdAt, id])).replace(/=+$/, ""),
+  encode(sortKey: string, id: string): string {
+    const bytes = new TextEncoder().encode(JSON.stringify([sortKey, id]));
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  },
   decode(cursor: string): [string, string] {
     try {
-      const v: unknown = JSON.parse(atob(cursor));
+      const bytes = Uint8Array.from(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+      const v: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
       if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
     } catch {
       // fall through to the problem below

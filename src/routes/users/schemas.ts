@@ -36,6 +36,9 @@ export const GrantsInput = z
       seen.add(g.role);
       if (COVERING_ROLES.includes(g.role) && g.unitIds.length === 0)
         ctx.addIssue({ code: "custom", path: [i, "unitIds"], message: "Vai trò thẩm định cần ít nhất một đơn vị phụ trách" });
+      g.unitIds.forEach((u, j) => {
+        if (g.unitIds.indexOf(u) !== j) ctx.addIssue({ code: "custom", path: [i, "unitIds", j], message: "Đơn vị bị lặp" });
+      });
       if (!COVERING_ROLES.includes(g.role) && g.unitIds.length > 0)
         ctx.addIssue({ code: "custom", path: [i, "unitIds"], message: "Vai trò này không nhận danh sách đơn vị phụ trách" });
     });
