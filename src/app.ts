@@ -26,6 +26,11 @@ import { registerSetGrants } from "./routes/users/set-grants";
 import { registerListUsers } from "./routes/users/list";
 import { registerUpdateUser } from "./routes/users/update";
 import { registerWorkflows } from "./routes/workflows";
+import { registerDecide } from "./routes/review/decide";
+import { registerDiff } from "./routes/review/diff";
+import { registerHistory } from "./routes/review/history";
+import { registerInbox } from "./routes/review/inbox";
+import { registerSubmit } from "./routes/review/submit";
 
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -61,6 +66,11 @@ export function createApp() {
     registerReorderAttachments,
     registerEditAttachment,
     registerAttachmentContent,
+    registerSubmit,
+    registerDecide,
+    registerHistory,
+    registerDiff,
+    registerInbox,
     registerWorkflows,
     registerDocs,
   ]) {

@@ -158,6 +158,8 @@ export const reports = sqliteTable(
     figures: text("figures", { mode: "json" }).$type<Record<string, unknown> | null>(),
     status: text("status", { enum: REPORT_STATUSES }).notNull().default("draft"),
     stage: text("stage"),
+    // The role that decides the current stage: the inbox looks reports up by it.
+    stageRole: text("stage_role"),
     stageDueAt: text("stage_due_at"),
     // Optimistic concurrency: bumped on every change, sent back as ETag / If-Match.
     version: integer("version").notNull().default(1),
@@ -176,7 +178,7 @@ export const reports = sqliteTable(
     index("reports_status_created_idx").on(t.status, t.createdAt, t.id),
     index("reports_kind_created_idx").on(t.kind, t.createdAt, t.id),
     index("reports_author_idx").on(t.authorId),
-    index("reports_stage_due_idx").on(t.stage, t.stageDueAt),
+    index("reports_inbox_idx").on(t.status, t.stageRole, t.stageDueAt, t.id),
     index("reports_slug_idx").on(t.slug),
   ],
 );

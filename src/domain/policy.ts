@@ -21,7 +21,8 @@ export type Scope = "own_unit" | "covered_units" | "all";
 
 export type Rule = { role: Role; action: Action; scope: Scope; states?: readonly ReportStatus[] };
 
-const EDITABLE: readonly ReportStatus[] = ["draft", "returned"];
+// A withdrawn report is back in its unit's hands, like a draft.
+const EDITABLE: readonly ReportStatus[] = ["draft", "returned", "withdrawn"];
 // Reviewers never see a unit's drafts: a draft is the unit's own until it is submitted.
 const SUBMITTED: readonly ReportStatus[] = REPORT_STATUSES.filter((s) => s !== "draft");
 

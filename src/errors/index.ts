@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   precondition_required: { status: 428, title: "Thiếu tiêu đề If-Match với phiên bản hiện tại" },
   too_many_requests: { status: 429, title: "Quá nhiều lần thử, vui lòng thử lại sau" },
   internal: { status: 500, title: "Lỗi hệ thống" },
+  unavailable: { status: 503, title: "Hệ thống tạm thời không ghi được, vui lòng thử lại" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

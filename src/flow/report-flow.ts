@@ -1,34 +1,388 @@
 import { DurableObject } from "cloudflare:workers";
+import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { newId } from "../domain/ids";
+import { transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
+import { ApiError, type ErrorCode, type FieldError } from "../errors";
+import { backoffMs, sendNotifications, startPublication, type NotifyPayload } from "./effects";
+import { claimForReview, projectionStatements, readClaimed, reportSnapshot, type Claim } from "./projection";
+import {
+  addWork,
+  allEvents,
+  allWork,
+  appendEvent,
+  decidersOf,
+  dueWork,
+  getRevision,
+  initialFlow,
+  loadFlow,
+  markProjected,
+  migrate,
+  nextDue,
+  pendingEvents,
+  removeWork,
+  retryWork,
+  saveFlow,
+  saveRevision,
+  schemaVersion,
+  type FlowEvent,
+  type FlowRecord,
+  type Work,
+} from "./storage";
 
-// Bumped with every change to the DO's own SQLite schema; checked each time the object wakes.
-export const FLOW_SCHEMA_VERSION = 1;
+export { FLOW_SCHEMA_VERSION } from "./storage";
+
+export type FlowView = {
+  reportId: string;
+  status: string;
+  stage: { id: string; label: string; role: string } | null;
+  stageDueAt: string | null;
+  version: number;
+  revision: number;
+  pendingProjection: boolean;
+};
+
+export type Problem = { code: ErrorCode; detail?: string; errors?: FieldError[]; extra?: Record<string, unknown> };
+/** RPC carries plain data, not error classes: problems come back as values. */
+export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Problem };
+
+type Base = { reportId: string; actor: ReviewActor };
 
 /**
- * One per report: the single writer of its review state. The state machine itself comes with the
- * review engine; this holds the storage schema it will stand on.
+ * One per report (named by its id): the single writer of its review state. Every transition is
+ * checked and appended to this object's own log first, then projected to D1; a projection that
+ * fails stays pending and the alarm retries it until D1 matches.
  */
 export class ReportFlow extends DurableObject<Env> {
+  private sql: SqlStorage;
+  private tail: Promise<unknown> = Promise.resolve();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => this.migrate());
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => migrate(this.sql));
   }
 
-  private migrate(): void {
-    const sql = this.ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
-    const current = row ? Number(row.value) : 0;
-    if (current > FLOW_SCHEMA_VERSION) throw new Error(`ReportFlow storage is at schema ${current}, code knows ${FLOW_SCHEMA_VERSION}`);
-    if (current < 1) {
-      sql.exec(`CREATE TABLE IF NOT EXISTS events (
-        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
-        projected INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)`);
-    }
-    sql.exec("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(FLOW_SCHEMA_VERSION));
-  }
+  // ---- RPC ----
 
   schemaVersion(): number {
-    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
-    return row ? Number(row.value) : 0;
+    return schemaVersion(this.sql);
+  }
+
+  submit(input: Base & { expectedVersion?: number }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      const { actor } = input;
+      if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
+      return this.submitClaimed(flow, actor, input.expectedVersion);
+    });
+  }
+
+  decide(input: Base & { action: "approve" | "return"; stage: string; comment?: string; expectedVersion?: number }): Promise<FlowResult> {
+    return this.serial(input.reportId, (flow) =>
+      this.apply(flow, { type: input.action, stage: input.stage, comment: input.comment, expectedVersion: input.expectedVersion }, input.actor),
+    );
+  }
+
+  withdraw(input: Base & { comment?: string; expectedVersion?: number }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      const { actor } = input;
+      if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
+      return this.apply(flow, { type: "withdraw", comment: input.comment, expectedVersion: input.expectedVersion }, actor);
+    });
+  }
+
+  /** Called by the PUBLISH workflow. */
+  markScheduled(input: { reportId: string; publishAt: string }): Promise<FlowResult> {
+    return this.serial(input.reportId, (flow) => this.apply(flow, { type: "schedule", publishAt: input.publishAt }, null));
+  }
+
+  markPublished(input: { reportId: string; publishedUrl: string }): Promise<FlowResult> {
+    return this.serial(input.reportId, (flow) => this.apply(flow, { type: "publish", publishedUrl: input.publishedUrl }, null));
+  }
+
+  unpublish(input: Base & { reason: string }): Promise<FlowResult> {
+    return this.serial(input.reportId, (flow) => this.apply(flow, { type: "unpublish", reason: input.reason }, input.actor));
+  }
+
+  view(): FlowView | null {
+    const flow = loadFlow(this.sql);
+    return flow ? this.viewOf(flow) : null;
+  }
+
+  /** The object's own log, for comparing with D1. */
+  log(): FlowEvent[] {
+    return allEvents(this.sql);
+  }
+
+  work(): Work[] {
+    return allWork(this.sql);
+  }
+
+  revision(number: number) {
+    return getRevision(this.sql, number);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.serialRaw(async () => {
+      await this.runDue(new Date());
+    });
+  }
+
+  // ---- transitions ----
+
+  /** Transitions run one at a time, D1 round trips included, so no two can interleave. */
+  private serial(reportId: string, fn: (flow: FlowRecord) => Promise<FlowResult>): Promise<FlowResult> {
+    return this.serialRaw(async () => {
+      try {
+        return await fn(await this.flow(reportId));
+      } catch (err) {
+        if (err instanceof ApiError) return { ok: false, problem: { code: err.code, detail: err.detail, errors: err.errors, extra: err.extra } };
+        throw err;
+      }
+    });
+  }
+
+  private serialRaw<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** This report's flow; the first call takes the report's facts from D1. */
+  private async flow(reportId: string): Promise<FlowRecord> {
+    const existing = loadFlow(this.sql);
+    if (existing) {
+      if (existing.reportId !== reportId) throw new ApiError("internal");
+      return existing;
+    }
+    const snap = await reportSnapshot(this.env.DB, reportId).catch(() => {
+      throw new ApiError("unavailable");
+    });
+    if (!snap) throw new ApiError("not_found");
+    const flow = initialFlow({
+      reportId,
+      kind: snap.kind,
+      unitId: snap.unit_id,
+      authorId: snap.author_id,
+      status: "draft",
+      version: snap.version,
+      revision: 0,
+    });
+    saveFlow(this.sql, flow);
+    return flow;
+  }
+
+  private async submitClaimed(flow: FlowRecord, actor: ReviewActor, expectedVersion: number | undefined): Promise<FlowResult> {
+    // D1 must have caught up before it is asked to move the row.
+    await this.project();
+    if (pendingEvents(this.sql).length) throw new ApiError("unavailable");
+    const definition = WORKFLOWS[flow.kind as ReportKind];
+    if (!definition) throw new ApiError("internal");
+    const now = new Date();
+    const { next, event } = transition(flow, { type: "submit", definition, claimedVersion: flow.version }, actor, flow, new Map(), now);
+    const stage = definition.stages[next.stageIndex!]!;
+    let claim: Claim | null;
+    try {
+      claim = await claimForReview(
+        this.env.DB,
+        flow.reportId,
+        { stage: stage.id, stageRole: stage.role, stageDueAt: next.stageDueAt!, workflowId: definition.id, workflowVersion: definition.version, now: now.toISOString() },
+        expectedVersion,
+        flow.revision,
+      );
+    } catch {
+      // Whether or not D1 committed, nothing is recorded here; a claim that did land is adopted
+      // on the next attempt (adoptLandedClaim), so the author can simply try again.
+      throw new ApiError("unavailable");
+    }
+    if (!claim) {
+      const adopted = await this.adoptLandedClaim(flow, actor);
+      if (adopted) return adopted;
+      const snap = await reportSnapshot(this.env.DB, flow.reportId);
+      if (snap && expectedVersion !== undefined && snap.version !== expectedVersion) {
+        throw new ApiError("precondition_failed", { extra: { currentVersion: snap.version } });
+      }
+      throw new ApiError("conflict", { detail: "Báo cáo không còn ở trạng thái gửi được", extra: { currentStatus: snap?.status ?? null } });
+    }
+    return this.commitSubmit(flow, next, event, actor, claim, now);
+  }
+
+  /** D1 shows our claim of the next revision (its answer was lost, or we were evicted): record it now. */
+  private async adoptLandedClaim(flow: FlowRecord, actor: ReviewActor | null): Promise<FlowResult | null> {
+    if (!["draft", "returned", "withdrawn"].includes(flow.status)) return null;
+    const claim = await readClaimed(this.env.DB, flow.reportId, flow.revision + 1);
+    if (!claim) return null;
+    const definition = WORKFLOWS[flow.kind as ReportKind];
+    const now = new Date();
+    const { next, event } = transition(flow, { type: "submit", definition, claimedVersion: claim.version }, actor, flow, new Map(), now);
+    return this.commitSubmit(flow, next, event, actor, claim, now);
+  }
+
+  private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date): Promise<FlowResult> {
+    const settled = { ...next, version: claim.version, revision: claim.revision };
+    this.ctx.storage.transactionSync(() => {
+      saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
+      this.record(flow, settled, event, actor, now);
+    });
+    return this.afterRecord(flow.reportId);
+  }
+
+  private async apply(flow: FlowRecord, cmd: Command, actor: ReviewActor | null): Promise<FlowResult> {
+    const now = new Date();
+    let result;
+    try {
+      result = transition(flow, cmd, actor, flow, decidersOf(this.sql, flow.revision), now);
+    } catch (err) {
+      // The DO may have missed a submit whose D1 claim landed; adopt it and try once more.
+      if (err instanceof ApiError && err.code === "conflict" && flow.status !== "in_review" && (cmd.type === "approve" || cmd.type === "return" || cmd.type === "withdraw")) {
+        const adopted = await this.adoptLandedClaim(flow, null).catch(() => null);
+        if (adopted?.ok) return this.apply(loadFlow(this.sql)!, cmd, actor);
+      }
+      throw err;
+    }
+    this.ctx.storage.transactionSync(() => this.record(flow, result.next, result.event, actor, now));
+    return this.afterRecord(flow.reportId);
+  }
+
+  /** Appends the event and the work it sets off, in one storage transaction (the caller's). */
+  private record(flow: FlowRecord, next: FlowState, draft: EventDraft, actor: ReviewActor | null, now: Date): void {
+    const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
+    const event = appendEvent(this.sql, {
+      ...draft,
+      id: newId(now.getTime()),
+      actorId: actor?.id ?? (draft.action === "submit" ? flow.authorId : null),
+      actorRole: draft.actorRole ?? (actor ? (actor.roles.find((r) => r === "director" || r === "admin") ?? actor.roles[0] ?? null) : null),
+      revision: next.revision,
+      createdAt: now.toISOString(),
+      postStage: stage?.id ?? null,
+      postStageRole: stage?.role ?? null,
+      postDueAt: next.stageDueAt,
+      postVersion: next.version,
+    });
+    saveFlow(this.sql, { ...flow, ...next });
+
+    const iso = now.toISOString();
+    const notify = (p: Omit<NotifyPayload, "eventId" | "revision">) =>
+      addWork(this.sql, { id: `notify:${event.id}:${p.template}`, kind: "notify", dueAt: iso, payload: { ...p, eventId: event.id, revision: next.revision } });
+
+    // Leaving a stage ends its reminders.
+    this.sql.exec("DELETE FROM work WHERE kind IN ('remind', 'escalate')");
+    addWork(this.sql, { id: "project", kind: "project", dueAt: iso, payload: {} });
+
+    if (stage && next.definition) {
+      const label = { id: stage.id, label: stage.label };
+      notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
+      const due = Date.parse(next.stageDueAt!);
+      const sla = { revision: next.revision, stageIndex: next.stageIndex };
+      addWork(this.sql, { id: `remind:${next.revision}:${stage.id}`, kind: "remind", dueAt: new Date(due - stage.remindBeforeHours * 3600_000).toISOString(), payload: sla });
+      addWork(this.sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: new Date(due).toISOString(), payload: sla });
+    }
+    if (event.action === "return") {
+      notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: this.stageLabel(flow, draft.stage) }, comment: draft.comment });
+    }
+    if (event.action === "approve" && event.toStatus === "approved") {
+      notify({ template: "approved", audience: { type: "author" } });
+      if (next.definition && next.definition.afterApproval !== "not_public") {
+        addWork(this.sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision } });
+      }
+    }
+    if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });
+    if (event.action === "unpublish") notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });
+  }
+
+  private async afterRecord(reportId: string): Promise<FlowResult> {
+    await this.runDue(new Date());
+    const flow = loadFlow(this.sql)!;
+    if (flow.reportId !== reportId) throw new ApiError("internal");
+    return { ok: true, view: this.viewOf(flow) };
+  }
+
+  // ---- projection and due work ----
+
+  /** Projects pending events to D1 in one batch; true when none is left pending. */
+  private async project(): Promise<boolean> {
+    const pending = pendingEvents(this.sql);
+    if (pending.length === 0) return true;
+    const flow = loadFlow(this.sql)!;
+    const revisions = pending.filter((e) => e.action === "submit").flatMap((e) => getRevision(this.sql, e.revision) ?? []);
+    try {
+      await this.env.DB.batch(projectionStatements(this.env.DB, flow.reportId, pending, revisions));
+    } catch (err) {
+      const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM work WHERE id = 'project'").toArray()[0]?.attempts ?? 0;
+      addWork(this.sql, { id: "project", kind: "project", dueAt: new Date().toISOString(), payload: {} });
+      retryWork(this.sql, "project", new Date(Date.now() + backoffMs(attempts)).toISOString(), String(err));
+      await this.reschedule();
+      return false;
+    }
+    markProjected(this.sql, pending.map((e) => e.seq));
+    removeWork(this.sql, "project");
+    return true;
+  }
+
+  private async runDue(now: Date): Promise<void> {
+    for (const work of dueWork(this.sql, now.toISOString())) {
+      try {
+        await this.perform(work);
+        removeWork(this.sql, work.id);
+      } catch (err) {
+        if (work.kind === "project") continue; // project() has rescheduled itself
+        retryWork(this.sql, work.id, new Date(Date.now() + backoffMs(work.attempts)).toISOString(), String(err));
+      }
+    }
+    await this.reschedule();
+  }
+
+  private async perform(work: Work): Promise<void> {
+    const flow = loadFlow(this.sql)!;
+    switch (work.kind) {
+      case "project":
+        if (!(await this.project())) throw new Error("projection pending");
+        return;
+      case "notify":
+        await sendNotifications(this.env, flow.reportId, work.payload as NotifyPayload);
+        return;
+      case "publish":
+        await startPublication(this.env, flow.reportId, Number(work.payload.revision));
+        return;
+      case "remind":
+      case "escalate": {
+        // A reminder for a stage the report has left is dropped.
+        const { revision, stageIndex } = work.payload as { revision: number; stageIndex: number };
+        if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return;
+        const stage = flow.definition.stages[stageIndex]!;
+        const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt };
+        if (work.kind === "remind") {
+          await sendNotifications(this.env, flow.reportId, { ...base, template: "reminder", audience: { type: "reviewers", role: stage.role, scope: stage.scope } });
+        } else {
+          // Escalate to the next role up: the next stage's holders, or the admins after the last.
+          const up = flow.definition.stages[stageIndex + 1];
+          const audience = up ? ({ type: "reviewers", role: up.role, scope: up.scope } as const) : ({ type: "role", role: "admin" } as const);
+          await sendNotifications(this.env, flow.reportId, { ...base, template: "escalation", audience });
+        }
+        return;
+      }
+    }
+  }
+
+  private async reschedule(): Promise<void> {
+    const due = nextDue(this.sql);
+    if (due) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
+    else await this.ctx.storage.deleteAlarm();
+  }
+
+  private stageLabel(flow: FlowRecord, id: string | null): string {
+    return flow.definition?.stages.find((s) => s.id === id)?.label ?? id ?? "";
+  }
+
+  private viewOf(flow: FlowRecord): FlowView {
+    const stage = flow.status === "in_review" && flow.definition && flow.stageIndex !== null ? flow.definition.stages[flow.stageIndex]! : null;
+    return {
+      reportId: flow.reportId,
+      status: flow.status,
+      stage: stage ? { id: stage.id, label: stage.label, role: stage.role } : null,
+      stageDueAt: flow.stageDueAt,
+      version: flow.version,
+      revision: flow.revision,
+      pendingProjection: pendingEvents(this.sql).length > 0,
+    };
   }
 }

@@ -157,6 +157,7 @@ export async function insertReport(
     publishAt: input.publishAt ?? null,
     status: "draft" as const,
     stage: null,
+    stageRole: null,
     stageDueAt: null,
     version: 1,
     revision: 0,
@@ -183,7 +184,7 @@ export async function insertReport(
   return row;
 }
 
-const EDITABLE: ReportStatus[] = ["draft", "returned"];
+const EDITABLE: ReportStatus[] = ["draft", "returned", "withdrawn"];
 
 /**
  * Applies a content edit if the report is still at `expectedVersion` and editable; the check and

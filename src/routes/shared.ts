@@ -67,7 +67,7 @@ export const cursorCodec = {
   decode(cursor: string): [string, string] {
     try {
       const bytes = Uint8Array.from(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-      const v: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      const v: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
       if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
     } catch {
       // fall through to the problem below

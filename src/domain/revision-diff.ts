@@ -1,0 +1,23 @@
+// What changed between two frozen revisions: field by field, and word by word in the body.
+import { diffWords } from "diff";
+
+export const DIFFED_FIELDS = ["title", "summary", "eventDate", "location", "sourceUrl", "publishAt", "attendees", "figures", "attachments"] as const;
+
+export type FieldChange = { field: string; before: unknown; after: unknown };
+export type BodyPart = { op: "equal" | "insert" | "delete"; text: string };
+
+// Attachment identity and caption and order matter to a reviewer; storage keys do not.
+const comparable = (field: string, v: unknown) =>
+  field === "attachments" && Array.isArray(v) ? v.map((a: { id: string; caption: string }) => ({ id: a.id, caption: a.caption })) : (v ?? null);
+
+export function diffRevisions(before: Record<string, unknown>, after: Record<string, unknown>): { fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean } {
+  const fields: FieldChange[] = [];
+  for (const field of DIFFED_FIELDS) {
+    const a = comparable(field, before[field]);
+    const b = comparable(field, after[field]);
+    if (JSON.stringify(a) !== JSON.stringify(b)) fields.push({ field, before: a, after: b });
+  }
+  const parts = diffWords(String(before.body ?? ""), String(after.body ?? ""));
+  const body: BodyPart[] = parts.map((p) => ({ op: p.added ? "insert" : p.removed ? "delete" : "equal", text: p.value }));
+  return { fields, body, bodyChanged: body.some((p) => p.op !== "equal") };
+}

@@ -1,0 +1,103 @@
+// What a transition sets off beyond D1: notification messages on the NOTIFICATIONS queue and the
+// PUBLISH workflow. Each is a row of due work, done at once and retried by the alarm if it fails.
+import type { Role } from "../db/schema";
+
+export const NOTIFICATION_TEMPLATES = [
+  "awaiting_review",
+  "reminder",
+  "escalation",
+  "returned",
+  "approved",
+  "published",
+  "unpublished",
+] as const;
+export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
+
+/** Who a notification goes to: a stage's reviewers, holders of a role over the unit, or the author. */
+export type Audience =
+  | { type: "reviewers"; role: Role; scope: "own_unit" | "covered_units" }
+  | { type: "role"; role: Role }
+  | { type: "author" };
+
+export type NotifyPayload = {
+  eventId: string;
+  template: NotificationTemplate;
+  audience: Audience;
+  revision: number;
+  stage?: { id: string; label: string } | null;
+  comment?: string | null;
+  dueAt?: string | null;
+};
+
+/** One queue message per recipient; `id` is stable so a retried send is recognisable downstream. */
+export type NotificationMessage = NotifyPayload & {
+  id: string;
+  reportId: string;
+  reportTitle: string;
+  unitId: string;
+  userId: string;
+  email: string;
+  name: string;
+};
+
+type Recipient = { id: string; email: string; name: string };
+
+export async function recipients(db: D1Database, reportId: string, audience: Audience): Promise<{ title: string; unitId: string; to: Recipient[] }> {
+  const report = await db
+    .prepare("SELECT r.title, r.unit_id, r.author_id, u.path FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.id = ?")
+    .bind(reportId)
+    .first<{ title: string; unit_id: string; author_id: string; path: string }>();
+  if (!report) throw new Error(`report ${reportId} not in D1`);
+  let stmt: D1PreparedStatement;
+  if (audience.type === "author") {
+    stmt = db.prepare("SELECT id, email, name FROM users WHERE id = ? AND active = 1").bind(report.author_id);
+  } else if (audience.type === "reviewers" && audience.scope === "own_unit") {
+    stmt = db
+      .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.unit_id = ? AND u.active = 1 ORDER BY u.id")
+      .bind(audience.role, report.unit_id);
+  } else if (audience.type === "reviewers") {
+    // Holders of the role whose covered units include the report's unit or one of its ancestors.
+    stmt = db
+      .prepare(
+        `SELECT DISTINCT u.id, u.email, u.name FROM users u
+         JOIN role_grants g ON g.user_id = u.id JOIN grant_units gu ON gu.grant_id = g.id JOIN units cu ON cu.id = gu.unit_id
+         WHERE g.role = ? AND u.active = 1 AND ? >= cu.path AND ? < cu.path || '~' ORDER BY u.id`,
+      )
+      .bind(audience.role, report.path, report.path);
+  } else {
+    stmt = db
+      .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
+      .bind(audience.role);
+  }
+  const { results } = await stmt.all<Recipient>();
+  return { title: report.title, unitId: report.unit_id, to: results };
+}
+
+export async function sendNotifications(env: Env, reportId: string, p: NotifyPayload): Promise<number> {
+  const { title, unitId, to } = await recipients(env.DB, reportId, p.audience);
+  if (to.length === 0) return 0;
+  const messages: MessageSendRequest<NotificationMessage>[] = to.map((r) => ({
+    body: { ...p, id: `${p.eventId}:${p.template}:${r.id}`, reportId, reportTitle: title, unitId, userId: r.id, email: r.email, name: r.name },
+    contentType: "json",
+  }));
+  await env.NOTIFICATIONS.sendBatch(messages);
+  return messages.length;
+}
+
+/** The PUBLISH instance id is derived from report and revision: a retried approval cannot publish twice. */
+export const publishInstanceId = (reportId: string, revision: number) => `${reportId}-r${revision}`;
+
+export async function startPublication(env: Env, reportId: string, revision: number): Promise<void> {
+  const id = publishInstanceId(reportId, revision);
+  try {
+    await env.PUBLISH.create({ id, params: { reportId, revision } });
+  } catch (err) {
+    // Already started by an earlier attempt: that instance carries on.
+    const existing = await env.PUBLISH.get(id).catch(() => null);
+    if (!existing) throw err;
+  }
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(10 * 60_000, 2 ** attempts * 5_000);
+}

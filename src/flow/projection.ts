@@ -1,0 +1,138 @@
+// How ReportFlow's events reach D1 (the query side). Every statement is idempotent, so a retried
+// projection lands once: events and revisions are INSERT OR IGNORE, and the report row only moves
+// forward (its version only grows).
+import { sha256Hex } from "../domain/ids";
+import type { FlowEvent, Revision } from "./storage";
+
+export function projectionStatements(db: D1Database, reportId: string, events: FlowEvent[], revisions: Revision[]): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  for (const r of revisions) {
+    out.push(
+      db
+        .prepare("INSERT OR IGNORE INTO report_revisions (report_id, number, content, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(reportId, r.number, JSON.stringify(r.content), r.contentHash, r.createdBy, r.createdAt),
+    );
+  }
+  for (const e of events) {
+    out.push(
+      db
+        .prepare(
+          `UPDATE reports SET status = ?, stage = ?, stage_role = ?, stage_due_at = ?, version = ?, revision = ?, updated_at = ?,
+             published_url = CASE WHEN ? = 'publish' THEN ? ELSE published_url END
+           WHERE id = ? AND version < ?`,
+        )
+        .bind(e.toStatus, e.postStage, e.postStageRole, e.postDueAt, e.postVersion, e.revision, e.createdAt, e.action, e.comment, reportId, e.postVersion),
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO report_events (id, report_id, seq, action, actor_id, actor_role, stage, from_status, to_status, revision, comment, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(e.id, reportId, e.seq, e.action, e.actorId, e.actorRole, e.stage, e.fromStatus, e.toStatus, e.revision, e.comment, e.createdAt),
+    );
+  }
+  return out;
+}
+
+type ReportRowRaw = {
+  id: string;
+  kind: string;
+  title: string;
+  summary: string | null;
+  body: string;
+  event_date: string | null;
+  location: string | null;
+  attendees: string;
+  source_url: string | null;
+  figures: string | null;
+  publish_at: string | null;
+  version: number;
+  revision: number;
+};
+
+type AttachmentRaw = { id: string; caption: string; position: number; r2_key: string; content_type: string; sha256: string };
+
+export type Claim = { version: number; revision: number; content: Record<string, unknown>; contentHash: string };
+
+/**
+ * Submit starts in D1: one conditional statement moves the row into review only if it is still
+ * submittable (and at the expected version), and returns the content to freeze. A concurrent edit
+ * either lands before (and is frozen) or fails on the version it held.
+ */
+export async function claimForReview(
+  db: D1Database,
+  reportId: string,
+  into: { stage: string; stageRole: string; stageDueAt: string; workflowId: string; workflowVersion: number; now: string },
+  expectedVersion: number | undefined,
+  currentRevision: number,
+): Promise<Claim | null> {
+  // The revision guard makes the claim land once: after it, revision has moved on.
+  const [claimed, atts] = await db.batch([
+    db
+      .prepare(
+        `UPDATE reports SET status = 'in_review', stage = ?, stage_role = ?, stage_due_at = ?, revision = revision + 1,
+           version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?
+         WHERE id = ? AND status IN ('draft', 'returned', 'withdrawn') AND revision = ? AND (? IS NULL OR version = ?)
+         RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision`,
+      )
+      .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
+    db
+      .prepare("SELECT id, caption, position, r2_key, content_type, sha256 FROM attachments WHERE report_id = ? AND deleted_at IS NULL ORDER BY position, id")
+      .bind(reportId),
+  ]);
+  const row = (claimed?.results as ReportRowRaw[] | undefined)?.[0];
+  if (!row) return null;
+  return frozen(row, (atts?.results ?? []) as AttachmentRaw[]);
+}
+
+/** The content a claim froze, read again: for a claim whose answer was lost (D1 failed after committing). */
+export async function readClaimed(db: D1Database, reportId: string, revision: number): Promise<Claim | null> {
+  const [rows, atts] = await db.batch([
+    db
+      .prepare(
+        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision
+         FROM reports WHERE id = ? AND status = 'in_review' AND revision = ?`,
+      )
+      .bind(reportId, revision),
+    db
+      .prepare("SELECT id, caption, position, r2_key, content_type, sha256 FROM attachments WHERE report_id = ? AND deleted_at IS NULL ORDER BY position, id")
+      .bind(reportId),
+  ]);
+  const row = (rows?.results as ReportRowRaw[] | undefined)?.[0];
+  return row ? frozen(row, (atts?.results ?? []) as AttachmentRaw[]) : null;
+}
+
+async function frozen(row: ReportRowRaw, atts: AttachmentRaw[]): Promise<Claim> {
+  const content = {
+    kind: row.kind,
+    title: row.title,
+    summary: row.summary,
+    body: row.body,
+    eventDate: row.event_date,
+    location: row.location,
+    attendees: JSON.parse(row.attendees) as unknown,
+    sourceUrl: row.source_url,
+    figures: row.figures ? (JSON.parse(row.figures) as unknown) : null,
+    publishAt: row.publish_at,
+    attachments: atts.map((a) => ({
+      id: a.id,
+      caption: a.caption,
+      position: a.position,
+      r2Key: a.r2_key,
+      contentType: a.content_type,
+      sha256: a.sha256,
+    })),
+  };
+  return { version: row.version, revision: row.revision, content, contentHash: await sha256Hex(JSON.stringify(content)) };
+}
+
+export async function reportSnapshot(db: D1Database, reportId: string) {
+  return db.prepare("SELECT id, kind, unit_id, author_id, status, version, revision FROM reports WHERE id = ?").bind(reportId).first<{
+    id: string;
+    kind: string;
+    unit_id: string;
+    author_id: string;
+    status: string;
+    version: number;
+    revision: number;
+  }>();
+}

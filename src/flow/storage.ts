@@ -1,0 +1,258 @@
+// ReportFlow's own SQLite storage: a versioned schema, one row of flow state, the event log,
+// frozen revisions and a table of due work served by the single alarm.
+import type { WorkflowDefinition } from "../../workflows";
+import type { ReportStatus } from "../db/schema";
+import { INITIAL_STATE, type EventDraft, type FlowState } from "../domain/review";
+
+// Bumped with every change below; checked each time the object wakes.
+export const FLOW_SCHEMA_VERSION = 1;
+
+const MIGRATIONS: Record<number, string[]> = {
+  1: [
+    `CREATE TABLE flow (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      report_id TEXT NOT NULL, kind TEXT NOT NULL, unit_id TEXT NOT NULL, author_id TEXT NOT NULL,
+      status TEXT NOT NULL, stage_index INTEGER, returned_at_index INTEGER,
+      revision INTEGER NOT NULL, version INTEGER NOT NULL, stage_due_at TEXT, definition TEXT)`,
+    `CREATE TABLE events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+      action TEXT NOT NULL, actor_id TEXT, actor_role TEXT, stage TEXT,
+      from_status TEXT NOT NULL, to_status TEXT NOT NULL, revision INTEGER NOT NULL, comment TEXT,
+      created_at TEXT NOT NULL,
+      -- the report row as this event leaves it, so projecting the event needs nothing else
+      post_stage TEXT, post_stage_role TEXT, post_due_at TEXT, post_version INTEGER NOT NULL,
+      projected INTEGER NOT NULL DEFAULT 0)`,
+    `CREATE INDEX events_pending ON events (projected, seq)`,
+    `CREATE TABLE revisions (
+      number INTEGER PRIMARY KEY, content TEXT NOT NULL, content_hash TEXT NOT NULL,
+      created_by TEXT NOT NULL, created_at TEXT NOT NULL)`,
+    `CREATE TABLE work (
+      id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at TEXT NOT NULL, payload TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)`,
+    `CREATE INDEX work_due ON work (due_at)`,
+  ],
+};
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
+  const current = row ? Number(row.value) : 0;
+  if (current > FLOW_SCHEMA_VERSION) throw new Error(`ReportFlow storage is at schema ${current}; this code knows ${FLOW_SCHEMA_VERSION}`);
+  for (let v = current + 1; v <= FLOW_SCHEMA_VERSION; v++) {
+    for (const stmt of MIGRATIONS[v] ?? []) sql.exec(stmt);
+  }
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    String(FLOW_SCHEMA_VERSION),
+  );
+}
+
+export function schemaVersion(sql: SqlStorage): number {
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
+  return row ? Number(row.value) : 0;
+}
+
+export type FlowRecord = FlowState & { reportId: string; kind: string; unitId: string; authorId: string };
+
+type FlowRow = {
+  report_id: string;
+  kind: string;
+  unit_id: string;
+  author_id: string;
+  status: string;
+  stage_index: number | null;
+  returned_at_index: number | null;
+  revision: number;
+  version: number;
+  stage_due_at: string | null;
+  definition: string | null;
+};
+
+export function loadFlow(sql: SqlStorage): FlowRecord | null {
+  const r = sql.exec<FlowRow>("SELECT * FROM flow WHERE id = 1").toArray()[0];
+  if (!r) return null;
+  return {
+    reportId: r.report_id,
+    kind: r.kind,
+    unitId: r.unit_id,
+    authorId: r.author_id,
+    status: r.status as ReportStatus,
+    stageIndex: r.stage_index,
+    returnedAtIndex: r.returned_at_index,
+    revision: r.revision,
+    version: r.version,
+    stageDueAt: r.stage_due_at,
+    definition: r.definition ? (JSON.parse(r.definition) as WorkflowDefinition) : null,
+  };
+}
+
+export function initialFlow(facts: { reportId: string; kind: string; unitId: string; authorId: string; status: ReportStatus; version: number; revision: number }): FlowRecord {
+  return { ...INITIAL_STATE, ...facts };
+}
+
+export function saveFlow(sql: SqlStorage, f: FlowRecord): void {
+  sql.exec(
+    `INSERT INTO flow (id, report_id, kind, unit_id, author_id, status, stage_index, returned_at_index, revision, version, stage_due_at, definition)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, stage_index = excluded.stage_index,
+       returned_at_index = excluded.returned_at_index, revision = excluded.revision, version = excluded.version,
+       stage_due_at = excluded.stage_due_at, definition = excluded.definition`,
+    f.reportId,
+    f.kind,
+    f.unitId,
+    f.authorId,
+    f.status,
+    f.stageIndex,
+    f.returnedAtIndex,
+    f.revision,
+    f.version,
+    f.stageDueAt,
+    f.definition ? JSON.stringify(f.definition) : null,
+  );
+}
+
+export type FlowEvent = EventDraft & {
+  seq: number;
+  id: string;
+  actorId: string | null;
+  revision: number;
+  createdAt: string;
+  postStage: string | null;
+  postStageRole: string | null;
+  postDueAt: string | null;
+  postVersion: number;
+  projected: boolean;
+};
+
+type EventRow = {
+  seq: number;
+  id: string;
+  action: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  stage: string | null;
+  from_status: string;
+  to_status: string;
+  revision: number;
+  comment: string | null;
+  created_at: string;
+  post_stage: string | null;
+  post_stage_role: string | null;
+  post_due_at: string | null;
+  post_version: number;
+  projected: number;
+};
+
+const toEvent = (r: EventRow): FlowEvent => ({
+  seq: r.seq,
+  id: r.id,
+  action: r.action as FlowEvent["action"],
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  stage: r.stage,
+  fromStatus: r.from_status as ReportStatus,
+  toStatus: r.to_status as ReportStatus,
+  revision: r.revision,
+  comment: r.comment,
+  createdAt: r.created_at,
+  postStage: r.post_stage,
+  postStageRole: r.post_stage_role,
+  postDueAt: r.post_due_at,
+  postVersion: r.post_version,
+  projected: r.projected === 1,
+});
+
+export function appendEvent(sql: SqlStorage, e: Omit<FlowEvent, "seq" | "projected">): FlowEvent {
+  const row = sql
+    .exec<EventRow>(
+      `INSERT INTO events (id, action, actor_id, actor_role, stage, from_status, to_status, revision, comment, created_at,
+         post_stage, post_stage_role, post_due_at, post_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      e.id,
+      e.action,
+      e.actorId,
+      e.actorRole,
+      e.stage,
+      e.fromStatus,
+      e.toStatus,
+      e.revision,
+      e.comment,
+      e.createdAt,
+      e.postStage,
+      e.postStageRole,
+      e.postDueAt,
+      e.postVersion,
+    )
+    .one();
+  return toEvent(row);
+}
+
+export const allEvents = (sql: SqlStorage): FlowEvent[] => sql.exec<EventRow>("SELECT * FROM events ORDER BY seq").toArray().map(toEvent);
+
+export const pendingEvents = (sql: SqlStorage): FlowEvent[] =>
+  sql.exec<EventRow>("SELECT * FROM events WHERE projected = 0 ORDER BY seq").toArray().map(toEvent);
+
+export function markProjected(sql: SqlStorage, seqs: number[]): void {
+  for (const seq of seqs) sql.exec("UPDATE events SET projected = 1 WHERE seq = ?", seq);
+}
+
+/** Who approved which stage of this revision (for separation of duties). */
+export function decidersOf(sql: SqlStorage, revision: number): Map<string, string> {
+  const rows = sql
+    .exec<{ actor_id: string; stage: string }>(
+      "SELECT actor_id, stage FROM events WHERE revision = ? AND action IN ('approve', 'return') AND actor_id IS NOT NULL ORDER BY seq",
+      revision,
+    )
+    .toArray();
+  return new Map(rows.map((r) => [r.actor_id, r.stage]));
+}
+
+export type Revision = { number: number; content: Record<string, unknown>; contentHash: string; createdBy: string; createdAt: string };
+
+export function saveRevision(sql: SqlStorage, r: Revision): void {
+  sql.exec(
+    "INSERT OR IGNORE INTO revisions (number, content, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+    r.number,
+    JSON.stringify(r.content),
+    r.contentHash,
+    r.createdBy,
+    r.createdAt,
+  );
+}
+
+export function getRevision(sql: SqlStorage, number: number): Revision | null {
+  const r = sql
+    .exec<{ number: number; content: string; content_hash: string; created_by: string; created_at: string }>("SELECT * FROM revisions WHERE number = ?", number)
+    .toArray()[0];
+  return r ? { number: r.number, content: JSON.parse(r.content), contentHash: r.content_hash, createdBy: r.created_by, createdAt: r.created_at } : null;
+}
+
+// ---- due work, served by the one alarm ----
+
+export type WorkKind = "project" | "notify" | "remind" | "escalate" | "publish";
+export type Work = { id: string; kind: WorkKind; dueAt: string; payload: Record<string, unknown>; attempts: number };
+
+export function addWork(sql: SqlStorage, w: { id: string; kind: WorkKind; dueAt: string; payload: Record<string, unknown> }): void {
+  sql.exec("INSERT OR IGNORE INTO work (id, kind, due_at, payload) VALUES (?, ?, ?, ?)", w.id, w.kind, w.dueAt, JSON.stringify(w.payload));
+}
+
+export function dueWork(sql: SqlStorage, now: string): Work[] {
+  return sql
+    .exec<{ id: string; kind: string; due_at: string; payload: string; attempts: number }>("SELECT * FROM work WHERE due_at <= ? ORDER BY kind = 'project' DESC, due_at, id", now)
+    .toArray()
+    .map((r) => ({ id: r.id, kind: r.kind as WorkKind, dueAt: r.due_at, payload: JSON.parse(r.payload), attempts: r.attempts }));
+}
+
+export const removeWork = (sql: SqlStorage, id: string) => sql.exec("DELETE FROM work WHERE id = ?", id);
+
+export function retryWork(sql: SqlStorage, id: string, dueAt: string, error: string): void {
+  sql.exec("UPDATE work SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?", dueAt, error.slice(0, 500), id);
+}
+
+export function nextDue(sql: SqlStorage): string | null {
+  return sql.exec<{ d: string | null }>("SELECT min(due_at) AS d FROM work").one().d;
+}
+
+export function allWork(sql: SqlStorage): Work[] {
+  return dueWork(sql, "9999-12-31T23:59:59.999Z");
+}

@@ -1,0 +1,46 @@
+// The Worker's side of ReportFlow: who the actor is to the state machine, and RPC results back
+// into problems.
+import { z } from "@hono/zod-openapi";
+import type { Role } from "../../db/schema";
+import type { ReviewActor } from "../../domain/review";
+import { ApiError } from "../../errors";
+import type { Actor } from "../../env";
+import type { FlowResult, FlowView } from "../../flow/report-flow";
+
+export function reviewActorOf(actor: Actor): ReviewActor {
+  const coverage: Partial<Record<Role, string[]>> = {};
+  for (const g of actor.grants) coverage[g.role] = [...(coverage[g.role] ?? []), ...g.unitIds];
+  return { id: actor.id, name: actor.name, unitId: actor.unitId, roles: actor.grants.map((g) => g.role), coverage };
+}
+
+export const flowOf = (env: Env, reportId: string) => env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName(reportId));
+
+export function unwrap(result: FlowResult): FlowView {
+  if (result.ok) return result.view;
+  const { code, ...rest } = result.problem;
+  throw new ApiError(code, rest);
+}
+
+/** If-Match is optional on transitions; when sent it must name the current version. */
+export function optionalVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw new ApiError("precondition_failed", { detail: "If-Match phải là số phiên bản, ví dụ \"3\"" });
+  return Number(m[1]);
+}
+
+export const ReviewStateSchema = z
+  .object({
+    reportId: z.string(),
+    status: z.string(),
+    stage: z.object({ id: z.string(), label: z.string(), role: z.string() }).nullable(),
+    stageDueAt: z.string().nullable(),
+    version: z.number().int(),
+    revision: z.number().int(),
+    pendingProjection: z.boolean().openapi({ description: "True while D1 has not yet caught up (it will, by retry)" }),
+  })
+  .openapi("ReviewState");
+
+export const IfMatchHeader = z.object({
+  "if-match": z.string().max(40).optional().openapi({ description: "Optional: the version the caller saw, e.g. \"3\"" }),
+});

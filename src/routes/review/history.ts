@@ -1,0 +1,54 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import type { HonoEnv } from "../../env";
+import { history, stageLabel } from "../../queries/review";
+import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
+import { reportFor } from "../reports/access";
+
+const HistoryEvent = z
+  .object({
+    seq: z.number().int(),
+    action: z.string(),
+    actor: z.object({ id: z.string(), name: z.string().nullable(), role: z.string().nullable() }).nullable(),
+    stage: z.object({ id: z.string(), label: z.string().nullable() }).nullable(),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string(),
+    revision: z.number().int(),
+    comment: z.string().nullable(),
+    at: z.string(),
+  })
+  .openapi("HistoryEvent");
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/reports/{id}/history",
+  tags: ["review"],
+  summary: "The audit trail: every event, with actor, stage, comment, revision and time (append-only)",
+  security,
+  middleware: readMiddleware,
+  request: { params: IdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(HistoryEvent) }), "Oldest first"), ...problems(401, 404) },
+});
+
+export function registerHistory(app: OpenAPIHono<HonoEnv>) {
+  app.openapi(route, async (c) => {
+    const report = await reportFor(database(c.env.DB), c.get("actor"), c.req.valid("param").id, "report.read");
+    const rows = await history(c.env.DB, report.id);
+    return c.json(
+      {
+        items: rows.map((r) => ({
+          seq: r.seq,
+          action: r.action,
+          actor: r.actor_id ? { id: r.actor_id, name: r.actor_name, role: r.actor_role } : null,
+          stage: r.stage ? { id: r.stage, label: stageLabel(report.kind, r.stage) } : null,
+          fromStatus: r.from_status,
+          toStatus: r.to_status,
+          revision: r.revision,
+          comment: r.comment,
+          at: r.created_at,
+        })),
+      },
+      200,
+    );
+  });
+}

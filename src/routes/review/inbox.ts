@@ -1,0 +1,58 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { HonoEnv } from "../../env";
+import { inbox, stageLabel } from "../../queries/review";
+import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+
+const InboxItem = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    unit: z.object({ id: z.string(), name: z.string() }),
+    stage: z.object({ id: z.string(), label: z.string().nullable(), role: z.string() }),
+    dueAt: z.string(),
+    overdue: z.boolean(),
+    revision: z.number().int(),
+    version: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .openapi("InboxItem");
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/inbox",
+  tags: ["review"],
+  summary: "Reports waiting for the caller's decision, due soonest first",
+  security,
+  middleware: readMiddleware,
+  request: { query: z.strictObject(ListQueryBase) },
+  responses: { 200: jsonContent(z.object({ items: z.array(InboxItem), nextCursor: z.string().nullable() }), "The inbox"), ...problems(401, 422) },
+});
+
+export function registerInbox(app: OpenAPIHono<HonoEnv>) {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const rows = await inbox(c.env.DB, c.get("actor"), { after: q.cursor ? cursorCodec.decode(q.cursor) : undefined, limit: q.limit });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const now = new Date().toISOString();
+    return c.json(
+      {
+        items: page.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          title: r.title,
+          unit: { id: r.unit_id, name: r.unit_name },
+          stage: { id: r.stage, label: stageLabel(r.kind, r.stage), role: r.stage_role },
+          dueAt: r.stage_due_at,
+          overdue: r.stage_due_at < now,
+          revision: r.revision,
+          version: r.version,
+          updatedAt: r.updated_at,
+        })),
+        nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.stage_due_at, last.id) : null,
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import type { HonoEnv } from "../../env";
+import { IdParam, jsonContent, problems, security, writeMiddleware } from "../shared";
+import { etagOf, reportFor } from "../reports/access";
+import { flowOf, IfMatchHeader, optionalVersion, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
+
+const route = createRoute({
+  method: "post",
+  path: "/api/v1/reports/{id}/submit",
+  tags: ["review"],
+  summary: "Submit a draft, returned or withdrawn report for review; freezes a revision (author of its unit)",
+  security,
+  middleware: writeMiddleware,
+  request: { params: IdParam, headers: IfMatchHeader },
+  responses: { 200: jsonContent(ReviewStateSchema, "In review at its first stage"), ...problems(401, 403, 404, 409, 412, 503) },
+});
+
+const withdrawRoute = createRoute({
+  method: "post",
+  path: "/api/v1/reports/{id}/withdraw",
+  tags: ["review"],
+  summary: "Withdraw a report from review (author of its unit); it can be edited and submitted again",
+  security,
+  middleware: writeMiddleware,
+  request: {
+    params: IdParam,
+    headers: IfMatchHeader,
+    body: { required: false, content: { "application/json": { schema: z.strictObject({ comment: z.string().normalize("NFC").trim().max(2000).optional() }) } } },
+  },
+  responses: { 200: jsonContent(ReviewStateSchema, "Withdrawn"), ...problems(401, 403, 404, 409, 412, 422, 503) },
+});
+
+export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
+  app.openapi(route, async (c) => {
+    const actor = c.get("actor");
+    const { id } = c.req.valid("param");
+    await reportFor(database(c.env.DB), actor, id, "report.submit");
+    const expectedVersion = optionalVersion(c.req.header("if-match"));
+    const view = unwrap(await flowOf(c.env, id).submit({ reportId: id, actor: reviewActorOf(actor), expectedVersion }));
+    c.header("etag", etagOf(view.version));
+    return c.json(view, 200);
+  });
+
+  app.openapi(withdrawRoute, async (c) => {
+    const actor = c.get("actor");
+    const { id } = c.req.valid("param");
+    await reportFor(database(c.env.DB), actor, id, "report.withdraw");
+    const expectedVersion = optionalVersion(c.req.header("if-match"));
+    const comment = c.req.header("content-type") ? c.req.valid("json")?.comment : undefined;
+    const view = unwrap(await flowOf(c.env, id).withdraw({ reportId: id, actor: reviewActorOf(actor), comment, expectedVersion }));
+    c.header("etag", etagOf(view.version));
+    return c.json(view, 200);
+  });
+}
