@@ -14,9 +14,7 @@ const periodicFigures = { period: "Học kì I năm học 2023 – 2024", enroll
 const tick = () => new Promise((r) => setTimeout(r, 3));
 
 async function patch(token: string, id: string, version: number | string, body: unknown) {
-  const res = await call(`/api/v1/reports/${id}`, { method: "PATCH", token, json: body, headers: { "if-match": `"${version}"` } });
-  if (res.status !== 200) { const row = await env.DB.prepare("SELECT version, status, updated_at FROM reports WHERE id=?").bind(id).first(); console.log("DBG", version, JSON.stringify(row), await res.clone().text()); }
-  return res;
+  return call(`/api/v1/reports/${id}`, { method: "PATCH", token, json: body, headers: { "if-match": `"${version}"` } });
 }
 
 async function list(token: string, query: Record<string, string | number> = {}) {
@@ -339,16 +337,18 @@ describe("reports: Vietnamese text", () => {
     expect(r.title).toBe(title);
   });
 
-  it.each([
-    ["Đại hội Đoàn", "dai-hoi-doan"],
-    ["Hội nghị sơ kết học kì I", "hoi-nghi-so-ket-hoc-ki-i"],
-    ["  Tuyển sinh năm 2024 – 2025!  ", "tuyen-sinh-nam-2024-2025"],
-    ["ĐỒNG HÀNH CÙNG HỌC VIÊN", "dong-hanh-cung-hoc-vien"],
-  ])("slug of %j is %j", async (title, slug) => {
+  it("slugs drop diacritics, fold đ/Đ to d and keep only [a-z0-9-]", async () => {
     const token = await tokenFor(USERS.tanPhu);
-    const r = await createReport(token, { kind: "news", title });
-    expect(r.slug).toBe(slug);
-    expect(r.title).toBe(title.trim());
+    for (const [title, slug] of [
+      ["Đại hội Đoàn", "dai-hoi-doan"],
+      ["Hội nghị sơ kết học kì I", "hoi-nghi-so-ket-hoc-ki-i"],
+      ["  Tuyển sinh năm 2024 – 2025!  ", "tuyen-sinh-nam-2024-2025"],
+      ["ĐỒNG HÀNH CÙNG HỌC VIÊN", "dong-hanh-cung-hoc-vien"],
+    ]) {
+      const r = await createReport(token, { kind: "news", title });
+      expect(r.slug, title).toBe(slug);
+      expect(r.title).toBe(title!.trim());
+    }
   });
 });
 

@@ -232,8 +232,16 @@ export function getRevision(sql: SqlStorage, number: number): Revision | null {
 export type WorkKind = "project" | "notify" | "remind" | "escalate" | "publish";
 export type Work = { id: string; kind: WorkKind; dueAt: string; payload: Record<string, unknown>; attempts: number };
 
+/** Adds a piece of work; adding one that exists brings it forward to `dueAt` if that is sooner. */
 export function addWork(sql: SqlStorage, w: { id: string; kind: WorkKind; dueAt: string; payload: Record<string, unknown> }): void {
-  sql.exec("INSERT OR IGNORE INTO work (id, kind, due_at, payload) VALUES (?, ?, ?, ?)", w.id, w.kind, w.dueAt, JSON.stringify(w.payload));
+  sql.exec(
+    `INSERT INTO work (id, kind, due_at, payload) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET due_at = min(due_at, excluded.due_at)`,
+    w.id,
+    w.kind,
+    w.dueAt,
+    JSON.stringify(w.payload),
+  );
 }
 
 export function dueWork(sql: SqlStorage, now: string): Work[] {

@@ -35,7 +35,7 @@ export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const actor = c.get("actor");
     const { id } = c.req.valid("param");
-    await reportFor(database(c.env.DB), actor, id, "report.submit");
+    await reportFor(database(c.env.DB), actor, id, "report.submit", { stateCheckedBy: "flow" });
     const expectedVersion = optionalVersion(c.req.header("if-match"));
     const view = unwrap(await flowOf(c.env, id).submit({ reportId: id, actor: reviewActorOf(actor), expectedVersion }));
     c.header("etag", etagOf(view.version));
@@ -45,7 +45,7 @@ export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(withdrawRoute, async (c) => {
     const actor = c.get("actor");
     const { id } = c.req.valid("param");
-    await reportFor(database(c.env.DB), actor, id, "report.withdraw");
+    await reportFor(database(c.env.DB), actor, id, "report.withdraw", { stateCheckedBy: "flow" });
     const expectedVersion = optionalVersion(c.req.header("if-match"));
     const comment = c.req.header("content-type") ? c.req.valid("json")?.comment : undefined;
     const view = unwrap(await flowOf(c.env, id).withdraw({ reportId: id, actor: reviewActorOf(actor), comment, expectedVersion }));
