@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind } from "../../workflows";
-import { newId } from "../domain/ids";
 import { transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
 import { ApiError, type ErrorCode, type FieldError } from "../errors";
 import { backoffMs, sendNotifications, startPublication, type NotifyPayload } from "./effects";
+import { recordTransition, slaNotification } from "./record";
 import { claimForReview, projectionStatements, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
@@ -113,8 +113,9 @@ export class ReportFlow extends DurableObject<Env> {
     return allEvents(this.sql);
   }
 
-  work(): Work[] {
-    return allWork(this.sql);
+  /** Pending work, without payloads (for tests and diagnostics). */
+  work(): { id: string; kind: string; dueAt: string; attempts: number }[] {
+    return allWork(this.sql).map(({ id, kind, dueAt, attempts }) => ({ id, kind, dueAt, attempts }));
   }
 
   revision(number: number) {
@@ -221,7 +222,7 @@ export class ReportFlow extends DurableObject<Env> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
     this.ctx.storage.transactionSync(() => {
       saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
-      this.record(flow, settled, event, actor, now);
+      recordTransition(this.sql, flow, settled, event, actor, now);
     });
     return this.afterRecord(flow.reportId);
   }
@@ -239,54 +240,8 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw err;
     }
-    this.ctx.storage.transactionSync(() => this.record(flow, result.next, result.event, actor, now));
+    this.ctx.storage.transactionSync(() => recordTransition(this.sql, flow, result.next, result.event, actor, now));
     return this.afterRecord(flow.reportId);
-  }
-
-  /** Appends the event and the work it sets off, in one storage transaction (the caller's). */
-  private record(flow: FlowRecord, next: FlowState, draft: EventDraft, actor: ReviewActor | null, now: Date): void {
-    const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
-    const event = appendEvent(this.sql, {
-      ...draft,
-      id: newId(now.getTime()),
-      actorId: actor?.id ?? (draft.action === "submit" ? flow.authorId : null),
-      actorRole: draft.actorRole ?? (actor ? (actor.roles.find((r) => r === "director" || r === "admin") ?? actor.roles[0] ?? null) : null),
-      revision: next.revision,
-      createdAt: now.toISOString(),
-      postStage: stage?.id ?? null,
-      postStageRole: stage?.role ?? null,
-      postDueAt: next.stageDueAt,
-      postVersion: next.version,
-    });
-    saveFlow(this.sql, { ...flow, ...next });
-
-    const iso = now.toISOString();
-    const notify = (p: Omit<NotifyPayload, "eventId" | "revision">) =>
-      addWork(this.sql, { id: `notify:${event.id}:${p.template}`, kind: "notify", dueAt: iso, payload: { ...p, eventId: event.id, revision: next.revision } });
-
-    // Leaving a stage ends its reminders.
-    this.sql.exec("DELETE FROM work WHERE kind IN ('remind', 'escalate')");
-    addWork(this.sql, { id: "project", kind: "project", dueAt: iso, payload: {} });
-
-    if (stage && next.definition) {
-      const label = { id: stage.id, label: stage.label };
-      notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
-      const due = Date.parse(next.stageDueAt!);
-      const sla = { revision: next.revision, stageIndex: next.stageIndex };
-      addWork(this.sql, { id: `remind:${next.revision}:${stage.id}`, kind: "remind", dueAt: new Date(due - stage.remindBeforeHours * 3600_000).toISOString(), payload: sla });
-      addWork(this.sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: new Date(due).toISOString(), payload: sla });
-    }
-    if (event.action === "return") {
-      notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: this.stageLabel(flow, draft.stage) }, comment: draft.comment });
-    }
-    if (event.action === "approve" && event.toStatus === "approved") {
-      notify({ template: "approved", audience: { type: "author" } });
-      if (next.definition && next.definition.afterApproval !== "not_public") {
-        addWork(this.sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision } });
-      }
-    }
-    if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });
-    if (event.action === "unpublish") notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });
   }
 
   private async afterRecord(reportId: string): Promise<FlowResult> {
@@ -345,19 +300,8 @@ export class ReportFlow extends DurableObject<Env> {
         return;
       case "remind":
       case "escalate": {
-        // A reminder for a stage the report has left is dropped.
-        const { revision, stageIndex } = work.payload as { revision: number; stageIndex: number };
-        if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return;
-        const stage = flow.definition.stages[stageIndex]!;
-        const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt };
-        if (work.kind === "remind") {
-          await sendNotifications(this.env, flow.reportId, { ...base, template: "reminder", audience: { type: "reviewers", role: stage.role, scope: stage.scope } });
-        } else {
-          // Escalate to the next role up: the next stage's holders, or the admins after the last.
-          const up = flow.definition.stages[stageIndex + 1];
-          const audience = up ? ({ type: "reviewers", role: up.role, scope: up.scope } as const) : ({ type: "role", role: "admin" } as const);
-          await sendNotifications(this.env, flow.reportId, { ...base, template: "escalation", audience });
-        }
+        const payload = slaNotification(flow, work);
+        if (payload) await sendNotifications(this.env, flow.reportId, payload);
         return;
       }
     }
@@ -367,10 +311,6 @@ export class ReportFlow extends DurableObject<Env> {
     const due = nextDue(this.sql);
     if (due) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
     else await this.ctx.storage.deleteAlarm();
-  }
-
-  private stageLabel(flow: FlowRecord, id: string | null): string {
-    return flow.definition?.stages.find((s) => s.id === id)?.label ?? id ?? "";
   }
 
   private viewOf(flow: FlowRecord): FlowView {

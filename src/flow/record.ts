@@ -1,0 +1,70 @@
+// What one transition writes to the DO's storage: the event, the new flow state, and the work it
+// sets off (projection, notifications, SLA reminders, publication). Run inside a storage transaction.
+import { newId } from "../domain/ids";
+import type { EventDraft, FlowState, ReviewActor } from "../domain/review";
+import type { NotifyPayload } from "./effects";
+import { addWork, appendEvent, saveFlow, type FlowRecord, type Work } from "./storage";
+
+/** Appends the event and the work it sets off, in one storage transaction (the caller's). */
+export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowState, draft: EventDraft, actor: ReviewActor | null, now: Date): void {
+  const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
+  const event = appendEvent(sql, {
+    ...draft,
+    id: newId(now.getTime()),
+    actorId: actor?.id ?? (draft.action === "submit" ? flow.authorId : null),
+    actorRole: draft.actorRole ?? (actor ? (actor.roles.find((r) => r === "director" || r === "admin") ?? actor.roles[0] ?? null) : null),
+    revision: next.revision,
+    createdAt: now.toISOString(),
+    postStage: stage?.id ?? null,
+    postStageRole: stage?.role ?? null,
+    postDueAt: next.stageDueAt,
+    postVersion: next.version,
+  });
+  saveFlow(sql, { ...flow, ...next });
+
+  const iso = now.toISOString();
+  const notify = (p: Omit<NotifyPayload, "eventId" | "revision">) =>
+    addWork(sql, { id: `notify:${event.id}:${p.template}`, kind: "notify", dueAt: iso, payload: { ...p, eventId: event.id, revision: next.revision } });
+
+  // Leaving a stage ends its reminders.
+  sql.exec("DELETE FROM work WHERE kind IN ('remind', 'escalate')");
+  addWork(sql, { id: "project", kind: "project", dueAt: iso, payload: {} });
+
+  if (stage && next.definition) {
+    const label = { id: stage.id, label: stage.label };
+    notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
+    const due = Date.parse(next.stageDueAt!);
+    const sla = { revision: next.revision, stageIndex: next.stageIndex };
+    addWork(sql, { id: `remind:${next.revision}:${stage.id}`, kind: "remind", dueAt: new Date(due - stage.remindBeforeHours * 3600_000).toISOString(), payload: sla });
+    addWork(sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: new Date(due).toISOString(), payload: sla });
+  }
+  if (event.action === "return") {
+    notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: stageLabel(flow, draft.stage) }, comment: draft.comment });
+  }
+  if (event.action === "approve" && event.toStatus === "approved") {
+    notify({ template: "approved", audience: { type: "author" } });
+    if (next.definition && next.definition.afterApproval !== "not_public") {
+      addWork(sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision } });
+    }
+  }
+  if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });
+  if (event.action === "unpublish") notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });
+}
+
+function stageLabel(flow: FlowRecord, id: string | null): string {
+  return flow.definition?.stages.find((s) => s.id === id)?.label ?? id ?? "";
+}
+
+/**
+ * The message a due reminder or escalation sends, or null when the report has left that stage.
+ * Escalation goes to the next role up: the next stage's holders, or the admins after the last.
+ */
+export function slaNotification(flow: FlowRecord, work: Work): NotifyPayload | null {
+  const { revision, stageIndex } = work.payload as { revision: number; stageIndex: number };
+  if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return null;
+  const stage = flow.definition.stages[stageIndex]!;
+  const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt };
+  if (work.kind === "remind") return { ...base, template: "reminder", audience: { type: "reviewers", role: stage.role, scope: stage.scope } };
+  const up = flow.definition.stages[stageIndex + 1];
+  return { ...base, template: "escalation", audience: up ? { type: "reviewers", role: up.role, scope: up.scope } : { type: "role", role: "admin" } };
+}
