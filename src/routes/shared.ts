@@ -76,6 +76,13 @@ export const cursorCodec = {
   },
 };
 
+/** A page from rows fetched with limit + 1: the extra row only says whether there is a next page. */
+export function pageOf<T>(rows: T[], limit: number, key: (row: T) => [string, string]): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? cursorCodec.encode(...key(last)) : null };
+}
+
 export const ListQueryBase = {
   cursor: z.string().max(500).optional().openapi({ description: "nextCursor from the previous page" }),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -22,12 +22,19 @@ export async function reportFor(db: Db, actor: Actor, id: string, action: Action
   throw new ApiError("forbidden");
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"` -> 3; absent -> 428; unreadable -> 412. */
-export function expectedVersion(header: string | undefined): number {
-  if (header === undefined) throw new ApiError("precondition_required");
+/** `If-Match: 3`, `"3"` or `W/"3"` -> 3; absent -> undefined; unreadable -> 412. */
+export function optionalVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!m) throw new ApiError("precondition_failed", { detail: "If-Match phải là số phiên bản, ví dụ \"3\"" });
   return Number(m[1]);
+}
+
+/** As optionalVersion, but an edit must say which version it edits: absent -> 428. */
+export function expectedVersion(header: string | undefined): number {
+  const version = optionalVersion(header);
+  if (version === undefined) throw new ApiError("precondition_required");
+  return version;
 }
 
 export const etagOf = (version: number) => `"${version}"`;

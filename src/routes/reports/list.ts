@@ -4,7 +4,7 @@ import { database } from "../../db/client";
 import { REPORT_STATUSES } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { listReports, reportListView } from "../../queries/reports";
-import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 import { ReportListItem } from "./schemas";
 
 const route = createRoute({
@@ -40,11 +40,7 @@ export function registerListReports(app: OpenAPIHono<HonoEnv>) {
       after: q.cursor ? cursorCodec.decode(q.cursor) : undefined,
       limit: q.limit,
     });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return c.json(
-      { items: page.map(reportListView), nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.createdAt, last.id) : null },
-      200,
-    );
+    const page = pageOf(rows, q.limit, (r) => [r.createdAt, r.id]);
+    return c.json({ items: page.items.map(reportListView), nextCursor: page.nextCursor }, 200);
   });
 }

@@ -21,14 +21,6 @@ export function unwrap(result: FlowResult): FlowView {
   throw new ApiError(code, rest);
 }
 
-/** If-Match is optional on transitions; when sent it must name the current version. */
-export function optionalVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m) throw new ApiError("precondition_failed", { detail: "If-Match phải là số phiên bản, ví dụ \"3\"" });
-  return Number(m[1]);
-}
-
 export const ReviewStateSchema = z
   .object({
     reportId: z.string(),

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { inbox, stageLabel } from "../../queries/review";
-import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 
 const InboxItem = z
   .object({
@@ -33,12 +33,11 @@ export function registerInbox(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
     const rows = await inbox(c.env.DB, c.get("actor"), { after: q.cursor ? cursorCodec.decode(q.cursor) : undefined, limit: q.limit });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const page = pageOf(rows, q.limit, (r) => [r.stage_due_at, r.id]);
     const now = new Date().toISOString();
     return c.json(
       {
-        items: page.map((r) => ({
+        items: page.items.map((r) => ({
           id: r.id,
           kind: r.kind,
           title: r.title,
@@ -50,7 +49,7 @@ export function registerInbox(app: OpenAPIHono<HonoEnv>) {
           version: r.version,
           updatedAt: r.updated_at,
         })),
-        nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.stage_due_at, last.id) : null,
+        nextCursor: page.nextCursor,
       },
       200,
     );

@@ -2,8 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { etagOf, reportFor } from "../reports/access";
-import { flowOf, IfMatchHeader, optionalVersion, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
+import { etagOf, optionalVersion, reportFor } from "../reports/access";
+import { flowOf, IfMatchHeader, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
 
 const route = createRoute({
   method: "post",

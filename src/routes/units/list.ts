@@ -3,7 +3,7 @@ import { UNIT_TYPES } from "../../db/schema";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
 import { listUnits, unitView } from "../../queries/units";
-import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 import { UnitSchema } from "./schemas";
 
 const route = createRoute({
@@ -39,8 +39,7 @@ export function registerListUnits(app: OpenAPIHono<HonoEnv>) {
       after: q.cursor ? cursorCodec.decode(q.cursor) : undefined,
       limit: q.limit,
     });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return c.json({ items: page.map(unitView), nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.name, last.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (u) => [u.name, u.id]);
+    return c.json({ items: page.items.map(unitView), nextCursor: page.nextCursor }, 200);
   });
 }

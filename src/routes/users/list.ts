@@ -5,7 +5,7 @@ import { mayDo } from "../../domain/policy";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { listUsers } from "../../queries/users";
-import { cursorCodec, jsonContent, ListQueryBase, problems, readMiddleware, security } from "../shared";
+import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 import { UserSchema } from "./schemas";
 
 const route = createRoute({
@@ -42,8 +42,7 @@ export function registerListUsers(app: OpenAPIHono<HonoEnv>) {
       after: q.cursor ? cursorCodec.decode(q.cursor) : undefined,
       limit: q.limit,
     });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1)?.row;
-    return c.json({ items: page.map((r) => r.view), nextCursor: rows.length > q.limit && last ? cursorCodec.encode(last.name, last.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (r) => [r.row.name, r.row.id]);
+    return c.json({ items: page.items.map((r) => r.view), nextCursor: page.nextCursor }, 200);
   });
 }
