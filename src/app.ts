@@ -31,6 +31,10 @@ import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
 import { registerInbox } from "./routes/review/inbox";
 import { registerSubmit } from "./routes/review/submit";
+import { registerUnpublish } from "./routes/review/unpublish";
+import { registerPortal } from "./routes/portal";
+import { registerNotifications } from "./routes/notifications/list";
+import { registerPreferences } from "./routes/auth/preferences";
 
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -48,6 +52,7 @@ export function createApp() {
     registerLogin,
     registerLogout,
     registerMe,
+    registerPreferences,
     registerListUnits,
     registerCreateUnit,
     registerUpdateUnit,
@@ -71,13 +76,16 @@ export function createApp() {
     registerHistory,
     registerDiff,
     registerInbox,
+    registerUnpublish,
+    registerNotifications,
     registerWorkflows,
     registerDocs,
   ]) {
     register(app);
   }
 
-  app.get("/", (c) => c.redirect("/api/v1/docs"));
+  registerPortal(app);
+  app.get("/", (c) => c.redirect("/portal/"));
   // Returned, not thrown: Hono calls this outside the error boundary of the middleware chain.
   app.notFound((c) => problemResponse(c, new ApiError("not_found", { detail: `Không có đường dẫn ${c.req.method} ${new URL(c.req.url).pathname}` })));
   app.onError(onError);

@@ -21,7 +21,8 @@ const READ: Record<Who, Record<State, number>> = {
 
 // Expected status of PATCH /reports/:id (with the right If-Match) for a Quận 6 report.
 const EDIT: Record<Who, Record<State, number>> = {
-  quan6: { draft: 200, returned: 200, in_review: 409, published: 409 },
+  // A published report can be corrected: edited, then reviewed again.
+  quan6: { draft: 200, returned: 200, in_review: 409, published: 200 },
   tanPhu: { draft: 404, returned: 404, in_review: 404, published: 404 },
   minhKhai: { draft: 404, returned: 404, in_review: 404, published: 404 },
   centreHead: { draft: 404, returned: 403, in_review: 403, published: 403 },

@@ -200,9 +200,9 @@ describe("reports under review", () => {
     expect(back).toMatchObject({ status: "in_review", version: 1, title: "Đã gửi duyệt" });
   });
 
-  it("the author cannot PATCH a report once it is approved, scheduled, published or unpublished (409)", async () => {
+  it("the author cannot PATCH a report while it is in review, approved or scheduled (409)", async () => {
     const quan6 = await tokenFor(USERS.quan6);
-    for (const status of ["approved", "scheduled", "published", "unpublished"]) {
+    for (const status of ["in_review", "approved", "scheduled"]) {
       const r = await createReport(quan6, { title: `Trạng thái ${status}` });
       await setStatus(r.id, status);
       const res = await call(`/api/v1/reports/${r.id}`, { method: "PATCH", token: quan6, json: { summary: "x" }, headers: { "if-match": '"1"' } });
@@ -212,9 +212,9 @@ describe("reports under review", () => {
     }
   });
 
-  it("a returned or withdrawn report is back in its unit's hands: editable again", async () => {
+  it("a returned, withdrawn, published or unpublished report is in its unit's hands: editable (a correction of a published one)", async () => {
     const quan6 = await tokenFor(USERS.quan6);
-    for (const status of ["returned", "withdrawn"]) {
+    for (const status of ["returned", "withdrawn", "published", "unpublished"]) {
       const r = await createReport(quan6, { title: `Trở lại đơn vị ${status}` });
       await setStatus(r.id, status);
       const res = await call(`/api/v1/reports/${r.id}`, { method: "PATCH", token: quan6, json: { attendees: [] }, headers: { "if-match": '"1"' } });

@@ -293,3 +293,36 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
+
+// What the public portal shows: one entry per published report, written by the PUBLISH workflow.
+// `seq` numbers entries in order of first publication, so archive pages stay put as news arrives.
+export const portalEntries = sqliteTable(
+  "portal_entries",
+  {
+    reportId: text("report_id")
+      .primaryKey()
+      .references(() => reports.id),
+    path: text("path").notNull(),
+    unitId: text("unit_id")
+      .notNull()
+      .references(() => units.id),
+    seq: integer("seq").notNull(),
+    unitSeq: integer("unit_seq").notNull(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary"),
+    eventDate: text("event_date"),
+    revision: integer("revision").notNull(),
+    firstPublishedAt: text("first_published_at").notNull(),
+    // Set when a correction replaced the page.
+    updatedAt: text("updated_at"),
+    retractedAt: text("retracted_at"),
+    retractionNote: text("retraction_note"),
+  },
+  (t) => [
+    uniqueIndex("portal_entries_path_uq").on(t.path),
+    uniqueIndex("portal_entries_seq_uq").on(t.seq),
+    uniqueIndex("portal_entries_unit_seq_uq").on(t.unitId, t.unitSeq),
+    index("portal_entries_live_idx").on(t.retractedAt, t.seq),
+  ],
+);

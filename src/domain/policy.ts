@@ -1,6 +1,7 @@
 // Authorisation is this one table of (role, action, scope, states), checked here and nowhere else.
 import { REPORT_STATUSES, type ReportStatus, type Role } from "../db/schema";
 import type { Actor } from "../env";
+import { EDITABLE_STATUSES } from "./review";
 
 export const ACTIONS = [
   "report.create",
@@ -21,8 +22,7 @@ export type Scope = "own_unit" | "covered_units" | "all";
 
 export type Rule = { role: Role; action: Action; scope: Scope; states?: readonly ReportStatus[] };
 
-// A withdrawn report is back in its unit's hands, like a draft.
-const EDITABLE: readonly ReportStatus[] = ["draft", "returned", "withdrawn"];
+const EDITABLE = EDITABLE_STATUSES;
 // Reviewers never see a unit's drafts: a draft is the unit's own until it is submitted.
 const SUBMITTED: readonly ReportStatus[] = REPORT_STATUSES.filter((s) => s !== "draft");
 

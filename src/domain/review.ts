@@ -54,7 +54,12 @@ export const INITIAL_STATE: FlowState = {
   definition: null,
 };
 
-const SUBMITTABLE: ReportStatus[] = ["draft", "returned", "withdrawn"];
+/**
+ * The states in which a report is in its unit's hands: editable, and submittable. A withdrawn
+ * report is back with the unit like a draft; a published or unpublished one can be corrected and
+ * go through review again (its page stays as it is until the correction is published).
+ */
+export const EDITABLE_STATUSES: readonly ReportStatus[] = ["draft", "returned", "withdrawn", "published", "unpublished"];
 
 export const dueAt = (now: Date, hours: number) => new Date(now.getTime() + hours * 3600_000).toISOString();
 
@@ -86,7 +91,7 @@ export function transition(
 
   switch (cmd.type) {
     case "submit": {
-      if (!SUBMITTABLE.includes(from)) throw conflict(state, "Chỉ gửi được báo cáo nháp, bị trả lại hoặc đã rút");
+      if (!EDITABLE_STATUSES.includes(from)) throw conflict(state, "Báo cáo đang được thẩm định hoặc đã duyệt, chưa gửi lại được");
       const def = cmd.definition;
       // Resubmission goes back to the first stage, or to the one that returned it.
       const index = from === "returned" && def.resubmission === "resume" && state.returnedAtIndex !== null ? state.returnedAtIndex : 0;

@@ -2,6 +2,7 @@
 // projection lands once: events and revisions are INSERT OR IGNORE, and the report row only moves
 // forward (its version only grows).
 import { sha256Hex } from "../domain/ids";
+import { EDITABLE_STATUSES } from "../domain/review";
 import type { FlowEvent, Revision } from "./storage";
 
 export function projectionStatements(db: D1Database, reportId: string, events: FlowEvent[], revisions: Revision[]): D1PreparedStatement[] {
@@ -71,7 +72,7 @@ export async function claimForReview(
       .prepare(
         `UPDATE reports SET status = 'in_review', stage = ?, stage_role = ?, stage_due_at = ?, revision = revision + 1,
            version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?
-         WHERE id = ? AND status IN ('draft', 'returned', 'withdrawn') AND revision = ? AND (? IS NULL OR version = ?)
+         WHERE id = ? AND status IN (${EDITABLE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND revision = ? AND (? IS NULL OR version = ?)
          RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision`,
       )
       .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),

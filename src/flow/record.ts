@@ -48,7 +48,10 @@ export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowSt
     }
   }
   if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });
-  if (event.action === "unpublish") notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });
+  if (event.action === "unpublish") {
+    notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });
+    addWork(sql, { id: `retract:${event.id}`, kind: "retract", dueAt: iso, payload: { reason: draft.comment ?? "", at: iso } });
+  }
 }
 
 function stageLabel(flow: FlowRecord, id: string | null): string {

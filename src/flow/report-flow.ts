@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind } from "../../workflows";
-import { transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
+import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
 import { ApiError, type ErrorCode, type FieldError } from "../errors";
 import { backoffMs, sendNotifications, startPublication, type NotifyPayload } from "./effects";
 import { recordTransition, slaNotification } from "./record";
+import { retract } from "../portal/publish";
 import { claimForReview, projectionStatements, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
@@ -95,12 +96,21 @@ export class ReportFlow extends DurableObject<Env> {
     return this.serial(input.reportId, (flow) => this.apply(flow, { type: "schedule", publishAt: input.publishAt }, null));
   }
 
-  markPublished(input: { reportId: string; publishedUrl: string }): Promise<FlowResult> {
-    return this.serial(input.reportId, (flow) => this.apply(flow, { type: "publish", publishedUrl: input.publishedUrl }, null));
+  markPublished(input: { reportId: string; publishedUrl: string; revision: number }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      if (flow.revision !== input.revision) throw new ApiError("conflict", { detail: "Phiên bản đã duyệt đã thay đổi" });
+      return this.apply(flow, { type: "publish", publishedUrl: input.publishedUrl }, null);
+    });
   }
 
+  /** Director covering the report's unit, or admin. */
   unpublish(input: Base & { reason: string }): Promise<FlowResult> {
-    return this.serial(input.reportId, (flow) => this.apply(flow, { type: "unpublish", reason: input.reason }, input.actor));
+    return this.serial(input.reportId, async (flow) => {
+      const { actor } = input;
+      const allowed = actor.roles.includes("admin") || (actor.roles.includes("director") && (actor.coverage.director ?? []).includes(flow.unitId));
+      if (!allowed) throw new ApiError("forbidden");
+      return this.apply(flow, { type: "unpublish", reason: input.reason }, actor);
+    });
   }
 
   view(): FlowView | null {
@@ -209,7 +219,7 @@ export class ReportFlow extends DurableObject<Env> {
 
   /** D1 shows our claim of the next revision (its answer was lost, or we were evicted): record it now. */
   private async adoptLandedClaim(flow: FlowRecord, actor: ReviewActor | null): Promise<FlowResult | null> {
-    if (!["draft", "returned", "withdrawn"].includes(flow.status)) return null;
+    if (!EDITABLE_STATUSES.includes(flow.status)) return null;
     const claim = await readClaimed(this.env.DB, flow.reportId, flow.revision + 1);
     if (!claim) return null;
     const definition = WORKFLOWS[flow.kind as ReportKind];
@@ -297,6 +307,9 @@ export class ReportFlow extends DurableObject<Env> {
         return;
       case "publish":
         await startPublication(this.env, flow.reportId, Number(work.payload.revision));
+        return;
+      case "retract":
+        await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, flow.reportId, String(work.payload.reason), String(work.payload.at));
         return;
       case "remind":
       case "escalate": {

@@ -1,7 +1,95 @@
-/** Notification messages; templates and sending come with the notifications issue. */
-export async function consumeNotifications(batch: MessageBatch<unknown>, _env: Env): Promise<void> {
+// The NOTIFICATIONS queue consumer: render, send through the send_email binding, record every
+// message in D1 `notifications`. Failures retry with backoff; after the last retry the queue moves
+// the message to the dead-letter queue and its record says failed.
+import { z } from "zod";
+import { ROLES } from "../db/schema";
+import { backoffMs, NOTIFICATION_TEMPLATES, type NotificationMessage } from "../flow/effects";
+import { ESSENTIAL, renderNotification } from "./templates";
+
+// wrangler.toml [[queues.consumers]] max_retries = 5: the sixth delivery is the last.
+export const MAX_ATTEMPTS = 6;
+
+const MessageSchema = z.object({
+  id: z.string().min(1).max(300),
+  template: z.enum(NOTIFICATION_TEMPLATES),
+  eventId: z.string(),
+  revision: z.number().int(),
+  reportId: z.string(),
+  reportTitle: z.string(),
+  unitId: z.string(),
+  userId: z.string(),
+  email: z.email(),
+  name: z.string(),
+  stage: z.object({ id: z.string(), label: z.string() }).nullable().optional(),
+  comment: z.string().nullable().optional(),
+  dueAt: z.string().nullable().optional(),
+  audience: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("reviewers"), role: z.enum(ROLES), scope: z.enum(["own_unit", "covered_units"]) }),
+    z.object({ type: z.literal("role"), role: z.enum(ROLES) }),
+    z.object({ type: z.literal("author") }),
+  ]),
+});
+
+type Status = "queued" | "sent" | "failed" | "skipped";
+
+function record(db: D1Database, m: NotificationMessage, subject: string, status: Status, attempts: number, error: string | null) {
+  const now = new Date().toISOString();
+  return db
+    .prepare(
+      `INSERT INTO notifications (id, user_id, report_id, to_email, template, subject, status, attempts, last_error, created_at, sent_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?7 = 'sent' THEN ?10 END)
+       ON CONFLICT (id) DO UPDATE SET status = ?7, attempts = max(attempts, ?8), last_error = coalesce(?9, last_error), subject = ?6,
+         sent_at = CASE WHEN ?7 = 'sent' THEN ?10 ELSE sent_at END`,
+    )
+    .bind(m.id, m.userId, m.reportId, m.email, m.template, subject, status, attempts, error, now)
+    .run();
+}
+
+export async function handleNotification(message: Message<unknown>, env: Env): Promise<void> {
+  const parsed = MessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    // Not ours to retry: nothing could ever send it.
+    console.error(JSON.stringify({ level: "error", message: "malformed notification", id: message.id }));
+    message.ack();
+    return;
+  }
+  const m: NotificationMessage = parsed.data;
+  const db = env.DB;
+  const prior = await db.prepare("SELECT status FROM notifications WHERE id = ?").bind(m.id).first<{ status: Status }>();
+  if (prior && prior.status !== "queued" && prior.status !== "failed") {
+    message.ack(); // already sent (or skipped): a redelivery sends nothing twice
+    return;
+  }
+  const appBase = new URL(env.PORTAL_BASE_URL).origin;
+  const rendered = renderNotification(m, appBase);
+  if (!ESSENTIAL.includes(m.template)) {
+    const user = await db.prepare("SELECT email_opt_out FROM users WHERE id = ?").bind(m.userId).first<{ email_opt_out: number }>();
+    if (user?.email_opt_out) {
+      await record(db, m, rendered.subject, "skipped", message.attempts, null);
+      message.ack();
+      return;
+    }
+  }
+  try {
+    await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
+  } catch (err) {
+    const last = message.attempts >= MAX_ATTEMPTS;
+    await record(db, m, rendered.subject, last ? "failed" : "queued", message.attempts, String(err).slice(0, 500));
+    message.retry({ delaySeconds: Math.round(backoffMs(message.attempts) / 1000) });
+    return;
+  }
+  await record(db, m, rendered.subject, "sent", message.attempts, null);
+  message.ack();
+}
+
+export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    console.warn(JSON.stringify({ level: "warn", message: "notification consumer not yet wired", id: message.id }));
-    message.retry({ delaySeconds: 60 });
+    try {
+      await handleNotification(message, env);
+    } catch (err) {
+      // D1 unavailable while recording: try the message again later.
+      console.error(JSON.stringify({ level: "error", message: "notification handling failed", id: message.id, error: String(err) }));
+      message.retry({ delaySeconds: Math.round(backoffMs(message.attempts) / 1000) });
+    }
   }
 }

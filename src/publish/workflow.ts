@@ -1,10 +1,74 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { NonRetryableError } from "cloudflare:workflows";
+import { getEntry, placeEntry } from "../portal/entries";
+import { articlePath } from "../portal/paths";
+import type { FlowResult } from "../flow/report-flow";
+import { copyImages, loadApproved, rebuildListings, writeArticle } from "../portal/publish";
 
 export type PublishParams = { reportId: string; revision: number };
 
-/** Publication of an approved revision to the portal; its steps come with the portal issue. */
+const RETRY = { retries: { limit: 5, delay: "5 seconds" as const, backoff: "exponential" as const }, timeout: "2 minutes" as const };
+
+const flowOf = (env: Env, reportId: string) => env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName(reportId));
+
+/** A transition the DO refused as already made (409) is done; any other refusal fails the step. */
+function settled(result: FlowResult): string {
+  if (result.ok) return result.view.status;
+  if (result.problem.code === "conflict") return "unchanged";
+  throw new Error(result.problem.detail ?? result.problem.code);
+}
+
+/**
+ * Publication of one approved revision. Every step is idempotent (same objects, same rows), so a
+ * retried step or a re-run of the whole instance changes nothing and mails no one twice: the
+ * "published" notification follows the DO's transition, which happens once.
+ */
 export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
-  override async run(event: WorkflowEvent<PublishParams>, step: WorkflowStep): Promise<{ reportId: string; revision: number }> {
-    return step.do("acknowledge", async () => ({ reportId: event.payload.reportId, revision: event.payload.revision }));
+  override async run(event: WorkflowEvent<PublishParams>, step: WorkflowStep): Promise<{ publishedUrl: string }> {
+    const { reportId, revision } = event.payload;
+
+    const approved = await step.do("load approved revision", RETRY, async () => {
+      const view = await flowOf(this.env, reportId).view();
+      const publishable = view && view.revision === revision && ["approved", "scheduled", "published"].includes(view.status);
+      if (!publishable) throw new NonRetryableError(`revision ${revision} of ${reportId} is not approved for publication`);
+      return loadApproved(this.env.DB, reportId, revision);
+    });
+
+    const publishAt = await step.do("decide publication time", RETRY, async () => {
+      const at = approved.content.publishAt;
+      if (!at || Date.parse(at) <= Date.now()) return null;
+      settled(await flowOf(this.env, reportId).markScheduled({ reportId, publishAt: at }));
+      return at;
+    });
+    if (publishAt) await step.sleepUntil("wait for publication time", new Date(publishAt));
+
+    const figures = await step.do("copy images", RETRY, () => copyImages(this.env.BUCKET, approved));
+
+    const entry = await step.do("place on portal", RETRY, async () => {
+      const existing = await getEntry(this.env.DB, reportId);
+      return placeEntry(this.env.DB, {
+        reportId,
+        // A report keeps the address it was first published at.
+        path: existing?.path ?? articlePath(approved.content.title, reportId),
+        unitId: approved.unitId,
+        kind: approved.kind,
+        title: approved.content.title,
+        summary: approved.content.summary,
+        eventDate: approved.content.eventDate,
+        revision,
+        at: new Date().toISOString(),
+      });
+    });
+
+    const publishedUrl = await step.do("write page", RETRY, () => writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry));
+
+    // Already published (a re-run): the DO refuses a second transition, so no second email.
+    await step.do("mark published", RETRY, async () => settled(await flowOf(this.env, reportId).markPublished({ reportId, publishedUrl, revision })));
+
+    await step.do("update index and feeds", RETRY, () =>
+      rebuildListings(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, entry, { name: approved.unitName, code: approved.unitCode }),
+    );
+
+    return { publishedUrl };
   }
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { attachments, reportEvents, reports, type ReportStatus } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
 import { reachFor, type Reach } from "../domain/policy";
+import { EDITABLE_STATUSES } from "../domain/review";
 import { ftsQuery, slugify } from "../domain/text";
 import type { Actor } from "../env";
 
@@ -184,7 +185,7 @@ export async function insertReport(
   return row;
 }
 
-const EDITABLE: ReportStatus[] = ["draft", "returned", "withdrawn"];
+const EDITABLE = [...EDITABLE_STATUSES];
 
 /**
  * Applies a content edit if the report is still at `expectedVersion` and editable; the check and

@@ -1,0 +1,52 @@
+// Vietnamese email templates, text and HTML. Every value is escaped in the HTML part.
+import { html } from "hono/html";
+import type { NotificationMessage, NotificationTemplate } from "../flow/effects";
+import { viDateTime } from "../portal/format";
+
+/** Essential messages cannot be switched off: without them the review stops. */
+export const ESSENTIAL: readonly NotificationTemplate[] = ["awaiting_review", "returned"];
+
+export type Rendered = { subject: string; text: string; html: string };
+
+type Parts = { subject: string; lines: string[]; link: { href: string; label: string } | null };
+
+function parts(m: NotificationMessage, appBase: string): Parts {
+  const review = { href: `${appBase}/app/reports/${m.reportId}`, label: "Mở báo cáo" };
+  const stage = m.stage?.label ?? "";
+  const due = m.dueAt ? viDateTime(m.dueAt) : "";
+  switch (m.template) {
+    case "awaiting_review":
+      return { subject: `[Chờ thẩm định] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” đang chờ bạn thẩm định ở bước ${stage}.`, due ? `Hạn xử lý: ${due}.` : ""], link: review };
+    case "reminder":
+      return { subject: `[Nhắc hạn] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” ở bước ${stage} sắp đến hạn xử lý (${due}).`], link: review };
+    case "escalation":
+      return { subject: `[Quá hạn] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” đã quá hạn ở bước ${stage} (hạn ${due}).`, "Đề nghị đôn đốc xử lý."], link: review };
+    case "returned":
+      return { subject: `[Trả lại] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” được trả lại ở bước ${stage} để chỉnh sửa.`, `Ý kiến: ${m.comment ?? ""}`], link: review };
+    case "approved":
+      return { subject: `[Đã duyệt] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” đã được phê duyệt.`], link: review };
+    case "published":
+      return {
+        subject: `[Đã đăng] ${m.reportTitle}`,
+        lines: [`Bài “${m.reportTitle}” đã được đăng trên cổng thông tin.`],
+        link: m.comment ? { href: `${appBase}${m.comment}`, label: "Xem bài đăng" } : null,
+      };
+    case "unpublished":
+      return { subject: `[Đã gỡ] ${m.reportTitle}`, lines: [`Bài “${m.reportTitle}” đã được gỡ khỏi cổng thông tin.`, `Lý do: ${m.comment ?? ""}`], link: review };
+  }
+}
+
+export function renderNotification(m: NotificationMessage, appBase: string): Rendered {
+  const p = parts(m, appBase);
+  const lines = p.lines.filter(Boolean);
+  const greeting = `Kính gửi ${m.name},`;
+  const footer = "Thư này được gửi tự động từ hệ thống tiếp nhận và thẩm định tin bài của Sở Giáo dục và Đào tạo.";
+  const text = [greeting, "", ...lines, ...(p.link ? ["", `${p.link.label}: ${p.link.href}`] : []), "", footer].join("\n");
+  const body = html`<!doctype html><html lang="vi"><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1b1f24">
+<p>${greeting}</p>
+${lines.map((l) => html`<p>${l}</p>`)}
+${p.link ? html`<p><a href="${p.link.href}">${p.link.label}</a></p>` : ""}
+<p style="color:#545d68;font-size:13px">${footer}</p>
+</body></html>`;
+  return { subject: p.subject, text, html: String(body) };
+}

@@ -1,0 +1,90 @@
+// portal_entries: what the public portal lists. Written only by publication and retraction.
+import { PAGE_SIZE, FEED_SIZE } from "./paths";
+
+export type Entry = {
+  report_id: string;
+  path: string;
+  unit_id: string;
+  seq: number;
+  unit_seq: number;
+  title: string;
+  summary: string | null;
+  event_date: string | null;
+  revision: number;
+  first_published_at: string;
+  updated_at: string | null;
+  retracted_at: string | null;
+  retraction_note: string | null;
+};
+
+export type ListedEntry = Entry & { unit_name: string; unit_code: string };
+
+export async function getEntry(db: D1Database, reportId: string): Promise<Entry | null> {
+  return db.prepare("SELECT * FROM portal_entries WHERE report_id = ?").bind(reportId).first<Entry>();
+}
+
+/**
+ * Places a revision on the portal: a new entry takes the next numbers; a later revision of a known
+ * entry replaces its text and records the correction time; the same revision again changes nothing.
+ */
+export async function placeEntry(
+  db: D1Database,
+  e: { reportId: string; path: string; unitId: string; kind: string; title: string; summary: string | null; eventDate: string | null; revision: number; at: string },
+): Promise<Entry> {
+  await db
+    .prepare(
+      `INSERT INTO portal_entries (report_id, path, unit_id, seq, unit_seq, kind, title, summary, event_date, revision, first_published_at)
+       VALUES (?1, ?2, ?3,
+         (SELECT coalesce(max(seq), 0) + 1 FROM portal_entries),
+         (SELECT coalesce(max(unit_seq), 0) + 1 FROM portal_entries WHERE unit_id = ?3),
+         ?4, ?5, ?6, ?7, ?8, ?9)
+       ON CONFLICT (report_id) DO UPDATE SET
+         title = excluded.title, summary = excluded.summary, event_date = excluded.event_date, kind = excluded.kind,
+         updated_at = CASE WHEN excluded.revision > portal_entries.revision THEN ?9 ELSE portal_entries.updated_at END,
+         retracted_at = CASE WHEN excluded.revision > portal_entries.revision THEN NULL ELSE portal_entries.retracted_at END,
+         retraction_note = CASE WHEN excluded.revision > portal_entries.revision THEN NULL ELSE portal_entries.retraction_note END,
+         revision = max(portal_entries.revision, excluded.revision)`,
+    )
+    .bind(e.reportId, e.path, e.unitId, e.kind, e.title, e.summary, e.eventDate, e.revision, e.at)
+    .run();
+  const placed = await getEntry(db, e.reportId);
+  if (!placed) throw new Error(`portal entry for ${e.reportId} was not written`);
+  return placed;
+}
+
+export async function retractEntry(db: D1Database, reportId: string, note: string, at: string): Promise<Entry | null> {
+  await db
+    .prepare("UPDATE portal_entries SET retracted_at = coalesce(retracted_at, ?), retraction_note = coalesce(retraction_note, ?) WHERE report_id = ?")
+    .bind(at, note, reportId)
+    .run();
+  return getEntry(db, reportId);
+}
+
+const LISTED = `SELECT e.*, u.name AS unit_name, u.code AS unit_code FROM portal_entries e JOIN units u ON u.id = e.unit_id`;
+
+/** The newest live entries, all units or one. */
+export async function newest(db: D1Database, limit: number, unitId?: string): Promise<ListedEntry[]> {
+  const stmt = unitId
+    ? db.prepare(`${LISTED} WHERE e.unit_id = ? AND e.retracted_at IS NULL ORDER BY e.unit_seq DESC LIMIT ?`).bind(unitId, limit)
+    : db.prepare(`${LISTED} WHERE e.retracted_at IS NULL ORDER BY e.seq DESC LIMIT ?`).bind(limit);
+  return (await stmt.all<ListedEntry>()).results;
+}
+
+/** Archive page `page` (1 = oldest): the live entries numbered into it, newest first. */
+export async function archivePage(db: D1Database, page: number, unitId?: string): Promise<ListedEntry[]> {
+  const lo = (page - 1) * PAGE_SIZE + 1;
+  const hi = page * PAGE_SIZE;
+  const stmt = unitId
+    ? db.prepare(`${LISTED} WHERE e.unit_id = ? AND e.unit_seq BETWEEN ? AND ? AND e.retracted_at IS NULL ORDER BY e.unit_seq DESC`).bind(unitId, lo, hi)
+    : db.prepare(`${LISTED} WHERE e.seq BETWEEN ? AND ? AND e.retracted_at IS NULL ORDER BY e.seq DESC`).bind(lo, hi);
+  return (await stmt.all<ListedEntry>()).results;
+}
+
+export async function lastSeq(db: D1Database, unitId?: string): Promise<number> {
+  const row = unitId
+    ? await db.prepare("SELECT coalesce(max(unit_seq), 0) AS n FROM portal_entries WHERE unit_id = ?").bind(unitId).first<{ n: number }>()
+    : await db.prepare("SELECT coalesce(max(seq), 0) AS n FROM portal_entries").first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+export const feedEntries = (db: D1Database) => newest(db, FEED_SIZE);

@@ -1,0 +1,173 @@
+// The portal's writes to R2: article pages, images, listings, feeds, retraction notes. Each
+// operation writes the same objects when repeated, so workflow steps can be retried freely.
+import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { buildFeeds, type FeedEntry } from "./feeds";
+import { renderMarkdown } from "./markdown";
+import { archivePage, feedEntries, lastSeq, newest, retractEntry, type Entry, type ListedEntry } from "./entries";
+import { archiveNav, archivePath, keyOf, mediaPath, PAGE_SIZE, pageOfSeq, unitPath, urlOf } from "./paths";
+import { Article } from "./views/article";
+import { Gone, Listing, type ListingEntry } from "./views/listing";
+import { toDocument } from "./views/layout";
+
+export const PAGE_CACHE = "public, max-age=60, must-revalidate";
+export const MEDIA_CACHE = "public, max-age=31536000, immutable";
+export const FEED_CACHE = "public, max-age=300";
+
+type FrozenAttachment = { id: string; caption: string; position: number; r2Key: string; contentType: string; sha256: string };
+
+export type Approved = {
+  reportId: string;
+  revision: number;
+  kind: string;
+  unitId: string;
+  unitName: string;
+  unitCode: string;
+  publishedUrl: string | null;
+  content: {
+    title: string;
+    summary: string | null;
+    body: string;
+    eventDate: string | null;
+    location: string | null;
+    attendees: { name: string; title: string }[];
+    sourceUrl: string | null;
+    publishAt: string | null;
+    attachments: FrozenAttachment[];
+  };
+  approvals: { label: string; name: string; at: string }[];
+};
+
+/** The approved revision as frozen at submit, with who approved each stage. */
+export async function loadApproved(db: D1Database, reportId: string, revision: number): Promise<Approved> {
+  const [rev, report, approvals] = await db.batch([
+    db.prepare("SELECT content FROM report_revisions WHERE report_id = ? AND number = ?").bind(reportId, revision),
+    db
+      .prepare("SELECT r.kind, r.unit_id, r.published_url, u.name AS unit_name, u.code AS unit_code FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.id = ?")
+      .bind(reportId),
+    db
+      .prepare(
+        `SELECT e.stage, e.created_at, u.name FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
+         WHERE e.report_id = ? AND e.revision = ? AND e.action = 'approve' ORDER BY e.seq`,
+      )
+      .bind(reportId, revision),
+  ]);
+  const contentRow = rev?.results[0] as { content: string } | undefined;
+  const r = report?.results[0] as { kind: string; unit_id: string; published_url: string | null; unit_name: string; unit_code: string } | undefined;
+  if (!contentRow || !r) throw new Error(`revision ${revision} of ${reportId} is not in D1`);
+  const stages = WORKFLOWS[r.kind as ReportKind]?.stages ?? [];
+  return {
+    reportId,
+    revision,
+    kind: r.kind,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    unitCode: r.unit_code,
+    publishedUrl: r.published_url,
+    content: JSON.parse(contentRow.content) as Approved["content"],
+    approvals: ((approvals?.results ?? []) as { stage: string; created_at: string; name: string | null }[]).map((a) => ({
+      label: stages.find((s) => s.id === a.stage)?.label ?? a.stage,
+      name: a.name ?? "",
+      at: a.created_at,
+    })),
+  };
+}
+
+/** Copies the revision's images from the private uploads/ prefix to the portal, in caption order. */
+export async function copyImages(bucket: R2Bucket, a: Approved): Promise<{ src: string; caption: string }[]> {
+  const out: { src: string; caption: string }[] = [];
+  for (const att of [...a.content.attachments].sort((x, y) => x.position - y.position)) {
+    const ext = att.r2Key.split(".").pop() ?? "bin";
+    const path = mediaPath(a.reportId, att.id, ext);
+    const key = keyOf(path);
+    const existing = await bucket.head(key);
+    if (!existing || existing.customMetadata?.sha256 !== att.sha256) {
+      const source = await bucket.get(att.r2Key);
+      if (!source) throw new Error(`image ${att.r2Key} is missing`);
+      await bucket.put(key, source.body, { httpMetadata: { contentType: att.contentType, cacheControl: MEDIA_CACHE }, customMetadata: { sha256: att.sha256 } });
+    }
+    out.push({ src: urlOf(path), caption: att.caption });
+  }
+  return out;
+}
+
+export async function writeArticle(
+  bucket: R2Bucket,
+  portalBase: string,
+  a: Approved,
+  figures: { src: string; caption: string }[],
+  entry: Pick<Entry, "path" | "first_published_at" | "updated_at">,
+): Promise<string> {
+  const c = a.content;
+  const html = await toDocument(
+    Article({
+      title: c.title,
+      summary: c.summary,
+      bodyHtml: renderMarkdown(c.body),
+      eventDate: c.eventDate,
+      location: c.location,
+      unitName: a.unitName,
+      attendees: c.attendees,
+      figures,
+      sourceUrl: c.sourceUrl,
+      approvals: a.approvals,
+      publishedAt: entry.first_published_at,
+      updatedAt: entry.updated_at,
+      canonical: `${portalBase.replace(/\/portal\/?$/, "")}${urlOf(entry.path)}`,
+    }),
+  );
+  await bucket.put(keyOf(entry.path), html, {
+    httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
+    customMetadata: { reportId: a.reportId, revision: String(a.revision) },
+  });
+  return urlOf(entry.path);
+}
+
+type Listed = ListingEntry & FeedEntry;
+
+const toListed = (e: ListedEntry): Listed => ({
+  url: urlOf(e.path),
+  title: e.title,
+  summary: e.summary,
+  unitName: e.unit_name,
+  publishedAt: e.first_published_at,
+  updatedAt: e.updated_at,
+  eventDate: e.event_date,
+});
+
+async function putPage(bucket: R2Bucket, path: string, html: string) {
+  await bucket.put(keyOf(path), html, { httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE } });
+}
+
+/**
+ * Rewrites what an entry appears on: the front page, its archive page, its unit's pages and the
+ * feeds. Archive pages are numbered from the oldest entry, so a new entry touches only these.
+ */
+export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBase: string, entry: Pick<Entry, "seq" | "unit_seq" | "unit_id">, unit: { name: string; code: string }) {
+  for (const scope of [{ base: "", unitId: undefined, seq: entry.seq, heading: "Tin tức" }, { base: unitPath(unit.code), unitId: entry.unit_id, seq: entry.unit_seq, heading: `Tin tức — ${unit.name}` }]) {
+    const last = pageOfSeq(await lastSeq(db, scope.unitId));
+    const front = (await newest(db, PAGE_SIZE, scope.unitId)).map(toListed);
+    await putPage(bucket, scope.base, await toDocument(Listing({ heading: scope.heading, entries: front, newer: null, older: last > 1 ? urlOf(archivePath(scope.base, last - 1)) : null, canonical: urlOf(scope.base) })));
+    const page = pageOfSeq(scope.seq);
+    const entries = (await archivePage(db, page, scope.unitId)).map(toListed);
+    const { newer, older } = archiveNav(scope.base, page, last);
+    await putPage(bucket, archivePath(scope.base, page), await toDocument(Listing({ heading: `${scope.heading} — trang ${page}`, entries, newer, older, canonical: urlOf(archivePath(scope.base, page)) })));
+  }
+  const feeds = buildFeeds(portalBase, (await feedEntries(db)).map(toListed));
+  const put = (path: string, body: string, type: string) => bucket.put(keyOf(path), body, { httpMetadata: { contentType: type, cacheControl: FEED_CACHE } });
+  await put("feed.xml", feeds.rss, "application/rss+xml; charset=utf-8");
+  await put("atom.xml", feeds.atom, "application/atom+xml; charset=utf-8");
+  await put("feed.json", feeds.json, "application/feed+json; charset=utf-8");
+}
+
+/** Takes a page down: its address answers 410 with the retraction note; listings and feeds drop it. */
+export async function retract(bucket: R2Bucket, db: D1Database, portalBase: string, reportId: string, note: string, at: string): Promise<void> {
+  const entry = await retractEntry(db, reportId, note, at);
+  if (!entry) return;
+  const html = await toDocument(Gone({ title: entry.title, note: entry.retraction_note ?? note, at: entry.retracted_at ?? at }));
+  await bucket.put(keyOf(entry.path), html, {
+    httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
+    customMetadata: { reportId, gone: "1" },
+  });
+  const unit = await db.prepare("SELECT name, code FROM units WHERE id = ?").bind(entry.unit_id).first<{ name: string; code: string }>();
+  await rebuildListings(bucket, db, portalBase, entry, unit ?? { name: "", code: entry.unit_id });
+}

@@ -1,0 +1,58 @@
+/** @jsxImportSource hono/jsx */
+import { viDate } from "../format";
+import { Layout } from "./layout";
+
+export type ListingEntry = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string; eventDate: string | null };
+
+export function Listing(p: { heading: string; entries: ListingEntry[]; newer: string | null; older: string | null; canonical: string }) {
+  return (
+    <Layout title={p.heading} canonical={p.canonical}>
+      <h1>{p.heading}</h1>
+      {p.entries.length === 0 ? <p>Chưa có tin bài.</p> : null}
+      <ol class="entries">
+        {p.entries.map((e) => (
+          <li>
+            <h2>
+              <a href={e.url}>{e.title}</a>
+            </h2>
+            <p class="meta">
+              {e.unitName} · <time datetime={e.publishedAt}>{viDate(e.publishedAt)}</time>
+            </p>
+            {e.summary ? <p>{e.summary}</p> : null}
+          </li>
+        ))}
+      </ol>
+      <nav class="pages" aria-label="Phân trang">
+        {p.newer ? <a href={p.newer} rel="prev">← Tin mới hơn</a> : <span />}
+        {p.older ? <a href={p.older} rel="next">Tin cũ hơn →</a> : <span />}
+      </nav>
+    </Layout>
+  );
+}
+
+export function NotFound() {
+  return (
+    <Layout title="Không tìm thấy trang">
+      <h1>Không tìm thấy trang</h1>
+      <p>Trang bạn tìm không có hoặc đã được chuyển đi.</p>
+      <p>
+        <a href="/portal/">Về trang chủ</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function Gone(p: { title: string; note: string; at: string }) {
+  return (
+    <Layout title="Bài viết đã được gỡ">
+      <h1>Bài viết đã được gỡ</h1>
+      <p>
+        Bài “{p.title}” đã được gỡ khỏi cổng thông tin ngày <time datetime={p.at}>{viDate(p.at)}</time>.
+      </p>
+      <p role="note">Lý do: {p.note}</p>
+      <p>
+        <a href="/portal/">Về trang chủ</a>
+      </p>
+    </Layout>
+  );
+}

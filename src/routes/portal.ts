@@ -1,0 +1,39 @@
+// The public portal, served from R2: only objects under portal/ (what publication wrote),
+// with ETag / 304, cache headers, a Vietnamese 404 and a 410 for retracted pages.
+import type { Hono } from "hono";
+import type { HonoEnv } from "../env";
+import { PORTAL_PREFIX } from "../portal/paths";
+import { NotFound } from "../portal/views/listing";
+import { toDocument } from "../portal/views/layout";
+
+const SAFE_PATH = /^[a-z0-9][a-z0-9._/-]*$/;
+
+async function notFound(): Promise<Response> {
+  return new Response(await toDocument(NotFound()), {
+    status: 404,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=60" },
+  });
+}
+
+export function registerPortal(app: Hono<HonoEnv>) {
+  app.get("/portal", (c) => c.redirect("/portal/", 301));
+  app.get("/portal/*", async (c) => {
+    const path = decodeURIComponent(new URL(c.req.url).pathname).slice("/portal/".length);
+    if (path !== "" && (!SAFE_PATH.test(path) || path.includes(".."))) return notFound();
+    let key = `${PORTAL_PREFIX}${path === "" || path.endsWith("/") ? `${path}index.html` : path}`;
+    let object = await c.env.BUCKET.get(key, { onlyIf: c.req.raw.headers });
+    if (!object && !path.endsWith("/") && !path.includes(".")) {
+      // A page asked for without its trailing slash.
+      if (await c.env.BUCKET.head(`${key}/index.html`)) return c.redirect(`/portal/${path}/`, 301);
+      return notFound();
+    }
+    if (!object) return notFound();
+    const headers = new Headers();
+    object.writeHttpMetadata(headers);
+    headers.set("etag", object.httpEtag);
+    headers.set("x-content-type-options", "nosniff");
+    const gone = object.customMetadata?.gone === "1";
+    if (!("body" in object)) return new Response(null, { status: 304, headers });
+    return new Response(object.body, { status: gone ? 410 : 200, headers });
+  });
+}

@@ -1,0 +1,32 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import type { HonoEnv } from "../../env";
+import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
+import { etagOf, reportFor } from "../reports/access";
+import { flowOf, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
+
+const Unpublish = z
+  .strictObject({ reason: z.string().normalize("NFC").trim().min(5).max(2000).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
+  .openapi("Unpublish");
+
+const route = createRoute({
+  method: "post",
+  path: "/api/v1/reports/{id}/unpublish",
+  tags: ["review"],
+  summary: "Take a published report off the portal, with the reason shown in its place (director covering its unit, or admin)",
+  security,
+  middleware: writeMiddleware,
+  request: { params: IdParam, ...jsonBody(Unpublish) },
+  responses: { 200: jsonContent(ReviewStateSchema, "Unpublished"), ...problems(401, 403, 404, 409, 413, 415, 422, 503) },
+});
+
+export function registerUnpublish(app: OpenAPIHono<HonoEnv>) {
+  app.openapi(route, async (c) => {
+    const actor = c.get("actor");
+    const { id } = c.req.valid("param");
+    await reportFor(database(c.env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
+    const view = unwrap(await flowOf(c.env, id).unpublish({ reportId: id, actor: reviewActorOf(actor), reason: c.req.valid("json").reason }));
+    c.header("etag", etagOf(view.version));
+    return c.json(view, 200);
+  });
+}
