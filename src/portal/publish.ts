@@ -32,6 +32,7 @@ export type Approved = {
     attendees: { name: string; title: string }[];
     sourceUrl: string | null;
     publishAt: string | null;
+    figures: { period: string; enrolled: number; completed: number; rate: number } | null;
     attachments: FrozenAttachment[];
   };
   approvals: { label: string; name: string; at: string }[];
@@ -108,6 +109,7 @@ export async function writeArticle(
       unitName: a.unitName,
       attendees: c.attendees,
       figures,
+      results: c.figures ?? null,
       sourceUrl: c.sourceUrl,
       approvals: a.approvals,
       publishedAt: entry.first_published_at,

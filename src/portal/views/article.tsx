@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import { viDate, viDateTime } from "../format";
+import { viDate, viDateTime, viNumber, viPercent } from "../format";
 import { Layout } from "./layout";
 
 export type ArticleProps = {
@@ -12,6 +12,8 @@ export type ArticleProps = {
   unitName: string;
   attendees: { name: string; title: string }[];
   figures: { src: string; caption: string; width?: number }[];
+  /** Structured figures of a periodic report. */
+  results: { period: string; enrolled: number; completed: number; rate: number } | null;
   sourceUrl: string | null;
   approvals: { label: string; name: string; at: string }[];
   publishedAt: string;
@@ -38,6 +40,14 @@ export function Article(p: ArticleProps) {
         ) : null}
         {p.summary ? <p class="lead">{p.summary}</p> : null}
         <div class="body">{raw(p.bodyHtml)}</div>
+        {p.results ? (
+          <section aria-labelledby="ket-qua">
+            <h2 id="ket-qua">Kết quả {p.results.period}</h2>
+            <p>
+              {viNumber(p.results.enrolled)} học viên tham gia, {viNumber(p.results.completed)} hoàn thành, đạt tỷ lệ {viPercent(p.results.rate)}.
+            </p>
+          </section>
+        ) : null}
         {p.attendees.length ? (
           <section aria-labelledby="dai-bieu">
             <h2 id="dai-bieu">Đại biểu tham dự</h2>
