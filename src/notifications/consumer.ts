@@ -70,6 +70,8 @@ export async function handleNotification(message: Message<unknown>, env: Env): P
       return;
     }
   }
+  // Recorded before sending: if D1 cannot take the record, nothing is sent (and the queue retries).
+  await record(db, m, rendered.subject, "queued", message.attempts, null);
   try {
     await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
   } catch (err) {
