@@ -4,8 +4,13 @@ import { SITE_NAME } from "./views/layout";
 
 export type FeedEntry = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string; updatedAt: string | null };
 
-export function buildFeeds(baseUrl: string, entries: FeedEntry[]): { rss: string; atom: string; json: string } {
-  const site = baseUrl.replace(/\/portal\/?$/, "");
+// Titles and summaries are plain text. RSS and Atom put them where readers expect HTML (inside
+// CDATA, which the XML library does not fully guard), so they go in escaped; JSON Feed keeps
+// `title` as text and gets the escaped form only as `content_html`.
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+function makeFeed(site: string, entries: FeedEntry[], asHtml: boolean): Feed {
+  const text = (s: string) => (asHtml ? escapeHtml(s) : s);
   const feed = new Feed({
     title: `${SITE_NAME} — Tin tức`,
     description: "Tin tức, sự kiện và báo cáo của các đơn vị trực thuộc, đã được thẩm định.",
@@ -18,14 +23,21 @@ export function buildFeeds(baseUrl: string, entries: FeedEntry[]): { rss: string
   });
   for (const e of entries) {
     feed.addItem({
-      title: e.title,
+      title: text(e.title),
       id: `${site}${e.url}`,
       link: `${site}${e.url}`,
-      description: e.summary ?? undefined,
-      author: [{ name: e.unitName }],
+      description: e.summary ? text(e.summary) : undefined,
+      content: e.summary ? escapeHtml(e.summary) : undefined,
+      author: [{ name: text(e.unitName) }],
       date: new Date(e.updatedAt ?? e.publishedAt),
       published: new Date(e.publishedAt),
     });
   }
-  return { rss: feed.rss2(), atom: feed.atom1(), json: feed.json1() };
+  return feed;
+}
+
+export function buildFeeds(baseUrl: string, entries: FeedEntry[]): { rss: string; atom: string; json: string } {
+  const site = baseUrl.replace(/\/portal\/?$/, "");
+  const html = makeFeed(site, entries, true);
+  return { rss: html.rss2(), atom: html.atom1(), json: makeFeed(site, entries, false).json1() };
 }

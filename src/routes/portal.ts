@@ -18,7 +18,12 @@ async function notFound(): Promise<Response> {
 export function registerPortal(app: Hono<HonoEnv>) {
   app.get("/portal", (c) => c.redirect("/portal/", 301));
   app.get("/portal/*", async (c) => {
-    const path = decodeURIComponent(new URL(c.req.url).pathname).slice("/portal/".length);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(c.req.url).pathname).slice("/portal/".length);
+    } catch {
+      return notFound(); // a malformed percent-escape names nothing we serve
+    }
     if (path !== "" && (!SAFE_PATH.test(path) || path.includes(".."))) return notFound();
     let key = `${PORTAL_PREFIX}${path === "" || path.endsWith("/") ? `${path}index.html` : path}`;
     let object = await c.env.BUCKET.get(key, { onlyIf: c.req.raw.headers });
