@@ -1,11 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client";
-import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
-import { getAttachment, setCaption, softDeleteAttachment } from "../../queries/attachments";
 import { attachmentView } from "../../queries/reports";
+import { captionImage, removeImage } from "../../services/attachments";
 import { jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { reportFor } from "../reports/access";
 import { AttachmentSchema } from "../reports/schemas";
 import { AttachmentParams, Caption } from "./schemas";
 
@@ -35,22 +32,14 @@ const deleteRoute = createRoute({
 
 export function registerEditAttachment(app: OpenAPIHono<HonoEnv>) {
   app.openapi(captionRoute, async (c) => {
-    const db = database(c.env.DB);
     const { id, attachmentId } = c.req.valid("param");
-    const report = await reportFor(db, c.get("actor"), id, "attachment.write");
-    if (!(await getAttachment(db, report.id, attachmentId))) throw new ApiError("not_found");
-    await setCaption(db, report.id, attachmentId, c.req.valid("json").caption);
-    const row = await getAttachment(db, report.id, attachmentId);
-    if (!row) throw new ApiError("not_found");
+    const row = await captionImage(c.env.DB, c.get("actor"), id, attachmentId, c.req.valid("json").caption);
     return c.json(attachmentView(row), 200);
   });
 
   app.openapi(deleteRoute, async (c) => {
-    const db = database(c.env.DB);
     const { id, attachmentId } = c.req.valid("param");
-    const report = await reportFor(db, c.get("actor"), id, "attachment.write");
-    if (!(await getAttachment(db, report.id, attachmentId))) throw new ApiError("not_found");
-    await softDeleteAttachment(db, report.id, attachmentId);
+    await removeImage(c.env.DB, c.get("actor"), id, attachmentId);
     return c.body(null, 204);
   });
 }

@@ -30,11 +30,4 @@ export function optionalVersion(header: string | undefined): number | undefined 
   return Number(m[1]);
 }
 
-/** As optionalVersion, but an edit must say which version it edits: absent -> 428. */
-export function expectedVersion(header: string | undefined): number {
-  const version = optionalVersion(header);
-  if (version === undefined) throw new ApiError("precondition_required");
-  return version;
-}
-
 export const etagOf = (version: number) => `"${version}"`;

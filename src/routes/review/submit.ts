@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { etagOf, optionalVersion, reportFor } from "../reports/access";
-import { flowOf, IfMatchHeader, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
+import { etagOf, optionalVersion } from "../reports/access";
+import { submitReport, withdrawReport } from "../../services/review";
+import { IfMatchHeader, ReviewStateSchema } from "./flow";
 
 const route = createRoute({
   method: "post",
@@ -33,22 +33,14 @@ const withdrawRoute = createRoute({
 
 export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    const actor = c.get("actor");
-    const { id } = c.req.valid("param");
-    await reportFor(database(c.env.DB), actor, id, "report.submit", { stateCheckedBy: "flow" });
-    const expectedVersion = optionalVersion(c.req.header("if-match"));
-    const view = unwrap(await flowOf(c.env, id).submit({ reportId: id, actor: reviewActorOf(actor), expectedVersion }));
+    const view = await submitReport(c.env, c.get("actor"), c.req.valid("param").id, optionalVersion(c.req.header("if-match")));
     c.header("etag", etagOf(view.version));
     return c.json(view, 200);
   });
 
   app.openapi(withdrawRoute, async (c) => {
-    const actor = c.get("actor");
-    const { id } = c.req.valid("param");
-    await reportFor(database(c.env.DB), actor, id, "report.withdraw", { stateCheckedBy: "flow" });
-    const expectedVersion = optionalVersion(c.req.header("if-match"));
     const comment = c.req.header("content-type") ? c.req.valid("json")?.comment : undefined;
-    const view = unwrap(await flowOf(c.env, id).withdraw({ reportId: id, actor: reviewActorOf(actor), comment, expectedVersion }));
+    const view = await withdrawReport(c.env, c.get("actor"), c.req.valid("param").id, comment, optionalVersion(c.req.header("if-match")));
     c.header("etag", etagOf(view.version));
     return c.json(view, 200);
   });

@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { etagOf, reportFor } from "../reports/access";
-import { flowOf, reviewActorOf, ReviewStateSchema, unwrap } from "./flow";
+import { etagOf } from "../reports/access";
+import { unpublishReport } from "../../services/review";
+import { ReviewStateSchema } from "./flow";
 
 const Unpublish = z
   .strictObject({ reason: z.string().normalize("NFC").trim().min(5).max(2000).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
@@ -22,10 +22,7 @@ const route = createRoute({
 
 export function registerUnpublish(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    const actor = c.get("actor");
-    const { id } = c.req.valid("param");
-    await reportFor(database(c.env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
-    const view = unwrap(await flowOf(c.env, id).unpublish({ reportId: id, actor: reviewActorOf(actor), reason: c.req.valid("json").reason }));
+    const view = await unpublishReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json").reason);
     c.header("etag", etagOf(view.version));
     return c.json(view, 200);
   });
