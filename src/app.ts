@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { ApiError, onError, problemResponse, validationHook } from "./errors";
 import type { HonoEnv } from "./env";
+import { configureMessages } from "./domain/messages";
 import { registerAttachmentContent } from "./routes/attachments/content";
 import { registerListAttachments } from "./routes/attachments/list";
 import { registerReorderAttachments } from "./routes/attachments/reorder";
@@ -35,6 +36,8 @@ import { registerUnpublish } from "./routes/review/unpublish";
 import { registerPortal } from "./routes/portal";
 import { registerNotifications } from "./routes/notifications/list";
 import { registerPreferences } from "./routes/auth/preferences";
+
+configureMessages();
 
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
