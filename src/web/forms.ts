@@ -1,0 +1,90 @@
+// Web forms -> the same inputs the API validates, with the same zod schemas; errors keyed by field.
+import type { z } from "zod";
+import { ApiError } from "../errors";
+import type { FieldErrors } from "./views/shell";
+
+export type FormBody = Record<string, string | File | (string | File)[]>;
+
+export const str = (form: FormBody, key: string): string => {
+  const v = form[key];
+  return typeof v === "string" ? v : "";
+};
+
+/** "13.184" or "13184" -> 13184; "98,6" -> 98.6; empty -> undefined; other text stays text for zod to refuse. */
+export function viNumberInput(s: string): number | string | undefined {
+  const t = s.trim();
+  if (t === "") return undefined;
+  const normalised = t.replace(/\.(?=\d{3}(\D|$))/g, "").replace(",", ".").replace(/%$/, "");
+  const n = Number(normalised);
+  return Number.isFinite(n) ? n : t;
+}
+
+/** Attendees typed one per line as "Name – Title" (en dash or hyphen between spaces, or a comma). */
+export function parseAttendees(text: string): { name: string; title: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^[–\-•*\s]+/, "").trim())
+    .filter(Boolean)
+    .map((line) => {
+      const m = /^(.*?)\s+[–-]\s+(.*)$/.exec(line) ?? /^(.*?),\s*(.*)$/.exec(line);
+      return m ? { name: m[1]!.trim(), title: m[2]!.trim() } : { name: line, title: "" };
+    });
+}
+
+export const attendeesText = (list: { name: string; title: string }[]) => list.map((a) => (a.title ? `${a.name} – ${a.title}` : a.name)).join("\n");
+
+/** The report fields of a form. `clear` gives null for emptied optional fields (an edit), else they are left out. */
+export function reportFields(form: FormBody, clear: boolean) {
+  const opt = (key: string) => {
+    const v = str(form, key).trim();
+    return v === "" ? (clear ? null : undefined) : v;
+  };
+  const figures =
+    str(form, "figures.period").trim() || str(form, "figures.enrolled").trim()
+      ? {
+          period: str(form, "figures.period"),
+          enrolled: viNumberInput(str(form, "figures.enrolled")),
+          completed: viNumberInput(str(form, "figures.completed")),
+          rate: viNumberInput(str(form, "figures.rate")),
+        }
+      : clear
+        ? null
+        : undefined;
+  const publishAtLocal = str(form, "publishAt").trim();
+  return {
+    title: str(form, "title"),
+    summary: opt("summary"),
+    body: str(form, "body"),
+    eventDate: opt("eventDate"),
+    location: opt("location"),
+    attendees: parseAttendees(str(form, "attendees")),
+    sourceUrl: opt("sourceUrl"),
+    figures,
+    // <input type=datetime-local> has no zone: the department works in Vietnam's time (UTC+7).
+    publishAt: publishAtLocal ? `${publishAtLocal.length === 16 ? `${publishAtLocal}:00` : publishAtLocal}+07:00` : clear ? null : undefined,
+  };
+}
+
+export function issuesToFields(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    // Attendees are one textarea; figures have a field each.
+    const key = path[0] === "figures" && path[1] ? `figures.${path[1]}` : (path[0] ?? "form");
+    out[key] ??= path[0] === "attendees" && path[1] !== undefined ? `Dòng ${Number(path[1]) + 1}: ${issue.message}` : issue.message;
+  }
+  return out;
+}
+
+/** An ApiError's field errors (or its title) as form errors. */
+export function apiErrorToFields(err: ApiError): FieldErrors {
+  if (err.errors?.length) {
+    const out: FieldErrors = {};
+    for (const e of err.errors) {
+      const [head, second] = e.path.split(".");
+      out[head === "figures" && second ? `figures.${second}` : head ?? "form"] ??= e.message;
+    }
+    return out;
+  }
+  return { form: err.detail ?? err.message };
+}

@@ -1,0 +1,44 @@
+// Sign-in state for the web pages: the same session cookie as the API; an expired or missing
+// session leads to the sign-in page and back to where the user was. Forms carry a CSRF token
+// derived from the session, checked on every POST.
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { sha256Hex } from "../domain/ids";
+import type { HonoEnv } from "../env";
+import { SESSION_COOKIE } from "../middleware/auth";
+import { actorForToken } from "../queries/sessions";
+
+export const csrfTokenFor = (sessionTokenHash: string) => sha256Hex(`csrf|${sessionTokenHash}`);
+
+/** Only our own pages are places to come back to after signing in. */
+export function safeNext(next: string | undefined | null): string {
+  return next && /^\/app(\/[\w\-/?=&%.]*)?$/.test(next) && !next.startsWith("//") ? next : "/app";
+}
+
+export function loginRedirect(c: Context): Response {
+  const url = new URL(c.req.url);
+  const next = c.req.method === "GET" ? `${url.pathname}${url.search}` : (c.req.header("referer") ? new URL(c.req.header("referer")!).pathname : "/app");
+  return c.redirect(`/app/login?next=${encodeURIComponent(safeNext(next))}`, 303);
+}
+
+/** Sets `actor` and a CSRF token for the page, or sends the visitor to sign in. */
+export function webSession(): MiddlewareHandler<HonoEnv & { Variables: { csrf: string } }> {
+  return async function webSession(c, next) {
+    const token = getCookie(c, SESSION_COOKIE);
+    const actor = token && /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await actorForToken(c.env.DB, token) : null;
+    if (!actor) return loginRedirect(c);
+    c.set("actor", actor);
+    const csrf = await csrfTokenFor(actor.sessionTokenHash);
+    c.set("csrf", csrf);
+    if (c.req.method === "POST") {
+      const form = await c.req.parseBody({ all: true });
+      const sent = form["_csrf"];
+      if (typeof sent !== "string" || sent !== csrf) {
+        return c.html("<!doctype html><html lang=vi><meta charset=utf-8><title>Phiên làm việc đã hết hạn</title><p>Biểu mẫu đã hết hạn hoặc không hợp lệ. <a href=\"/app\">Tải lại trang</a> và thử lại.</p></html>", 403);
+      }
+    }
+    await next();
+  };
+}
+
+export type WebEnv = HonoEnv & { Variables: { csrf: string } };

@@ -1,0 +1,170 @@
+/** @jsxImportSource hono/jsx */
+import { raw } from "hono/html";
+import type { BodyPart, FieldChange } from "../../domain/revision-diff";
+import { viDate, viDateTime, viNumber, viPercent } from "../../portal/format";
+import { renderMarkdown } from "../../portal/markdown";
+import type { AttachmentRow, ReportRow } from "../../queries/reports";
+import type { HistoryRow } from "../../queries/review";
+import { ROLE_LABELS } from "./shell";
+import { LABELS } from "./report-form";
+
+export const STATUS_LABELS: Record<string, string> = {
+  draft: "Bản nháp",
+  in_review: "Đang thẩm định",
+  returned: "Bị trả lại",
+  withdrawn: "Đã rút",
+  approved: "Đã duyệt",
+  scheduled: "Chờ đăng theo lịch",
+  published: "Đã đăng",
+  unpublished: "Đã gỡ",
+};
+
+const ACTION_LABELS: Record<string, string> = {
+  create: "Tạo bản nháp",
+  submit: "Gửi thẩm định",
+  approve: "Duyệt",
+  return: "Trả lại",
+  withdraw: "Rút lại",
+  schedule: "Hẹn giờ đăng",
+  publish: "Đăng",
+  unpublish: "Gỡ bài",
+};
+
+export function StatusBadge(props: { status: string; overdue?: boolean }) {
+  return (
+    <span class={`badge ${props.overdue ? "overdue" : props.status}`}>
+      {props.overdue ? "Quá hạn" : (STATUS_LABELS[props.status] ?? props.status)}
+    </span>
+  );
+}
+
+type Figures = { period: string; enrolled: number; completed: number; rate: number };
+
+/** The report as it will read on the portal. */
+export function ArticlePreview(props: { report: ReportRow; images: AttachmentRow[] }) {
+  const r = props.report;
+  const figures = r.figures as Figures | null;
+  return (
+    <article class="card" aria-label="Xem trước bài viết">
+      <h2 style="margin-top:0">{r.title}</h2>
+      <p class="hint">
+        {r.eventDate ? `Ngày ${viDate(r.eventDate)}` : ""}
+        {r.eventDate && r.location ? " · " : ""}
+        {r.location ? `Tại ${r.location}` : ""}
+      </p>
+      {r.summary ? (
+        <p>
+          <strong>{r.summary}</strong>
+        </p>
+      ) : null}
+      <div>{raw(renderMarkdown(r.body))}</div>
+      {figures ? (
+        <p>
+          Kết quả {figures.period}: {viNumber(figures.enrolled)} học viên tham gia, {viNumber(figures.completed)} hoàn thành, đạt tỷ lệ {viPercent(figures.rate)}.
+        </p>
+      ) : null}
+      {r.attendees.length ? (
+        <>
+          <h3>Đại biểu tham dự</h3>
+          <ul>
+            {r.attendees.map((a) => (
+              <li>
+                {a.name}
+                {a.title ? ` – ${a.title}` : ""}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {props.images.map((img, i) => (
+        <figure>
+          <img src={`/app/reports/${r.id}/images/${img.id}`} alt={img.caption} style="max-width:100%;height:auto" />
+          <figcaption>
+            Hình {i + 1}: {img.caption}
+          </figcaption>
+        </figure>
+      ))}
+      {r.sourceUrl ? (
+        <p>
+          <a href={r.sourceUrl} rel="noopener noreferrer nofollow">
+            Liên kết bài viết gốc
+          </a>
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | null) => string | null }) {
+  return (
+    <table class="responsive">
+      <thead>
+        <tr>
+          <th scope="col">Thời gian</th>
+          <th scope="col">Người thực hiện</th>
+          <th scope="col">Thao tác</th>
+          <th scope="col">Bước</th>
+          <th scope="col">Phiên bản</th>
+          <th scope="col">Ý kiến</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((e) => (
+          <tr>
+            <td data-label="Thời gian">{viDateTime(e.created_at)}</td>
+            <td data-label="Người thực hiện">
+              {e.actor_name ?? "Hệ thống"}
+              {e.actor_role ? ` (${ROLE_LABELS[e.actor_role as keyof typeof ROLE_LABELS] ?? e.actor_role})` : ""}
+            </td>
+            <td data-label="Thao tác">{ACTION_LABELS[e.action] ?? e.action}</td>
+            <td data-label="Bước">{props.stageLabel(e.stage) ?? ""}</td>
+            <td data-label="Phiên bản">{e.revision || ""}</td>
+            <td data-label="Ý kiến">{e.action === "publish" || e.action === "schedule" ? "" : (e.comment ?? "")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(trống)" : typeof v === "string" ? v : JSON.stringify(v));
+
+export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean }) {
+  return (
+    <section aria-labelledby="thay-doi">
+      <h2 id="thay-doi">
+        Thay đổi từ phiên bản {props.from} đến {props.to}
+      </h2>
+      {props.fields.length === 0 && !props.bodyChanged ? <p>Không có thay đổi.</p> : null}
+      {props.fields.length ? (
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Trường</th>
+              <th scope="col">Trước</th>
+              <th scope="col">Sau</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.fields.map((f) => (
+              <tr>
+                <td data-label="Trường">{LABELS[f.field] ?? (f.field === "attachments" ? "Hình ảnh" : f.field)}</td>
+                <td data-label="Trước">
+                  <del>{show(f.before)}</del>
+                </td>
+                <td data-label="Sau">
+                  <ins>{show(f.after)}</ins>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {props.bodyChanged ? (
+        <div class="card" style="white-space:pre-wrap" aria-label="Nội dung: phần thêm được gạch chân xanh, phần bỏ gạch ngang đỏ">
+          {props.body.map((p) => (p.op === "insert" ? <ins>{p.text}</ins> : p.op === "delete" ? <del>{p.text}</del> : p.text))}
+        </div>
+      ) : null}
+    </section>
+  );
+}

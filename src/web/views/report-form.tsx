@@ -1,0 +1,118 @@
+/** @jsxImportSource hono/jsx */
+import { WORKFLOWS } from "../../../workflows";
+import { ErrorSummary, FieldError, type FieldErrors } from "./shell";
+
+export type ReportFormValues = {
+  kind: string;
+  title: string;
+  summary: string;
+  body: string;
+  eventDate: string;
+  location: string;
+  attendees: string;
+  sourceUrl: string;
+  publishAt: string;
+  "figures.period": string;
+  "figures.enrolled": string;
+  "figures.completed": string;
+  "figures.rate": string;
+};
+
+export const LABELS: Record<string, string> = {
+  kind: "Loại",
+  title: "Tiêu đề",
+  summary: "Tóm tắt (đoạn dẫn)",
+  body: "Nội dung",
+  eventDate: "Ngày diễn ra",
+  location: "Địa điểm",
+  attendees: "Đại biểu tham dự",
+  sourceUrl: "Liên kết bài viết gốc",
+  publishAt: "Hẹn giờ đăng",
+  figures: "Số liệu",
+  "figures.period": "Kỳ báo cáo",
+  "figures.enrolled": "Số học viên tham gia",
+  "figures.completed": "Số hoàn thành",
+  "figures.rate": "Tỷ lệ hoàn thành (%)",
+  version: "Phiên bản",
+  form: "Biểu mẫu",
+};
+
+function Field(props: { id: keyof ReportFormValues; values: ReportFormValues; errors: FieldErrors; hint?: string; type?: string; textarea?: boolean; required?: boolean; className?: string }) {
+  const invalid = props.errors[props.id] ? "true" : undefined;
+  const describedBy = [props.hint ? `${props.id}-hint` : "", invalid ? `${props.id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label for={props.id}>
+        {LABELS[props.id]}
+        {props.required ? " *" : ""}
+      </label>
+      {props.hint ? (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <FieldError id={props.id} errors={props.errors} />
+      {props.textarea ? (
+        <textarea id={props.id} name={props.id} class={props.className} aria-invalid={invalid} aria-describedby={describedBy} required={props.required}>
+          {props.values[props.id]}
+        </textarea>
+      ) : (
+        <input id={props.id} name={props.id} type={props.type ?? "text"} value={props.values[props.id]} aria-invalid={invalid} aria-describedby={describedBy} required={props.required} />
+      )}
+    </div>
+  );
+}
+
+export function ReportForm(props: { action: string; csrf: string; values: ReportFormValues; errors: FieldErrors; version?: number; creating: boolean }) {
+  const v = props.values;
+  const def = WORKFLOWS[v.kind as keyof typeof WORKFLOWS];
+  return (
+    <form method="post" action={props.action} novalidate>
+      <ErrorSummary errors={props.errors} labels={LABELS} />
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      {props.version !== undefined ? <input type="hidden" name="version" value={String(props.version)} /> : null}
+      <p>
+        Loại: <strong>{def?.label ?? v.kind}</strong>
+        <input type="hidden" name="kind" value={v.kind} />
+      </p>
+      <FieldError id="kind" errors={props.errors} />
+      <Field id="title" values={v} errors={props.errors} required />
+      <Field id="summary" values={v} errors={props.errors} textarea hint="Một đoạn ngắn mở đầu bài." />
+      <div class="grid">
+        <div>
+          <Field id="body" values={v} errors={props.errors} textarea required className="body" hint="Viết bằng Markdown: **đậm**, *nghiêng*, - gạch đầu dòng, [liên kết](https://...). Không dùng thẻ HTML." />
+        </div>
+        <div>
+          <p class="hint" id="xem-truoc-nhan">
+            Xem trước (cập nhật khi gõ):
+          </p>
+          <div class="preview" id="xem-truoc" aria-live="polite" aria-labelledby="xem-truoc-nhan" data-preview-for="body"></div>
+        </div>
+      </div>
+      <div class="grid">
+        <Field id="eventDate" values={v} errors={props.errors} type="date" />
+        <Field id="location" values={v} errors={props.errors} />
+      </div>
+      <Field id="attendees" values={v} errors={props.errors} textarea hint="Mỗi dòng một người: Họ tên – Chức vụ. Ví dụ: Ông Dương Trí Dũng – Phó Giám đốc Sở" />
+      <Field id="sourceUrl" values={v} errors={props.errors} type="url" hint="Nếu bài đã đăng ở trang của đơn vị." />
+      {v.kind === "event" || def?.afterApproval === "publish_at" ? (
+        <Field id="publishAt" values={v} errors={props.errors} type="datetime-local" hint="Để trống để đăng ngay khi được duyệt (giờ Việt Nam)." />
+      ) : null}
+      {v.kind === "periodic" || def?.requiresFigures ? (
+        <fieldset>
+          <legend>{LABELS.figures}</legend>
+          <FieldError id="figures" errors={props.errors} />
+          <Field id="figures.period" values={v} errors={props.errors} hint="Ví dụ: Học kì I năm học 2023 – 2024" />
+          <div class="grid">
+            <Field id="figures.enrolled" values={v} errors={props.errors} hint="Ví dụ: 13.184" />
+            <Field id="figures.completed" values={v} errors={props.errors} hint="Ví dụ: 13.001" />
+          </div>
+          <Field id="figures.rate" values={v} errors={props.errors} hint="Ví dụ: 98,6 — hệ thống đối chiếu với số hoàn thành / số tham gia." />
+        </fieldset>
+      ) : null}
+      <div class="actions">
+        <button type="submit">{props.creating ? "Lưu bản nháp" : "Lưu thay đổi"}</button>
+      </div>
+    </form>
+  );
+}
