@@ -34,6 +34,7 @@ import { registerInbox } from "./routes/review/inbox";
 import { registerSubmit } from "./routes/review/submit";
 import { registerUnpublish } from "./routes/review/unpublish";
 import { registerPortal } from "./routes/portal";
+import { webApp } from "./web";
 import { registerNotifications } from "./routes/notifications/list";
 import { registerPreferences } from "./routes/auth/preferences";
 
@@ -88,6 +89,7 @@ export function createApp() {
   }
 
   registerPortal(app);
+  app.route("/", webApp());
   app.get("/", (c) => c.redirect("/portal/"));
   // Returned, not thrown: Hono calls this outside the error boundary of the middleware chain.
   app.notFound((c) => problemResponse(c, new ApiError("not_found", { detail: `Không có đường dẫn ${c.req.method} ${new URL(c.req.url).pathname}` })));

@@ -1,0 +1,450 @@
+/** @jsxImportSource hono/jsx */
+// Director and admin pages: the dashboard, the notifications log, users and units.
+import type { Context, Hono } from "hono";
+import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { database } from "../db/client";
+import { ROLES, UNIT_TYPES } from "../db/schema";
+import { mayDo } from "../domain/policy";
+import { ApiError } from "../errors";
+import { viDateTime, viNumber } from "../portal/format";
+import { listUnits } from "../queries/units";
+import { listUsers } from "../queries/users";
+import { CreateUnit } from "../routes/units/create";
+import { CreateUser } from "../routes/users/create";
+import { createUnit, createUser, setUserActive } from "../services/admin";
+import { issuesToFields, str, type FormBody } from "./forms";
+import { page, seeOther } from "./render";
+import { Notice } from "./reports";
+import { webSession, type WebEnv } from "./session";
+import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
+import { ROLE_LABELS } from "./views/shell";
+
+const DAY = 24 * 3600_000;
+
+const median = (xs: number[]) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const USER_LABELS: Record<string, string> = { email: "Email", name: "Họ tên", unitId: "Đơn vị", password: "Mật khẩu", grants: "Vai trò" };
+
+/** A service refusal, shown as a notice on the page the form came from. */
+function refused(c: Context<WebEnv>, err: unknown, back: string) {
+  if (!(err instanceof ApiError)) throw err;
+  if (err.code === "forbidden") return forbidden(c);
+  const message = err.errors?.map((e) => `${USER_LABELS[e.path.split(".")[0]!] ?? e.path}: ${e.message}`).join("; ") || err.detail || err.message;
+  return seeOther(c, back, `Chưa thực hiện được: ${message}`);
+}
+
+const forbidden = (c: Context<WebEnv>) => page(c, "Không có quyền", <p>Bạn không có quyền xem trang này.</p>, 403);
+
+export function registerWebAdmin(app: Hono<WebEnv>) {
+  const auth = webSession();
+
+  app.get("/app/dashboard", auth, async (c) => {
+    const actor = c.get("actor");
+    const roles = actor.grants.map((g) => g.role);
+    if (!roles.includes("director") && !roles.includes("admin")) return forbidden(c);
+    const db = c.env.DB;
+    const now = new Date().toISOString();
+    const since = new Date(Date.now() - 365 * DAY).toISOString();
+    const [byStage, byUnit, overdue, durations] = await db.batch([
+      db.prepare("SELECT kind, stage, count(*) AS n FROM reports WHERE status = 'in_review' GROUP BY kind, stage"),
+      db.prepare(
+        "SELECT u.name AS unit, r.status, count(*) AS n FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.created_at >= ? AND r.status <> 'draft' GROUP BY u.name, r.status ORDER BY u.name",
+      ).bind(since),
+      db.prepare(
+        "SELECT r.id, r.title, r.kind, r.stage, r.stage_due_at, u.name AS unit FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.status = 'in_review' AND r.stage_due_at < ? ORDER BY r.stage_due_at LIMIT 50",
+      ).bind(now),
+      // Time in a stage: from the event that brought the report there to the decision that left it.
+      db.prepare(
+        `SELECT r.kind, e.stage, (julianday(e.created_at) - julianday(p.created_at)) * 24 AS hours
+         FROM report_events e JOIN report_events p ON p.report_id = e.report_id AND p.seq = e.seq - 1 JOIN reports r ON r.id = e.report_id
+         WHERE e.action IN ('approve', 'return') AND e.created_at >= ? LIMIT 5000`,
+      ).bind(new Date(Date.now() - 90 * DAY).toISOString()),
+    ]);
+    const label = (kind: string, stage: string | null) => WORKFLOWS[kind as ReportKind]?.stages.find((s) => s.id === stage)?.label ?? stage ?? "";
+    const stageCounts = new Map<string, number>();
+    for (const r of (byStage?.results ?? []) as { kind: string; stage: string; n: number }[]) stageCounts.set(label(r.kind, r.stage), (stageCounts.get(label(r.kind, r.stage)) ?? 0) + r.n);
+    const unitRows = new Map<string, Record<string, number>>();
+    for (const r of (byUnit?.results ?? []) as { unit: string; status: string; n: number }[]) unitRows.set(r.unit, { ...(unitRows.get(r.unit) ?? {}), [r.status]: r.n });
+    const perStage = new Map<string, number[]>();
+    for (const r of (durations?.results ?? []) as { kind: string; stage: string; hours: number }[]) perStage.set(label(r.kind, r.stage), [...(perStage.get(label(r.kind, r.stage)) ?? []), r.hours]);
+    const statuses = ["in_review", "returned", "approved", "published", "unpublished", "withdrawn"];
+    const overdueRows = (overdue?.results ?? []) as { id: string; title: string; kind: string; stage: string; stage_due_at: string; unit: string }[];
+    return page(
+      c,
+      "Tổng quan",
+      <>
+        <h1>Tổng quan</h1>
+        <section aria-labelledby="theo-buoc">
+          <h2 id="theo-buoc">Đang thẩm định, theo bước</h2>
+          <div class="stats">
+            {stageCounts.size === 0 ? <p>Không có báo cáo nào đang thẩm định.</p> : null}
+            {[...stageCounts].map(([stage, n]) => (
+              <div class="stat">
+                <b>{viNumber(n)}</b>
+                {stage}
+              </div>
+            ))}
+            <div class="stat">
+              <b>{viNumber(overdueRows.length)}</b>Quá hạn
+            </div>
+          </div>
+        </section>
+        <section aria-labelledby="qua-han">
+          <h2 id="qua-han">Quá hạn xử lý</h2>
+          {overdueRows.length === 0 ? <p>Không có báo cáo quá hạn.</p> : null}
+          {overdueRows.length ? (
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Hạn</th>
+                  <th scope="col">Tiêu đề</th>
+                  <th scope="col">Đơn vị</th>
+                  <th scope="col">Bước</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overdueRows.map((r) => (
+                  <tr>
+                    <td data-label="Hạn">
+                      {viDateTime(r.stage_due_at)} <StatusBadge status="in_review" overdue />
+                    </td>
+                    <td data-label="Tiêu đề">
+                      <a href={`/app/reports/${r.id}`}>{r.title}</a>
+                    </td>
+                    <td data-label="Đơn vị">{r.unit}</td>
+                    <td data-label="Bước">{label(r.kind, r.stage)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+        <section aria-labelledby="thoi-gian">
+          <h2 id="thoi-gian">Thời gian xử lý ở mỗi bước (trung vị, 90 ngày qua)</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Bước</th>
+                <th scope="col" class="num">Số lượt</th>
+                <th scope="col" class="num">Trung vị (giờ)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...perStage].map(([stage, hours]) => (
+                <tr>
+                  <td>{stage}</td>
+                  <td class="num">{viNumber(hours.length)}</td>
+                  <td class="num">{viNumber(median(hours) ?? 0, 1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="theo-don-vi">
+          <h2 id="theo-don-vi">Theo đơn vị (12 tháng qua)</h2>
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Đơn vị</th>
+                {statuses.map((s) => (
+                  <th scope="col" class="num">
+                    {STATUS_LABELS[s]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...unitRows].map(([unit, counts]) => (
+                <tr>
+                  <td data-label="Đơn vị">{unit}</td>
+                  {statuses.map((s) => (
+                    <td class="num" data-label={STATUS_LABELS[s]}>
+                      {viNumber(counts[s] ?? 0)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </>,
+    );
+  });
+
+  app.get("/app/notifications", auth, async (c) => {
+    if (!mayDo(c.get("actor"), "notification.read")) return forbidden(c);
+    const status = ["queued", "sent", "failed", "skipped"].find((s) => s === c.req.query("status"));
+    const stmt = status
+      ? c.env.DB.prepare("SELECT * FROM notifications WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT 100").bind(status)
+      : c.env.DB.prepare("SELECT * FROM notifications ORDER BY created_at DESC, id DESC LIMIT 100");
+    const rows = (await stmt.all<{ id: string; to_email: string; template: string; subject: string; status: string; attempts: number; last_error: string | null; created_at: string; sent_at: string | null }>()).results;
+    const STATUS: Record<string, string> = { queued: "Đang chờ gửi", sent: "Đã gửi", failed: "Gửi lỗi", skipped: "Bỏ qua (người nhận tắt)" };
+    return page(
+      c,
+      "Nhật ký thư",
+      <>
+        <h1>Nhật ký thư thông báo</h1>
+        <ul class="tabs">
+          <li>
+            <a href="/app/notifications" aria-current={status ? undefined : "page"}>
+              Tất cả
+            </a>
+          </li>
+          {Object.entries(STATUS).map(([s, l]) => (
+            <li>
+              <a href={`/app/notifications?status=${s}`} aria-current={status === s ? "page" : undefined}>
+                {l}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Thời gian</th>
+              <th scope="col">Người nhận</th>
+              <th scope="col">Tiêu đề thư</th>
+              <th scope="col">Trạng thái</th>
+              <th scope="col" class="num">Số lần</th>
+              <th scope="col">Lỗi gần nhất</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td data-label="Thời gian">{viDateTime(r.created_at)}</td>
+                <td data-label="Người nhận">{r.to_email}</td>
+                <td data-label="Tiêu đề thư">{r.subject}</td>
+                <td data-label="Trạng thái">{STATUS[r.status] ?? r.status}</td>
+                <td data-label="Số lần" class="num">
+                  {r.attempts}
+                </td>
+                <td data-label="Lỗi gần nhất">{r.last_error ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </>,
+    );
+  });
+
+  app.get("/app/users", auth, async (c) => {
+    if (!mayDo(c.get("actor"), "user.manage")) return forbidden(c);
+    const db = database(c.env.DB);
+    const [people, units] = await Promise.all([listUsers(db, { limit: 200 }), listUnits(db, { limit: 200 })]);
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    const csrf = c.get("csrf");
+    return page(
+      c,
+      "Người dùng",
+      <>
+        <h1>Người dùng</h1>
+        <Notice c={c} />
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Họ tên</th>
+              <th scope="col">Email</th>
+              <th scope="col">Đơn vị</th>
+              <th scope="col">Vai trò</th>
+              <th scope="col">Trạng thái</th>
+            </tr>
+          </thead>
+          <tbody>
+            {people.map(({ view: u }) => (
+              <tr>
+                <td data-label="Họ tên">{u.name}</td>
+                <td data-label="Email">{u.email}</td>
+                <td data-label="Đơn vị">{unitName.get(u.unitId) ?? ""}</td>
+                <td data-label="Vai trò">
+                  {u.grants.map((g) => `${ROLE_LABELS[g.role]}${g.unitIds.length ? ` (${g.unitIds.map((id) => unitName.get(id) ?? id).join(", ")})` : ""}`).join("; ")}
+                </td>
+                <td data-label="Trạng thái">
+                  {u.active ? "Đang hoạt động" : "Đã khoá"}{" "}
+                  {u.id !== c.get("actor").id ? (
+                    <form method="post" action={`/app/users/${u.id}/${u.active ? "deactivate" : "activate"}`} class="inline">
+                      <input type="hidden" name="_csrf" value={csrf} />
+                      <button type="submit" class="secondary">
+                        {u.active ? "Khoá" : "Mở khoá"}
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <section class="card" aria-labelledby="them-nguoi-dung">
+          <h2 id="them-nguoi-dung" style="margin-top:0">
+            Thêm người dùng
+          </h2>
+          <form method="post" action="/app/users">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <div class="grid">
+              <div>
+                <label for="name">Họ tên</label>
+                <input id="name" name="name" type="text" required />
+              </div>
+              <div>
+                <label for="email">Email</label>
+                <input id="email" name="email" type="email" required />
+              </div>
+              <div>
+                <label for="unitId">Đơn vị</label>
+                <select id="unitId" name="unitId">
+                  {units.map((u) => (
+                    <option value={u.id}>{u.name}</option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label for="role">Vai trò</label>
+                <select id="role" name="role">
+                  {ROLES.map((r) => (
+                    <option value={r}>{ROLE_LABELS[r]}</option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <label for="covers">
+              Đơn vị phụ trách <span class="hint">(cho Chuyên viên, Phó Trưởng phòng, Trưởng phòng; giữ Ctrl để chọn nhiều)</span>
+            </label>
+            <select id="covers" name="covers" multiple size={5}>
+              {units.map((u) => (
+                <option value={u.id}>{u.name}</option>
+              ))}
+            </select>
+            <label for="password">Mật khẩu ban đầu (ít nhất 10 ký tự)</label>
+            <input id="password" name="password" type="password" required minlength={10} autocomplete="new-password" />
+            <div class="actions">
+              <button type="submit">Thêm người dùng</button>
+            </div>
+          </form>
+        </section>
+      </>,
+    );
+  });
+
+  app.post("/app/users", auth, async (c) => {
+    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const role = str(form, "role");
+    const covers = ([] as unknown[]).concat(form.covers ?? []).filter((v): v is string => typeof v === "string");
+    const covering = ["specialist", "deputy_head", "director"].includes(role);
+    const parsed = CreateUser.safeParse({
+      email: str(form, "email").trim(),
+      name: str(form, "name"),
+      unitId: str(form, "unitId"),
+      password: str(form, "password"),
+      grants: [{ role, unitIds: covering ? covers : [] }],
+    });
+    if (!parsed.success) return seeOther(c, "/app/users", `Chưa thêm được: ${Object.entries(issuesToFields(parsed.error.issues)).map(([k, m]) => `${USER_LABELS[k] ?? k}: ${m}`).join("; ")}`);
+    try {
+      const user = await createUser(c.env.DB, c.get("actor"), parsed.data);
+      return seeOther(c, "/app/users", `Đã thêm ${user.name}.`);
+    } catch (err) {
+      return refused(c, err, "/app/users");
+    }
+  });
+
+  for (const action of ["deactivate", "activate"] as const) {
+    app.post(`/app/users/:id/${action}`, auth, async (c) => {
+      try {
+        await setUserActive(c.env.DB, c.get("actor"), c.req.param("id"), action === "activate");
+        return seeOther(c, "/app/users", action === "deactivate" ? "Đã khoá tài khoản; các phiên đăng nhập của họ đã kết thúc." : "Đã mở khoá tài khoản.");
+      } catch (err) {
+        return refused(c, err, "/app/users");
+      }
+    });
+  }
+
+  app.get("/app/units", auth, async (c) => {
+    if (!mayDo(c.get("actor"), "unit.manage")) return forbidden(c);
+    const units = await listUnits(database(c.env.DB), { limit: 200 });
+    const name = new Map(units.map((u) => [u.id, u.name]));
+    const TYPE: Record<string, string> = { department: "Sở", division: "Phòng", centre: "Trung tâm", school: "Trường" };
+    return page(
+      c,
+      "Đơn vị",
+      <>
+        <h1>Đơn vị</h1>
+        <Notice c={c} />
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Tên</th>
+              <th scope="col">Mã</th>
+              <th scope="col">Loại</th>
+              <th scope="col">Trực thuộc</th>
+              <th scope="col">Trạng thái</th>
+            </tr>
+          </thead>
+          <tbody>
+            {units.map((u) => (
+              <tr>
+                <td data-label="Tên">{u.name}</td>
+                <td data-label="Mã">{u.code}</td>
+                <td data-label="Loại">{TYPE[u.type]}</td>
+                <td data-label="Trực thuộc">{u.parentId ? name.get(u.parentId) : ""}</td>
+                <td data-label="Trạng thái">{u.active ? "Hoạt động" : "Ngừng"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <section class="card" aria-labelledby="them-don-vi">
+          <h2 id="them-don-vi" style="margin-top:0">
+            Thêm đơn vị
+          </h2>
+          <form method="post" action="/app/units">
+            <input type="hidden" name="_csrf" value={c.get("csrf")} />
+            <div class="grid">
+              <div>
+                <label for="uname">Tên đơn vị</label>
+                <input id="uname" name="name" type="text" required />
+              </div>
+              <div>
+                <label for="code">Mã</label>
+                <input id="code" name="code" type="text" required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}" />
+              </div>
+              <div>
+                <label for="type">Loại</label>
+                <select id="type" name="type">
+                  {UNIT_TYPES.map((t) => (
+                    <option value={t}>{TYPE[t]}</option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label for="parentId">Trực thuộc</label>
+                <select id="parentId" name="parentId">
+                  {units.map((u) => (
+                    <option value={u.id}>{u.name}</option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <div class="actions">
+              <button type="submit">Thêm đơn vị</button>
+            </div>
+          </form>
+        </section>
+      </>,
+    );
+  });
+
+  app.post("/app/units", auth, async (c) => {
+    const form = (await c.req.parseBody()) as FormBody;
+    const parsed = CreateUnit.safeParse({ code: str(form, "code"), name: str(form, "name"), type: str(form, "type"), parentId: str(form, "parentId") || null });
+    if (!parsed.success) return seeOther(c, "/app/units", `Chưa thêm được: ${Object.entries(issuesToFields(parsed.error.issues)).map(([k, m]) => `${k}: ${m}`).join("; ")}`);
+    try {
+      const unit = await createUnit(c.env.DB, c.get("actor"), parsed.data);
+      return seeOther(c, "/app/units", `Đã thêm ${unit.name}.`);
+    } catch (err) {
+      return refused(c, err, "/app/units");
+    }
+  });
+}

@@ -1,0 +1,326 @@
+/** @jsxImportSource hono/jsx */
+// Pages for a unit's reports: list by status, create and edit drafts, images, submit, withdraw.
+import type { Context, Hono } from "hono";
+import { WORKFLOWS, REPORT_KINDS, type ReportKind } from "../../workflows";
+import { database } from "../db/client";
+import { REPORT_STATUSES, type ReportStatus } from "../db/schema";
+import { MAX_IMAGE_BYTES } from "../domain/images";
+import { mayDo } from "../domain/policy";
+import { ApiError } from "../errors";
+import { limitBody } from "../middleware/request-guards";
+import { viDate } from "../portal/format";
+import { renderMarkdown } from "../portal/markdown";
+import { getAttachment } from "../queries/attachments";
+import { listReports, type ReportRow } from "../queries/reports";
+import { CreateReport, UpdateReport } from "../routes/reports/schemas";
+import { cursorCodec, pageOf } from "../routes/shared";
+import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
+import { createDraft, editReport } from "../services/reports";
+import { submitReport, withdrawReport } from "../services/review";
+import { reportFor } from "../routes/reports/access";
+import { apiErrorToFields, attendeesText, issuesToFields, reportFields, str, type FormBody } from "./forms";
+import { page, seeOther } from "./render";
+import { webSession, type WebEnv } from "./session";
+import { notFoundPage } from "./not-found";
+import { ReportForm, type ReportFormValues } from "./views/report-form";
+import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
+import type { FieldErrors } from "./views/shell";
+import { showReport } from "./report-page";
+
+const emptyValues = (kind: string): ReportFormValues => ({
+  kind,
+  title: "",
+  summary: "",
+  body: "",
+  eventDate: "",
+  location: "",
+  attendees: "",
+  sourceUrl: "",
+  publishAt: "",
+  "figures.period": "",
+  "figures.enrolled": "",
+  "figures.completed": "",
+  "figures.rate": "",
+});
+
+/** What the user typed, to put back in the form. */
+const typedValues = (form: FormBody, kind: string): ReportFormValues => {
+  const v = emptyValues(kind);
+  for (const key of Object.keys(v) as (keyof ReportFormValues)[]) if (key !== "kind") v[key] = str(form, key);
+  return v;
+};
+
+const VN_OFFSET_MS = 7 * 3600_000;
+
+function valuesOf(r: ReportRow): ReportFormValues {
+  const f = r.figures as { period: string; enrolled: number; completed: number; rate: number } | null;
+  return {
+    kind: r.kind,
+    title: r.title,
+    summary: r.summary ?? "",
+    body: r.body,
+    eventDate: r.eventDate ?? "",
+    location: r.location ?? "",
+    attendees: attendeesText(r.attendees),
+    sourceUrl: r.sourceUrl ?? "",
+    publishAt: r.publishAt ? new Date(Date.parse(r.publishAt) + VN_OFFSET_MS).toISOString().slice(0, 16) : "",
+    "figures.period": f?.period ?? "",
+    "figures.enrolled": f ? String(f.enrolled) : "",
+    "figures.completed": f ? String(f.completed) : "",
+    "figures.rate": f ? String(f.rate).replace(".", ",") : "",
+  };
+}
+
+/** A service refusal shown on the page the user came from. */
+function refusal(c: Context<WebEnv>, err: unknown, back: string): Response | Promise<Response> {
+  if (!(err instanceof ApiError)) throw err;
+  if (err.code === "not_found") return notFoundPage(c);
+  const fields = apiErrorToFields(err);
+  const message = Object.values(fields).join("; ") || err.message;
+  return seeOther(c, back, `Không thực hiện được: ${message}`);
+}
+
+export function registerWebReports(app: Hono<WebEnv>) {
+  const auth = webSession();
+
+  app.get("/app", auth, (c) => {
+    const roles = new Set(c.get("actor").grants.map((g) => g.role));
+    if (roles.has("director") || roles.has("admin")) return c.redirect("/app/dashboard");
+    if (roles.has("specialist") || roles.has("deputy_head") || roles.has("centre_head")) return c.redirect("/app/inbox");
+    return c.redirect("/app/reports");
+  });
+
+  app.get("/app/reports", auth, async (c) => {
+    const actor = c.get("actor");
+    const status = REPORT_STATUSES.find((s) => s === c.req.query("status"));
+    const cursor = c.req.query("cursor");
+    let after: [string, string] | undefined;
+    try {
+      after = cursor ? cursorCodec.decode(cursor) : undefined;
+    } catch {
+      after = undefined;
+    }
+    const rows = await listReports(database(c.env.DB), actor, { status, after, limit: 25 });
+    const list = pageOf(rows, 25, (r) => [r.createdAt, r.id]);
+    const units = new Map((await c.env.DB.prepare("SELECT id, name FROM units").all<{ id: string; name: string }>()).results.map((u) => [u.id, u.name]));
+    const tab = (s: ReportStatus | undefined, label: string) => (
+      <li>
+        <a href={s ? `/app/reports?status=${s}` : "/app/reports"} aria-current={status === s ? "page" : undefined}>
+          {label}
+        </a>
+      </li>
+    );
+    return page(
+      c,
+      "Báo cáo",
+      <>
+        <h1>{mayDo(actor, "report.create") ? "Báo cáo của đơn vị" : "Báo cáo"}</h1>
+        <Notice c={c} />
+        {mayDo(actor, "report.create") ? (
+          <p>
+            <a class="button" href="/app/reports/new">
+              Tạo báo cáo mới
+            </a>
+          </p>
+        ) : null}
+        <nav aria-label="Lọc theo trạng thái">
+          <ul class="tabs">
+            {tab(undefined, "Tất cả")}
+            {REPORT_STATUSES.map((s) => tab(s, STATUS_LABELS[s] ?? s))}
+          </ul>
+        </nav>
+        {list.items.length === 0 ? <p>Chưa có báo cáo nào{status ? ` ở trạng thái "${STATUS_LABELS[status]}"` : ""}.</p> : null}
+        {list.items.length ? (
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Tiêu đề</th>
+                <th scope="col">Loại</th>
+                <th scope="col">Đơn vị</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Cập nhật</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((r) => (
+                <tr>
+                  <td data-label="Tiêu đề">
+                    <a href={`/app/reports/${r.id}`}>{r.title}</a>
+                  </td>
+                  <td data-label="Loại">{WORKFLOWS[r.kind as ReportKind]?.label ?? r.kind}</td>
+                  <td data-label="Đơn vị">{units.get(r.unitId) ?? ""}</td>
+                  <td data-label="Trạng thái">
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td data-label="Cập nhật">{viDate(r.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {list.nextCursor ? (
+          <p>
+            <a href={`/app/reports?${status ? `status=${status}&` : ""}cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
+          </p>
+        ) : null}
+      </>,
+    );
+  });
+
+  app.get("/app/reports/new", auth, (c) => {
+    if (!mayDo(c.get("actor"), "report.create")) return c.text("Bạn không có quyền tạo báo cáo", 403);
+    const kind = REPORT_KINDS.find((k) => k === c.req.query("kind"));
+    if (!kind) {
+      return page(
+        c,
+        "Tạo báo cáo",
+        <>
+          <h1>Tạo báo cáo mới</h1>
+          <p>Chọn loại báo cáo:</p>
+          <ul>
+            {REPORT_KINDS.map((k) => (
+              <li>
+                <a href={`/app/reports/new?kind=${k}`}>{WORKFLOWS[k].label}</a> — duyệt qua {WORKFLOWS[k].stages.map((s) => s.label).join(" → ")}
+              </li>
+            ))}
+          </ul>
+        </>,
+      );
+    }
+    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={emptyValues(kind)} errors={{}} creating /></>);
+  });
+
+  app.post("/app/reports/new", auth, async (c) => {
+    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const kind = REPORT_KINDS.find((k) => k === str(form, "kind")) ?? "news";
+    const again = (errors: FieldErrors) =>
+      page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} creating /></>, 422);
+    const parsed = CreateReport.safeParse({ kind, ...reportFields(form, false) });
+    if (!parsed.success) return again(issuesToFields(parsed.error.issues));
+    try {
+      const row = await createDraft(c.env.DB, c.get("actor"), parsed.data);
+      return seeOther(c, `/app/reports/${row.id}`, "Đã lưu bản nháp.");
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));
+      throw err;
+    }
+  });
+
+  app.get("/app/reports/:id", auth, (c) => showReport(c, c.req.param("id")));
+
+  app.get("/app/reports/:id/edit", auth, async (c) => {
+    const report = await reportFor(database(c.env.DB), c.get("actor"), c.req.param("id"), "report.update").catch((err) => {
+      if (err instanceof ApiError && err.code !== "not_found") return null;
+      throw err;
+    });
+    if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.");
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} /></>);
+  });
+
+  app.post("/app/reports/:id/edit", auth, async (c) => {
+    const id = c.req.param("id");
+    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const kind = str(form, "kind");
+    const version = Number(str(form, "version")) || undefined;
+    const again = (errors: FieldErrors) =>
+      page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} /></>, 422);
+    const parsed = UpdateReport.safeParse(reportFields(form, true));
+    if (!parsed.success) return again(issuesToFields(parsed.error.issues));
+    try {
+      await editReport(c.env.DB, c.get("actor"), id, version, parsed.data);
+      return seeOther(c, `/app/reports/${id}`, "Đã lưu thay đổi.");
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));
+      if (err instanceof ApiError && err.code === "precondition_failed") {
+        return again({ form: "Báo cáo vừa được thay đổi ở nơi khác. Hãy mở lại trang sửa để lấy bản mới nhất rồi sửa tiếp." });
+      }
+      return refusal(c, err, `/app/reports/${id}`);
+    }
+  });
+
+  app.post("/app/reports/:id/submit", auth, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const view = await submitReport(c.env, c.get("actor"), id);
+      return seeOther(c, `/app/reports/${id}`, `Đã gửi thẩm định: bước ${view.stage?.label ?? ""}.`);
+    } catch (err) {
+      return refusal(c, err, `/app/reports/${id}`);
+    }
+  });
+
+  app.post("/app/reports/:id/withdraw", auth, async (c) => {
+    const id = c.req.param("id");
+    try {
+      await withdrawReport(c.env, c.get("actor"), id);
+      return seeOther(c, `/app/reports/${id}`, "Đã rút báo cáo về đơn vị.");
+    } catch (err) {
+      return refusal(c, err, `/app/reports/${id}`);
+    }
+  });
+
+  app.post("/app/reports/:id/images", limitBody(MAX_IMAGE_BYTES + 64 * 1024), auth, async (c) => {
+    const id = c.req.param("id");
+    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const file = form.file;
+    const caption = str(form, "caption").normalize("NFC").trim();
+    if (!(file instanceof File) || file.size === 0) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Chưa chọn ảnh để tải lên.");
+    if (!caption) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Ảnh cần có chú thích.");
+    try {
+      await addImage(c.env, c.get("actor"), id, file, caption.slice(0, 500));
+      return seeOther(c, `/app/reports/${id}#hinh-anh`, "Đã tải ảnh lên.");
+    } catch (err) {
+      return refusal(c, err, `/app/reports/${id}#hinh-anh`);
+    }
+  });
+
+  app.post("/app/reports/:id/images/:aid", auth, async (c) => {
+    const { id, aid } = c.req.param();
+    const form = (await c.req.parseBody()) as FormBody;
+    const actor = c.get("actor");
+    const back = `/app/reports/${id}#hinh-anh`;
+    try {
+      const action = str(form, "action");
+      if (action === "caption") {
+        const caption = str(form, "caption").normalize("NFC").trim();
+        if (!caption) return seeOther(c, back, "Chú thích không được để trống.");
+        await captionImage(c.env.DB, actor, id, aid, caption.slice(0, 500));
+      } else if (action === "delete") {
+        await removeImage(c.env.DB, actor, id, aid);
+      } else if (action === "up" || action === "down") {
+        const ids = str(form, "order").split(",").filter(Boolean);
+        const i = ids.indexOf(aid);
+        const j = action === "up" ? i - 1 : i + 1;
+        if (i >= 0 && j >= 0 && j < ids.length) [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+        await reorderImages(c.env.DB, actor, id, ids);
+      }
+      return seeOther(c, back, "Đã cập nhật hình ảnh.");
+    } catch (err) {
+      return refusal(c, err, back);
+    }
+  });
+
+  app.get("/app/reports/:id/images/:aid", auth, async (c) => {
+    const { id, aid } = c.req.param();
+    const db = database(c.env.DB);
+    const report = await reportFor(db, c.get("actor"), id, "report.read").catch(() => null);
+    const row = report ? await getAttachment(db, report.id, aid) : undefined;
+    const object = row ? await c.env.BUCKET.get(row.r2Key) : null;
+    if (!row || !object) return notFoundPage(c);
+    return new Response(object.body, { headers: { "content-type": row.contentType, "cache-control": "private, max-age=300", "x-content-type-options": "nosniff" } });
+  });
+
+  // Live preview for the Markdown editor (app.js); the same renderer as the portal.
+  app.post("/app/preview", limitBody(), auth, async (c) => {
+    const form = (await c.req.parseBody()) as FormBody;
+    return c.html(renderMarkdown(str(form, "body").slice(0, 100_000)), 200, { "cache-control": "no-store" });
+  });
+}
+
+export function Notice(props: { c: Context<WebEnv> }) {
+  const notice = props.c.req.query("tb");
+  return notice ? (
+    <p class="notice" role="status">
+      {notice}
+    </p>
+  ) : null;
+}

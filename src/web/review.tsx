@@ -1,0 +1,106 @@
+/** @jsxImportSource hono/jsx */
+// Reviewers' pages: the inbox, decisions, unpublishing.
+import type { Hono } from "hono";
+import { viDateTime } from "../portal/format";
+import { inbox, stageLabel } from "../queries/review";
+import { cursorCodec, pageOf } from "../routes/shared";
+import { ApiError } from "../errors";
+import { decideReport, unpublishReport } from "../services/review";
+import { str, type FormBody } from "./forms";
+import { page, seeOther } from "./render";
+import { Notice } from "./reports";
+import { webSession, type WebEnv } from "./session";
+import { notFoundPage } from "./not-found";
+import { StatusBadge } from "./views/report-detail";
+
+export function registerWebReview(app: Hono<WebEnv>) {
+  const auth = webSession();
+
+  app.get("/app/inbox", auth, async (c) => {
+    const cursor = c.req.query("cursor");
+    let after: [string, string] | undefined;
+    try {
+      after = cursor ? cursorCodec.decode(cursor) : undefined;
+    } catch {
+      after = undefined;
+    }
+    const rows = await inbox(c.env.DB, c.get("actor"), { after, limit: 25 });
+    const list = pageOf(rows, 25, (r) => [r.stage_due_at, r.id]);
+    const now = new Date().toISOString();
+    return page(
+      c,
+      "Chờ thẩm định",
+      <>
+        <h1>Báo cáo chờ bạn thẩm định</h1>
+        <Notice c={c} />
+        {list.items.length === 0 ? <p>Không có báo cáo nào đang chờ bạn.</p> : null}
+        {list.items.length ? (
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Hạn xử lý</th>
+                <th scope="col">Tiêu đề</th>
+                <th scope="col">Đơn vị</th>
+                <th scope="col">Bước</th>
+                <th scope="col">Phiên bản</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((r) => (
+                <tr>
+                  <td data-label="Hạn xử lý">
+                    {viDateTime(r.stage_due_at)} {r.stage_due_at < now ? <StatusBadge status="in_review" overdue /> : null}
+                  </td>
+                  <td data-label="Tiêu đề">
+                    <a href={`/app/reports/${r.id}`}>{r.title}</a>
+                  </td>
+                  <td data-label="Đơn vị">{r.unit_name}</td>
+                  <td data-label="Bước">{stageLabel(r.kind, r.stage)}</td>
+                  <td data-label="Phiên bản">{r.revision}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {list.nextCursor ? (
+          <p>
+            <a href={`/app/inbox?cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
+          </p>
+        ) : null}
+      </>,
+    );
+  });
+
+  app.post("/app/reports/:id/decide", auth, async (c) => {
+    const id = c.req.param("id");
+    const form = (await c.req.parseBody()) as FormBody;
+    const action = str(form, "action") === "return" ? "return" : "approve";
+    const comment = str(form, "comment").normalize("NFC").trim().slice(0, 5000) || undefined;
+    const version = Number(str(form, "version")) || undefined;
+    try {
+      const view = await decideReport(c.env, c.get("actor"), id, { action, stage: str(form, "stage"), comment }, version);
+      const done = action === "return" ? "Đã trả lại báo cáo cho đơn vị." : view.stage ? `Đã duyệt; chuyển bước ${view.stage.label}.` : "Đã duyệt bước cuối.";
+      return seeOther(c, "/app/inbox", done);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === "not_found") return notFoundPage(c);
+      const message = err.errors?.map((e) => e.message).join("; ") || err.detail || err.message;
+      return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${message}`);
+    }
+  });
+
+  app.post("/app/reports/:id/unpublish", auth, async (c) => {
+    const id = c.req.param("id");
+    const form = (await c.req.parseBody()) as FormBody;
+    const reason = str(form, "reason").normalize("NFC").trim();
+    if (reason.length < 5) return seeOther(c, `/app/reports/${id}`, "Cần nêu lý do gỡ bài (ít nhất 5 ký tự).");
+    try {
+      await unpublishReport(c.env, c.get("actor"), id, reason.slice(0, 2000));
+      return seeOther(c, `/app/reports/${id}`, "Đã gỡ bài khỏi cổng thông tin.");
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === "not_found") return notFoundPage(c);
+      return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${err.detail ?? err.message}`);
+    }
+  });
+}
