@@ -13,5 +13,7 @@ const dir = join(import.meta.dirname, "..", ".wrangler");
 mkdirSync(dir, { recursive: true });
 const file = join(dir, "demo-seed.sql");
 writeFileSync(file, demoSeedSql((email) => hashes.get(email)!, new Date().toISOString()).join("\n") + "\n");
-execFileSync("wrangler", ["d1", "execute", "DB", "--local", `--file=${file}`], { stdio: ["ignore", "ignore", "inherit"] });
+// PERSIST_TO: load into another local state folder (the browser tests run on their own).
+const persist = process.env.PERSIST_TO ? [`--persist-to=${process.env.PERSIST_TO}`] : [];
+execFileSync("wrangler", ["d1", "execute", "DB", "--local", ...persist, `--file=${file}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`Demo data loaded: ${demoUsers.length} sign-ins, password from DEMO_PASSWORD (default "demo-password").`);

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { sha256Hex } from "../domain/ids";
 import type { HonoEnv } from "../env";
-import { SESSION_COOKIE } from "../middleware/auth";
+import { crossSiteCookieWrite, SESSION_COOKIE } from "../middleware/auth";
 import { actorForToken } from "../queries/sessions";
 
 export const csrfTokenFor = (sessionTokenHash: string) => sha256Hex(`csrf|${sessionTokenHash}`);
@@ -31,6 +31,7 @@ export function webSession(): MiddlewareHandler<HonoEnv & { Variables: { csrf: s
     const csrf = await csrfTokenFor(actor.sessionTokenHash);
     c.set("csrf", csrf);
     if (c.req.method === "POST") {
+      if (crossSiteCookieWrite(c)) return c.text("Yêu cầu từ trang khác bị từ chối", 403);
       const form = await c.req.parseBody({ all: true });
       const sent = form["_csrf"];
       if (typeof sent !== "string" || sent !== csrf) {

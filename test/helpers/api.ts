@@ -21,7 +21,8 @@ export function call(path: string, opts: Call = {}): Promise<Response> {
     body = JSON.stringify(opts.json);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body }));
+  // Redirects are answers to check, not to follow.
+  return exports.default.fetch(new Request(`${BASE}${path}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" }));
 }
 
 export async function json<T = any>(res: Response): Promise<T> {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
@@ -23,7 +23,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * A cookie rides along on cross-site requests; a bearer header does not. So a state-changing
  * request authenticated by cookie must come from our own origin (SameSite=Lax is the first line).
  */
-function crossSiteCookieWrite(c: Parameters<MiddlewareHandler<HonoEnv>>[0]): boolean {
+export function crossSiteCookieWrite(c: Context): boolean {
   if (SAFE_METHODS.has(c.req.method) || c.req.header("authorization")) return false;
   const origin = c.req.header("origin");
   if (origin) return origin !== new URL(c.req.url).origin;
