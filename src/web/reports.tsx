@@ -9,7 +9,6 @@ import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
 import { limitBody } from "../middleware/request-guards";
 import { viDate } from "../portal/format";
-import { renderMarkdown } from "../portal/markdown";
 import { getAttachment } from "../queries/attachments";
 import { listReports, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
@@ -23,7 +22,7 @@ import { page, seeOther } from "./render";
 import { webSession, type WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
 import { ReportForm, type ReportFormValues } from "./views/report-form";
-import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
+import { ArticlePreview, StatusBadge, STATUS_LABELS, type PreviewContent } from "./views/report-detail";
 import type { FieldErrors } from "./views/shell";
 import { showReport } from "./report-page";
 
@@ -309,10 +308,24 @@ export function registerWebReports(app: Hono<WebEnv>) {
     return new Response(object.body, { headers: { "content-type": row.contentType, "cache-control": "private, max-age=300", "x-content-type-options": "nosniff" } });
   });
 
-  // Live preview for the Markdown editor (app.js); the same renderer as the portal.
+  // Live preview for the editor (app.js): the article as it will read, with the portal's renderer.
   app.post("/app/preview", limitBody(), auth, async (c) => {
     const form = (await c.req.parseBody()) as FormBody;
-    return c.html(renderMarkdown(str(form, "body").slice(0, 100_000)), 200, { "cache-control": "no-store" });
+    const fields = reportFields(form, true);
+    const draft: PreviewContent = {
+      id: "preview",
+      title: fields.title || "(Chưa có tiêu đề)",
+      summary: fields.summary ?? null,
+      body: fields.body,
+      eventDate: fields.eventDate && /^\d{4}-\d{2}-\d{2}$/.test(fields.eventDate) ? fields.eventDate : null,
+      location: fields.location ?? null,
+      attendees: fields.attendees,
+      // Only a safe link is shown, as on the portal.
+      sourceUrl: fields.sourceUrl && /^https?:\/\//.test(fields.sourceUrl) ? fields.sourceUrl : null,
+      figures: null,
+    };
+    const html = await (<ArticlePreview report={draft} images={[]} />).toString();
+    return c.html(html, 200, { "cache-control": "no-store" });
   });
 }
 

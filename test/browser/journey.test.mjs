@@ -45,7 +45,7 @@ before(async () => {
   server = await startWorker(8790);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=vi-VN"],
   });
 });
 
@@ -68,7 +68,8 @@ describe("the whole journey", () => {
     await page.fill("#eventDate", "2024-01-23");
     await page.fill("#location", "Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh");
     await page.fill("#attendees", "Ông Dương Trí Dũng – Phó Giám đốc Sở Giáo dục và Đào tạo\nBà Trần Thị Kim Thanh – Phó Trưởng phòng GDTX-CN&ĐH");
-    await page.waitForFunction(() => document.querySelector("#xem-truoc strong")?.textContent === "120 đại biểu");
+    await page.waitForFunction(() => [...document.querySelectorAll("#xem-truoc strong")].some((e) => e.textContent === "120 đại biểu"));
+    await page.waitForFunction(() => document.querySelector("#xem-truoc h2")?.textContent?.startsWith("Hội nghị sơ kết"));
     await shot(page, "02-author-editor");
     await page.click("main button[type=submit]");
     await page.waitForURL(/\/app\/reports\/[0-9a-f-]{36}/);

@@ -2,22 +2,22 @@
 (function () {
   "use strict";
 
-  // Live preview of the Markdown body, rendered by the server with the portal's own renderer.
+  // Live preview of the article as it will read, rendered by the server with the portal's renderer.
   var preview = document.querySelector("[data-preview-for]");
   if (preview) {
     var source = document.getElementById(preview.getAttribute("data-preview-for"));
     var csrf = document.querySelector("input[name=_csrf]");
     var timer = null;
+    var form = source.form;
     var refresh = function () {
-      var body = new URLSearchParams();
-      body.set("body", source.value);
+      var body = new URLSearchParams(new FormData(form));
       body.set("_csrf", csrf ? csrf.value : "");
       fetch("/app/preview", { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) { preview.innerHTML = html; })
         .catch(function () {});
     };
-    source.addEventListener("input", function () {
+    form.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(refresh, 300);
     });

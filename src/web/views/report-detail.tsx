@@ -41,7 +41,9 @@ export function StatusBadge(props: { status: string; overdue?: boolean }) {
 type Figures = { period: string; enrolled: number; completed: number; rate: number };
 
 /** The report as it will read on the portal. */
-export function ArticlePreview(props: { report: ReportRow; images: AttachmentRow[] }) {
+export type PreviewContent = Pick<ReportRow, "id" | "title" | "summary" | "body" | "eventDate" | "location" | "attendees" | "sourceUrl" | "figures">;
+
+export function ArticlePreview(props: { report: PreviewContent; images: AttachmentRow[] }) {
   const r = props.report;
   const figures = r.figures as Figures | null;
   return (
