@@ -87,8 +87,10 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   const after = opts.after ? "AND (r.stage_due_at > ? OR (r.stage_due_at = ? AND r.id > ?))" : "";
   // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
   const isAuthor = actor.grants.some((g) => g.role === "author");
-  const sql = `SELECT r.id, r.kind, r.unit_id, un.name AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
-    FROM reports r JOIN units un ON un.id = r.unit_id
+  // The unit name is looked up for the rows returned only: a join would let SQLite start from
+  // units and read every report of the covered units.
+  const sql = `SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
+    FROM reports r
     WHERE r.status = 'in_review' AND (${parts.map((p) => p.sql).join(" OR ")}) ${after}
       AND r.author_id <> ? ${isAuthor ? "AND r.unit_id <> ?" : ""}
       AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.actor_id = ? AND e.action = 'approve')

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { chromium } from "playwright-core";
-import { startWorker } from "./server.mjs";
+import { startWorker } from "../../scripts/local-worker.mjs";
 
 const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
 const PASSWORD = "demo-password";

@@ -25,9 +25,11 @@ describe("d1Stats (benchmarks only)", () => {
 
   it("counts round trips (a batch is one) and rows read, without changing results", async () => {
     const on = { ...env, BENCH_STATS: "1" };
-    const one = await app().request("/one", {}, on);
+    expect((await app().request("/one", {}, on)).headers.get("x-d1-stats")).toBeNull(); // not asked for
+    const asked = { headers: { "x-bench-stats": "1" } };
+    const one = await app().request("/one", asked, on);
     expect(one.headers.get("x-d1-stats")).toMatch(/^trips=1; rows_read=\d+$/);
-    const batch = await app().request("/batch", {}, on);
+    const batch = await app().request("/batch", asked, on);
     const [, trips, rows] = /^trips=(\d+); rows_read=(\d+)$/.exec(batch.headers.get("x-d1-stats")!)!;
     expect(Number(trips)).toBe(2);
     expect(Number(rows)).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
-// For benchmarks only (BENCH_STATS = "1"): counts the Worker's D1 round trips and rows read per
-// request and reports them in an `x-d1-stats` header. Off in every other setting.
+// For benchmarks only (BENCH_STATS = "1" and a request header `x-bench-stats: 1`): counts the
+// Worker's D1 round trips and rows read for that request and reports them in `x-d1-stats`.
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../../env";
 
@@ -33,8 +33,11 @@ function countingD1(real: D1Database, stats: Stats): D1Database {
           };
         }
         if (prop === "raw") {
+          // raw() carries no meta: run the statement once more through all() to learn its cost.
+          // Only on requests that ask for the stats, so load runs are not slowed.
           return async (opts?: { columnNames?: boolean }) => {
             stats.trips++;
+            add(await target.all());
             return opts?.columnNames ? target.raw({ columnNames: true }) : target.raw();
           };
         }
@@ -64,7 +67,7 @@ function countingD1(real: D1Database, stats: Stats): D1Database {
 
 export function d1Stats(): MiddlewareHandler<HonoEnv> {
   return async function d1Stats(c, next) {
-    if (String(c.env.BENCH_STATS) !== "1") return next();
+    if (String(c.env.BENCH_STATS) !== "1" || c.req.header("x-bench-stats") !== "1") return next();
     const stats: Stats = { trips: 0, rowsRead: 0 };
     c.env = { ...c.env, DB: countingD1(c.env.DB, stats) };
     await next();

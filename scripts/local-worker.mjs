@@ -1,5 +1,6 @@
 // Starts the real Worker (wrangler dev: local D1, R2, DOs, Workflows, Queues) on its own port and
-// state folder, with the migrations applied and the demo data loaded, for the browser tests.
+// state folder, with the migrations applied and the demo data loaded: for the browser tests and
+// the benchmarks. `prepare(state, run)` may load more data before the Worker starts.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,13 +8,15 @@ import { join } from "node:path";
 
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true" };
 
-export async function startWorker(port = 8790) {
+export async function startWorker(port = 8790, { vars = {}, prepare } = {}) {
   const state = mkdtempSync(join(tmpdir(), "sogd-browser-"));
   const run = (cmd, args, extra = {}) => execFileSync(cmd, args, { env: { ...ENV, ...extra }, stdio: ["ignore", "ignore", "inherit"] });
   run("node", ["scripts/vendor-assets.mjs"]);
   run("wrangler", ["d1", "migrations", "apply", "DB", "--local", `--persist-to=${state}`]);
   run("node", ["scripts/seed.ts"], { PERSIST_TO: state });
-  const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), `--persist-to=${state}`, "--var", `PORTAL_BASE_URL:http://127.0.0.1:${port}/portal`], {
+  if (prepare) await prepare(state, run);
+  const varArgs = Object.entries({ PORTAL_BASE_URL: `http://127.0.0.1:${port}/portal`, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child = spawn("wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(port), `--persist-to=${state}`, ...varArgs], {
     env: ENV,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
