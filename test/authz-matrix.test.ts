@@ -141,13 +141,11 @@ const REPORT_ENDPOINTS: ReportEndpoint[] = [
 /** What a successful call leaves in D1 (for the flow endpoints). */
 const AFTER_SUCCESS: Partial<Record<Action, ReportStatus>> = { "report.submit": "in_review", "report.withdraw": "withdrawn", "report.unpublish": "unpublished" };
 
-type GlobalEndpoint = { name: string; action: Action | "signed_in"; success: number; send: (token: string) => Promise<Response> };
+type GlobalEndpoint = { name: string; action: Action; success: number; send: (token: string) => Promise<Response> };
 
 const GLOBAL_ENDPOINTS: GlobalEndpoint[] = [
-  // GET /units is deliberately open to every signed-in user ("forms need unit names": see its
-  // route and test/admin.security.test.ts), so it is not gated by unit.manage and has no row in
-  // POLICY. It is kept in the matrix with that rule stated here, not silently dropped.
-  { name: "GET /units", action: "signed_in", success: 200, send: (token) => call("/api/v1/units?limit=100", { token }) },
+  // Every role holds unit.read ("forms need unit names"): see POLICY and test/admin.security.test.ts.
+  { name: "GET /units", action: "unit.read", success: 200, send: (token) => call("/api/v1/units?limit=100", { token }) },
   {
     name: "POST /units",
     action: "unit.manage",
@@ -193,7 +191,7 @@ const reportCases: ReportCase[] = PERSONAS.flatMap((persona) =>
 
 const globalCases = PERSONAS.flatMap((persona) =>
   GLOBAL_ENDPOINTS.map((endpoint) => {
-    const want = endpoint.action === "signed_in" ? endpoint.success : expected(actorOf(persona.email), endpoint.action, endpoint.success);
+    const want = expected(actorOf(persona.email), endpoint.action, endpoint.success);
     return { name: `${persona.name} · ${endpoint.name} -> ${want}`, persona, endpoint, expected: want };
   }),
 );

@@ -11,6 +11,7 @@ export const ACTIONS = [
   "report.withdraw",
   "report.unpublish",
   "attachment.write",
+  "unit.read",
   "unit.manage",
   "user.manage",
   "notification.read",
@@ -40,6 +41,8 @@ export const POLICY: readonly Rule[] = [
   { role: "director", action: "report.unpublish", scope: "covered_units", states: ["published"] },
   { role: "admin", action: "report.read", scope: "all", states: SUBMITTED },
   { role: "admin", action: "report.unpublish", scope: "all", states: ["published"] },
+  // Every signed-in role reads the list of units: forms and pages need their names.
+  ...(["admin", "author", "centre_head", "specialist", "deputy_head", "director"] as const).map((role) => ({ role, action: "unit.read" as const, scope: "all" as const })),
   { role: "admin", action: "unit.manage", scope: "all" },
   { role: "admin", action: "user.manage", scope: "all" },
   { role: "admin", action: "notification.read", scope: "all" },

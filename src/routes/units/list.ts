@@ -2,6 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { UNIT_TYPES } from "../../db/schema";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
+import { mayDo } from "../../domain/policy";
+import { ApiError } from "../../errors";
 import { listUnits, unitView } from "../../queries/units";
 import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 import { UnitSchema } from "./schemas";
@@ -30,6 +32,7 @@ const route = createRoute({
 
 export function registerListUnits(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
+    if (!mayDo(c.get("actor"), "unit.read")) throw new ApiError("forbidden");
     const q = c.req.valid("query");
     const rows = await listUnits(database(c.env.DB), {
       type: q.type,
