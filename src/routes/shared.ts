@@ -5,7 +5,7 @@ import { ApiError } from "../errors";
 import type { HonoEnv } from "../env";
 import { requireSession } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
-import { limitBody, requireMediaType } from "../middleware/request-guards";
+import { limitBody, noBody, requireMediaType } from "../middleware/request-guards";
 
 export const ProblemSchema = z
   .object({
@@ -49,6 +49,8 @@ const smallBody = limitBody();
 export const readMiddleware: MiddlewareHandler<HonoEnv>[] = [session];
 /** Signed-in writes with a JSON body (or none): bounded, JSON-only, idempotent on a key. */
 export const writeMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, session, idem];
+/** Signed-in actions that take no body at all. */
+export const actionMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, noBody(), session, idem];
 
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { body: { required: true, description, content: { "application/json": { schema } } } } as const;

@@ -29,3 +29,29 @@ export function requireMediaType(...types: string[]): MiddlewareHandler<HonoEnv>
     await next();
   };
 }
+
+/**
+ * For actions that take no body (submit, logout, (de)activate): nothing, or an empty JSON object,
+ * is accepted; anything else is refused before the action runs, as a malformed body would be
+ * anywhere else.
+ */
+export function noBody(): MiddlewareHandler<HonoEnv> {
+  return async function noBody(c, next) {
+    if (c.req.raw.body !== null) {
+      const text = await c.req.raw.clone().text();
+      if (text !== "" && !isEmptyJsonObject(text)) {
+        throw new ApiError("malformed_request", { detail: "Yêu cầu này không nhận nội dung (chỉ để trống hoặc {})" });
+      }
+    }
+    await next();
+  };
+}
+
+function isEmptyJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { deleteCookie } from "hono/cookie";
 import type { HonoEnv } from "../../env";
 import { SESSION_COOKIE } from "../../middleware/auth";
 import { revokeSession } from "../../queries/sessions";
-import { jsonContent, problems, security, writeMiddleware } from "../shared";
+import { jsonContent, problems, security, actionMiddleware } from "../shared";
 
 const route = createRoute({
   method: "post",
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["auth"],
   summary: "End the current session",
   security,
-  middleware: writeMiddleware,
+  middleware: actionMiddleware,
   responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), "Signed out"), ...problems(401) },
 });
 

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
-import { IdParam, jsonContent, problems, security, writeMiddleware } from "../shared";
+import { IdParam, jsonContent, problems, security, actionMiddleware, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
 import { submitReport, withdrawReport } from "../../services/review";
 import { IfMatchHeader, ReviewStateSchema } from "./flow";
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["review"],
   summary: "Submit a draft, returned or withdrawn report for review; freezes a revision (author of its unit)",
   security,
-  middleware: writeMiddleware,
+  middleware: actionMiddleware,
   request: { params: IdParam, headers: IfMatchHeader },
   responses: { 200: jsonContent(ReviewStateSchema, "In review at its first stage"), ...problems(401, 403, 404, 409, 412, 503) },
 });

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { setUserActive } from "../../services/admin";
-import { IdParam, jsonContent, problems, security, writeMiddleware } from "../shared";
+import { IdParam, jsonContent, problems, security, actionMiddleware } from "../shared";
 import { UserSchema } from "./schemas";
 
 function activationRoute(action: "deactivate" | "activate") {
@@ -14,7 +14,7 @@ function activationRoute(action: "deactivate" | "activate") {
         ? "Deactivate a user: their sessions stop working at once (admin)"
         : "Reactivate a user (admin)",
     security,
-    middleware: writeMiddleware,
+    middleware: actionMiddleware,
     request: { params: IdParam },
     responses: { 200: jsonContent(UserSchema, "The user"), ...problems(401, 403, 404, 409) },
   });
