@@ -1,4 +1,6 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { FLOW_SCHEMA_VERSION, migrate } from "../src/flow/storage";
 import { describe, expect, it } from "vitest";
 import { call, json, tokenFor, USERS } from "./helpers/api";
 
@@ -36,7 +38,31 @@ describe("OpenAPI document and reference page", () => {
 describe("bindings declared for the later stages", () => {
   it("the ReportFlow Durable Object wakes with its versioned SQLite schema", async () => {
     const stub = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-x"));
-    expect(await stub.schemaVersion()).toBe(1);
+    expect(await stub.schemaVersion()).toBe(FLOW_SCHEMA_VERSION);
+  });
+
+  it("an object stored under an older schema is brought up to date on waking, keeping its data", async () => {
+    const stub = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-old-schema"));
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      // As version 1 left it: no issues table yet, one piece of work pending.
+      sql.exec("DROP TABLE issues");
+      sql.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+      sql.exec("INSERT INTO work (id, kind, due_at, payload) VALUES ('project', 'project', '2026-01-01T00:00:00Z', '{}')");
+      migrate(sql);
+      expect(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").one().value).toBe(String(FLOW_SCHEMA_VERSION));
+      expect(sql.exec("SELECT count(*) AS n FROM issues").one().n).toBe(0);
+      expect(sql.exec("SELECT count(*) AS n FROM work").one().n).toBe(1);
+    });
+  });
+
+  it("an object stored by newer code refuses to run on older code", async () => {
+    const stub = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-new-schema"));
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'schema_version'", String(FLOW_SCHEMA_VERSION + 1));
+      expect(() => migrate(state.storage.sql)).toThrow(/schema/);
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'schema_version'", String(FLOW_SCHEMA_VERSION));
+    });
   });
 
   it("R2, the queue and the workflow binding are present", async () => {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyOf } from "../src/portal/paths";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
-import { approveAndPublish, publishedReport } from "./helpers/publish";
+import { approveAndPublish, PNG, publishedReport } from "./helpers/publish";
 import { d1Report, flowStub, ok, submit } from "./helpers/review";
 
 const keyOfUrl = (url: string) => keyOf(url.replace(/^\/portal\//, ""));
@@ -28,6 +28,31 @@ describe("PUBLISH workflow", () => {
     expect(images).toHaveLength(2);
     for (const src of images) expect((await call(src)).status).toBe(200);
   });
+
+  it("R2 missing an image at first: the step fails, is noted with the history, and succeeds on its retry", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Ảnh tạm thời thiếu" });
+    const form = new FormData();
+    form.set("file", new File([PNG], "anh.png", { type: "image/png" }));
+    form.set("caption", "Ảnh sẽ có lại");
+    expect((await call(`/api/v1/reports/${r.id}/attachments`, { token: author, body: form })).status).toBe(201);
+    await ok(await submit(author, r.id));
+    const [object] = (await env.BUCKET.list({ prefix: `uploads/${r.id}/` })).objects;
+    const bytes = await (await env.BUCKET.get(object!.key))!.arrayBuffer();
+    await env.BUCKET.delete(object!.key);
+
+    const publishing = approveAndPublish(r.id, 1);
+    // Wait for the first failed attempt to be noted, then put the image back for the retry.
+    for (let i = 0; i < 200; i++) {
+      if ((await flowStub(r.id).delivery()).issues.some((x) => x.kind === "publication")) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await env.BUCKET.put(object!.key, bytes, { httpMetadata: { contentType: "image/png" } });
+    const { url } = await publishing;
+    expect((await call(url!)).status).toBe(200);
+    const history = await (await call(`/api/v1/reports/${r.id}/history`, { token: author })).json<{ delivery: { issues: { kind: string; detail: string }[] } }>();
+    expect(history.delivery.issues.find((x) => x.kind === "publication")!.detail).toMatch(/copy images: .*missing/);
+  }, 60_000);
 
   it("scheduled publication waits for publishAt (the report is 'scheduled' meanwhile), then publishes", async () => {
     const author = await tokenFor(USERS.quan6);

@@ -120,6 +120,13 @@ describe("D1 failing during the projection", () => {
     expect((await flowStub(id).view())!.pendingProjection).toBe(false);
     await expectD1MatchesLog(id);
     expect((await d1Report(id)).stage).toBe("director");
+
+    // The failures stay visible with the history after D1 has caught up.
+    const history = await (await call(`/api/v1/reports/${id}/history`, { token: await tokenFor(USERS.quan6) })).json<{ delivery: { pendingProjection: boolean; issues: { kind: string; detail: string }[] } }>();
+    expect(history.delivery.pendingProjection).toBe(false);
+    const projection = history.delivery.issues.filter((i) => i.kind === "projection");
+    expect(projection).toHaveLength(3);
+    expect(projection[0]!.detail).toMatch(/injected failure/);
   });
 
   it("a projection retried after it had in fact committed doubles nothing", async () => {

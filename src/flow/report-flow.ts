@@ -25,8 +25,11 @@ import {
   saveFlow,
   saveRevision,
   schemaVersion,
+  addIssue,
+  recentIssues,
   type FlowEvent,
   type FlowRecord,
+  type Issue,
   type Work,
 } from "./storage";
 
@@ -121,6 +124,16 @@ export class ReportFlow extends DurableObject<Env> {
   /** The object's own log, for comparing with D1. */
   log(): FlowEvent[] {
     return allEvents(this.sql);
+  }
+
+  /** Failures met and retried (newest first), and whether D1 is still behind: shown with the history. */
+  delivery(): { pendingProjection: boolean; issues: Issue[] } {
+    return { pendingProjection: pendingEvents(this.sql).length > 0, issues: recentIssues(this.sql) };
+  }
+
+  /** A publication step that failed (it will be retried by the workflow). */
+  noteIssue(input: { kind: string; detail: string }): void {
+    addIssue(this.sql, input.kind, input.detail);
   }
 
   /** Pending work, without payloads (for tests and diagnostics). */
@@ -272,6 +285,7 @@ export class ReportFlow extends DurableObject<Env> {
     try {
       await this.env.DB.batch(projectionStatements(this.env.DB, flow.reportId, pending, revisions));
     } catch (err) {
+      addIssue(this.sql, "projection", String(err));
       const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM work WHERE id = 'project'").toArray()[0]?.attempts ?? 0;
       addWork(this.sql, { id: "project", kind: "project", dueAt: new Date().toISOString(), payload: {} });
       retryWork(this.sql, "project", new Date(Date.now() + backoffMs(attempts)).toISOString(), String(err));
@@ -289,7 +303,8 @@ export class ReportFlow extends DurableObject<Env> {
         await this.perform(work);
         removeWork(this.sql, work.id);
       } catch (err) {
-        if (work.kind === "project") continue; // project() has rescheduled itself
+        if (work.kind === "project") continue; // project() has rescheduled itself and noted the issue
+        addIssue(this.sql, work.kind, String(err));
         retryWork(this.sql, work.id, new Date(Date.now() + backoffMs(work.attempts)).toISOString(), String(err));
       }
     }

@@ -5,7 +5,7 @@ import type { ReportStatus } from "../db/schema";
 import { INITIAL_STATE, type EventDraft, type FlowState } from "../domain/review";
 
 // Bumped with every change below; checked each time the object wakes.
-export const FLOW_SCHEMA_VERSION = 1;
+export const FLOW_SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string[]> = {
   1: [
@@ -30,6 +30,12 @@ const MIGRATIONS: Record<number, string[]> = {
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at TEXT NOT NULL, payload TEXT NOT NULL,
       attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)`,
     `CREATE INDEX work_due ON work (due_at)`,
+  ],
+  // Failures met on the way (a D1 projection, a notification, a publication step), kept so people
+  // can see what was retried even after it converged.
+  2: [
+    `CREATE TABLE issues (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)`,
   ],
 };
 
@@ -263,4 +269,14 @@ export function nextDue(sql: SqlStorage): string | null {
 
 export function allWork(sql: SqlStorage): Work[] {
   return dueWork(sql, "9999-12-31T23:59:59.999Z");
+}
+
+export type Issue = { at: string; kind: string; detail: string };
+
+export function addIssue(sql: SqlStorage, kind: string, detail: string, at = new Date().toISOString()): void {
+  sql.exec("INSERT INTO issues (at, kind, detail) VALUES (?, ?, ?)", at, kind, detail.slice(0, 500));
+}
+
+export function recentIssues(sql: SqlStorage, limit = 50): Issue[] {
+  return sql.exec<Issue>("SELECT at, kind, detail FROM issues ORDER BY id DESC LIMIT ?", limit).toArray();
 }

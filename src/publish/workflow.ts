@@ -7,6 +7,16 @@ import { copyImages, loadApproved, rebuildListings, writeArticle } from "../port
 
 export type PublishParams = { reportId: string; revision: number };
 
+/** Runs a step's work; a failure is noted on the report (visible with its history) and rethrown for a retry. */
+async function noted<T>(env: Env, reportId: string, step: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await flowOf(env, reportId).noteIssue({ kind: "publication", detail: `${step}: ${String(err)}` }).catch(() => undefined);
+    throw err;
+  }
+}
+
 const RETRY = { retries: { limit: 5, delay: "5 seconds" as const, backoff: "exponential" as const }, timeout: "2 minutes" as const };
 
 const flowOf = (env: Env, reportId: string) => env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName(reportId));
@@ -42,7 +52,7 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
     });
     if (publishAt) await step.sleepUntil("wait for publication time", new Date(publishAt));
 
-    const figures = await step.do("copy images", RETRY, () => copyImages(this.env.BUCKET, approved));
+    const figures = await step.do("copy images", RETRY, () => noted(this.env, reportId, "copy images", () => copyImages(this.env.BUCKET, approved)));
 
     const entry = await step.do("place on portal", RETRY, async () => {
       const existing = await getEntry(this.env.DB, reportId);
@@ -60,13 +70,17 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
       });
     });
 
-    const publishedUrl = await step.do("write page", RETRY, () => writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry));
+    const publishedUrl = await step.do("write page", RETRY, () =>
+      noted(this.env, reportId, "write page", () => writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry)),
+    );
 
     // Already published (a re-run): the DO refuses a second transition, so no second email.
     await step.do("mark published", RETRY, async () => settled(await flowOf(this.env, reportId).markPublished({ reportId, publishedUrl, revision })));
 
     await step.do("update index and feeds", RETRY, () =>
-      rebuildListings(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, entry, { name: approved.unitName, code: approved.unitCode }),
+      noted(this.env, reportId, "update index and feeds", () =>
+        rebuildListings(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, entry, { name: approved.unitName, code: approved.unitCode }),
+      ),
     );
 
     return { publishedUrl };

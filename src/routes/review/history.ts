@@ -4,6 +4,7 @@ import type { HonoEnv } from "../../env";
 import { history, stageLabel } from "../../queries/review";
 import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
 import { reportFor } from "../reports/access";
+import { flowOf } from "./flow";
 
 const HistoryEvent = z
   .object({
@@ -27,13 +28,24 @@ const route = createRoute({
   security,
   middleware: readMiddleware,
   request: { params: IdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(HistoryEvent) }), "Oldest first"), ...problems(401, 404) },
+  responses: {
+    200: jsonContent(
+      z.object({
+        items: z.array(HistoryEvent),
+        delivery: z
+          .object({ pendingProjection: z.boolean(), issues: z.array(z.object({ at: z.string(), kind: z.string(), detail: z.string() })) })
+          .openapi({ description: "Failures met on the way and retried (D1 projection, notifications, publication steps), newest first" }),
+      }),
+      "Oldest first",
+    ),
+    ...problems(401, 404),
+  },
 });
 
 export function registerHistory(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const report = await reportFor(database(c.env.DB), c.get("actor"), c.req.valid("param").id, "report.read");
-    const rows = await history(c.env.DB, report.id);
+    const [rows, delivery] = await Promise.all([history(c.env.DB, report.id), flowOf(c.env, report.id).delivery()]);
     return c.json(
       {
         items: rows.map((r) => ({
@@ -47,6 +59,7 @@ export function registerHistory(app: OpenAPIHono<HonoEnv>) {
           comment: r.comment,
           at: r.created_at,
         })),
+        delivery: { pendingProjection: delivery.pendingProjection, issues: delivery.issues },
       },
       200,
     );
