@@ -70,7 +70,9 @@ export type InboxRow = {
 /**
  * Reports waiting at a stage whose role the caller holds, for units in their reach, due soonest
  * first, leaving out those where they already decided an earlier stage of the same revision.
- * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order.
+ * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order. The
+ * separation-of-duties check looks events up by report (the unary plus keeps SQLite off the
+ * actor index, which would read every event of a busy reviewer for each row).
  */
 export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number }): Promise<InboxRow[]> {
   const parts: { sql: string; params: unknown[] }[] = [];
@@ -93,7 +95,7 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
     FROM reports r
     WHERE r.status = 'in_review' AND (${parts.map((p) => p.sql).join(" OR ")}) ${after}
       AND r.author_id <> ? ${isAuthor ? "AND r.unit_id <> ?" : ""}
-      AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.actor_id = ? AND e.action = 'approve')
+      AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND +e.actor_id = ? AND e.action = 'approve')
     ORDER BY r.stage_due_at, r.id LIMIT ?`;
   const params = [
     ...parts.flatMap((p) => p.params),
