@@ -76,6 +76,14 @@ export const cursorCodec = {
     }
     throw new ApiError("validation_failed", { errors: [{ path: "cursor", in: "query", message: "Con trỏ trang không hợp lệ" }] });
   },
+  /** For pages: an unreadable cursor just means the first page. */
+  decodeOrFirst(cursor: string | undefined): [string, string] | undefined {
+    try {
+      return cursor ? cursorCodec.decode(cursor) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /** A page from rows fetched with limit + 1: the extra row only says whether there is a next page. */

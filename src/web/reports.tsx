@@ -92,13 +92,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
   app.get("/app/reports", auth, async (c) => {
     const actor = c.get("actor");
     const status = REPORT_STATUSES.find((s) => s === c.req.query("status"));
-    const cursor = c.req.query("cursor");
-    let after: [string, string] | undefined;
-    try {
-      after = cursor ? cursorCodec.decode(cursor) : undefined;
-    } catch {
-      after = undefined;
-    }
+    const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
     const rows = await listReports(database(c.env.DB), actor, { status, after, limit: 25 });
     const list = pageOf(rows, 25, (r) => [r.createdAt, r.id]);
     const units = new Map((await c.env.DB.prepare("SELECT id, name FROM units").all<{ id: string; name: string }>()).results.map((u) => [u.id, u.name]));

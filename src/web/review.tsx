@@ -17,13 +17,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
   const auth = webSession();
 
   app.get("/app/inbox", auth, async (c) => {
-    const cursor = c.req.query("cursor");
-    let after: [string, string] | undefined;
-    try {
-      after = cursor ? cursorCodec.decode(cursor) : undefined;
-    } catch {
-      after = undefined;
-    }
+    const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
     const rows = await inbox(c.env.DB, c.get("actor"), { after, limit: 25 });
     const list = pageOf(rows, 25, (r) => [r.stage_due_at, r.id]);
     const now = new Date().toISOString();

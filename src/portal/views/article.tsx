@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import { viDate, viDateTime, viNumber, viPercent } from "../format";
+import { viDate, viDateTime } from "../format";
+import { AttendeeList, resultsSentence } from "./parts";
 import { Layout } from "./layout";
 
 export type ArticleProps = {
@@ -43,22 +44,13 @@ export function Article(p: ArticleProps) {
         {p.results ? (
           <section aria-labelledby="ket-qua">
             <h2 id="ket-qua">Kết quả {p.results.period}</h2>
-            <p>
-              {viNumber(p.results.enrolled)} học viên tham gia, {viNumber(p.results.completed)} hoàn thành, đạt tỷ lệ {viPercent(p.results.rate)}.
-            </p>
+            <p>{resultsSentence(p.results)}</p>
           </section>
         ) : null}
         {p.attendees.length ? (
           <section aria-labelledby="dai-bieu">
             <h2 id="dai-bieu">Đại biểu tham dự</h2>
-            <ul class="attendees">
-              {p.attendees.map((a) => (
-                <li>
-                  {a.name}
-                  {a.title ? ` – ${a.title}` : ""}
-                </li>
-              ))}
-            </ul>
+            <AttendeeList attendees={p.attendees} />
           </section>
         ) : null}
         {p.figures.length ? (

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { BodyPart, FieldChange } from "../../domain/revision-diff";
-import { viDate, viDateTime, viNumber, viPercent } from "../../portal/format";
+import { viDate, viDateTime } from "../../portal/format";
+import { AttendeeList, resultsSentence, type Results } from "../../portal/views/parts";
 import { renderMarkdown } from "../../portal/markdown";
 import type { AttachmentRow, ReportRow } from "../../queries/reports";
 import type { HistoryRow } from "../../queries/review";
@@ -38,14 +39,14 @@ export function StatusBadge(props: { status: string; overdue?: boolean }) {
   );
 }
 
-type Figures = { period: string; enrolled: number; completed: number; rate: number };
+
 
 /** The report as it will read on the portal. */
 export type PreviewContent = Pick<ReportRow, "id" | "title" | "summary" | "body" | "eventDate" | "location" | "attendees" | "sourceUrl" | "figures">;
 
 export function ArticlePreview(props: { report: PreviewContent; images: AttachmentRow[] }) {
   const r = props.report;
-  const figures = r.figures as Figures | null;
+  const figures = r.figures as Results | null;
   return (
     <article class="card" aria-label="Xem trước bài viết">
       <h2 style="margin-top:0">{r.title}</h2>
@@ -62,20 +63,13 @@ export function ArticlePreview(props: { report: PreviewContent; images: Attachme
       <div>{raw(renderMarkdown(r.body))}</div>
       {figures ? (
         <p>
-          Kết quả {figures.period}: {viNumber(figures.enrolled)} học viên tham gia, {viNumber(figures.completed)} hoàn thành, đạt tỷ lệ {viPercent(figures.rate)}.
+          Kết quả {figures.period}: {resultsSentence(figures)}
         </p>
       ) : null}
       {r.attendees.length ? (
         <>
           <h3>Đại biểu tham dự</h3>
-          <ul>
-            {r.attendees.map((a) => (
-              <li>
-                {a.name}
-                {a.title ? ` – ${a.title}` : ""}
-              </li>
-            ))}
-          </ul>
+          <AttendeeList attendees={r.attendees} />
         </>
       ) : null}
       {props.images.map((img, i) => (
