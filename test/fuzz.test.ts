@@ -9,19 +9,26 @@
 // users and units and sum of report versions, the same target row(s), the same state of the
 // report's ReportFlow Durable Object, and for uploads the same number of objects in R2.
 //
-// Generated payloads are never valid: each is checked against the route's own zod schema (imported
-// where the route exports it, mirrored below where it does not) and dropped when it would pass.
+// Generated payloads are never valid: each is checked against the route's own zod schema and
+// dropped when it would pass.
 import { env } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sniffImage } from "../src/domain/images";
-import { Caption } from "../src/routes/attachments/schemas";
+import { Reorder } from "../src/routes/attachments/reorder";
+import { CaptionPatch } from "../src/routes/attachments/update";
+import { LoginRequest } from "../src/routes/auth/login";
+import { Preferences } from "../src/routes/auth/preferences";
 import { CreateReport, UpdateReport } from "../src/routes/reports/schemas";
+import { Decision } from "../src/routes/review/decide";
+import { Withdraw } from "../src/routes/review/submit";
+import { Unpublish } from "../src/routes/review/unpublish";
 import { CreateUnit } from "../src/routes/units/create";
-import { unitCode, unitName } from "../src/routes/units/schemas";
+import { UpdateUnit } from "../src/routes/units/update";
 import { CreateUser } from "../src/routes/users/create";
-import { GrantsInput, newPassword, userName, userTitle } from "../src/routes/users/schemas";
+import { SetGrants } from "../src/routes/users/set-grants";
+import { UpdateUser } from "../src/routes/users/update";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, json, sampleReport, tokenFor, USERS } from "./helpers/api";
 import { PNG, publishedReport } from "./helpers/publish";
@@ -32,32 +39,7 @@ const TIMEOUT = 120_000;
 const Q6 = DEMO_UNITS.quan6;
 
 // ---------------------------------------------------------------------------------------------
-// The request schemas the routes do not export, mirrored from src/routes (keep in step).
-
-const LoginRequest = z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(256) }); // auth/login.ts
-const Preferences = z.strictObject({ emailOptOut: z.boolean() }); // auth/preferences.ts
-const Reorder = z.strictObject({ ids: z.array(z.string().min(1).max(64)).max(100) }); // attachments/reorder.ts
-const CaptionPatch = z.strictObject({ caption: Caption }); // attachments/update.ts
-const Decision = z.strictObject({
-  action: z.enum(["approve", "return"]),
-  stage: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
-  comment: z.string().normalize("NFC").trim().max(5000).optional(),
-}); // review/decide.ts
-const Withdraw = z.strictObject({ comment: z.string().normalize("NFC").trim().max(2000).optional() }); // review/submit.ts
-const Unpublish = z.strictObject({ reason: z.string().normalize("NFC").trim().min(5).max(2000) }); // review/unpublish.ts
-const UpdateUnit = z
-  .strictObject({ code: unitCode.optional(), name: unitName.optional(), active: z.boolean().optional() })
-  .refine((v) => Object.keys(v).length > 0); // units/update.ts
-const UpdateUser = z
-  .strictObject({
-    name: userName.optional(),
-    title: userTitle,
-    unitId: z.string().min(1).max(64).optional(),
-    password: newPassword.optional(),
-    emailOptOut: z.boolean().optional(),
-  })
-  .refine((v) => Object.keys(v).length > 0); // users/update.ts
-const SetGrants = z.strictObject({ grants: GrantsInput }); // users/set-grants.ts
+// The routes' own request schemas, to throw away generated payloads that would be valid.
 
 // ---------------------------------------------------------------------------------------------
 // Requests and how they print in a counterexample (huge bodies are cut short).

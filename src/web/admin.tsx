@@ -5,7 +5,6 @@ import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
 import { ROLES, UNIT_TYPES } from "../db/schema";
 import { mayDo } from "../domain/policy";
-import { ApiError } from "../errors";
 import { viDateTime, viNumber } from "../portal/format";
 import { listUnits } from "../queries/units";
 import { listUsers } from "../queries/users";
@@ -16,6 +15,7 @@ import { issuesToFields, str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
+import { forbiddenPage, refusal } from "./refusal";
 import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
 import { ROLE_LABELS } from "./views/shell";
 
@@ -30,23 +30,13 @@ const median = (xs: number[]) => {
 
 const USER_LABELS: Record<string, string> = { email: "Email", name: "Họ tên", unitId: "Đơn vị", password: "Mật khẩu", grants: "Vai trò" };
 
-/** A service refusal, shown as a notice on the page the form came from. */
-function refused(c: Context<WebEnv>, err: unknown, back: string) {
-  if (!(err instanceof ApiError)) throw err;
-  if (err.code === "forbidden") return forbidden(c);
-  const message = err.errors?.map((e) => `${USER_LABELS[e.path.split(".")[0]!] ?? e.path}: ${e.message}`).join("; ") || err.detail || err.message;
-  return seeOther(c, back, `Chưa thực hiện được: ${message}`);
-}
-
-const forbidden = (c: Context<WebEnv>) => page(c, "Không có quyền", <p>Bạn không có quyền xem trang này.</p>, 403);
-
 export function registerWebAdmin(app: Hono<WebEnv>) {
   const auth = webSession();
 
   app.get("/app/dashboard", auth, async (c) => {
     const actor = c.get("actor");
     const roles = actor.grants.map((g) => g.role);
-    if (!roles.includes("director") && !roles.includes("admin")) return forbidden(c);
+    if (!roles.includes("director") && !roles.includes("admin")) return forbiddenPage(c);
     const db = c.env.DB;
     const now = new Date().toISOString();
     const since = new Date(Date.now() - 365 * DAY).toISOString();
@@ -177,7 +167,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
   });
 
   app.get("/app/notifications", auth, async (c) => {
-    if (!mayDo(c.get("actor"), "notification.read")) return forbidden(c);
+    if (!mayDo(c.get("actor"), "notification.read")) return forbiddenPage(c);
     const status = ["queued", "sent", "failed", "skipped"].find((s) => s === c.req.query("status"));
     const stmt = status
       ? c.env.DB.prepare("SELECT * FROM notifications WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT 100").bind(status)
@@ -234,7 +224,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
   });
 
   app.get("/app/users", auth, async (c) => {
-    if (!mayDo(c.get("actor"), "user.manage")) return forbidden(c);
+    if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
     const db = database(c.env.DB);
     const [people, units] = await Promise.all([listUsers(db, { limit: 200 }), listUnits(db, { limit: 200 })]);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
@@ -347,7 +337,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
       const user = await createUser(c.env.DB, c.get("actor"), parsed.data);
       return seeOther(c, "/app/users", `Đã thêm ${user.name}.`);
     } catch (err) {
-      return refused(c, err, "/app/users");
+      return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
     }
   });
 
@@ -357,13 +347,13 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
         await setUserActive(c.env.DB, c.get("actor"), c.req.param("id"), action === "activate");
         return seeOther(c, "/app/users", action === "deactivate" ? "Đã khoá tài khoản; các phiên đăng nhập của họ đã kết thúc." : "Đã mở khoá tài khoản.");
       } catch (err) {
-        return refused(c, err, "/app/users");
+        return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
       }
     });
   }
 
   app.get("/app/units", auth, async (c) => {
-    if (!mayDo(c.get("actor"), "unit.manage")) return forbidden(c);
+    if (!mayDo(c.get("actor"), "unit.manage")) return forbiddenPage(c);
     const units = await listUnits(database(c.env.DB), { limit: 200 });
     const name = new Map(units.map((u) => [u.id, u.name]));
     const TYPE: Record<string, string> = { department: "Sở", division: "Phòng", centre: "Trung tâm", school: "Trường" };
@@ -444,7 +434,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
       const unit = await createUnit(c.env.DB, c.get("actor"), parsed.data);
       return seeOther(c, "/app/units", `Đã thêm ${unit.name}.`);
     } catch (err) {
-      return refused(c, err, "/app/units");
+      return refusal(c, err, "/app/units", { labels: USER_LABELS, forbiddenPage: true });
     }
   });
 }

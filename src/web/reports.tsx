@@ -17,6 +17,7 @@ import { addImage, captionImage, removeImage, reorderImages } from "../services/
 import { createDraft, editReport } from "../services/reports";
 import { submitReport, withdrawReport } from "../services/review";
 import { reportFor } from "../routes/reports/access";
+import { refusal } from "./refusal";
 import { apiErrorToFields, attendeesText, issuesToFields, reportFields, str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { webSession, type WebEnv } from "./session";
@@ -68,15 +69,6 @@ function valuesOf(r: ReportRow): ReportFormValues {
     "figures.completed": f ? String(f.completed) : "",
     "figures.rate": f ? String(f.rate).replace(".", ",") : "",
   };
-}
-
-/** A service refusal shown on the page the user came from. */
-function refusal(c: Context<WebEnv>, err: unknown, back: string): Response | Promise<Response> {
-  if (!(err instanceof ApiError)) throw err;
-  if (err.code === "not_found") return notFoundPage(c);
-  const fields = apiErrorToFields(err);
-  const message = Object.values(fields).join("; ") || err.message;
-  return seeOther(c, back, `Không thực hiện được: ${message}`);
 }
 
 export function registerWebReports(app: Hono<WebEnv>) {

@@ -4,13 +4,12 @@ import type { Hono } from "hono";
 import { viDateTime } from "../portal/format";
 import { inbox, stageLabel } from "../queries/review";
 import { cursorCodec, pageOf } from "../routes/shared";
-import { ApiError } from "../errors";
 import { decideReport, unpublishReport } from "../services/review";
 import { str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
-import { notFoundPage } from "./not-found";
+import { refusal } from "./refusal";
 import { StatusBadge } from "./views/report-detail";
 
 export function registerWebReview(app: Hono<WebEnv>) {
@@ -76,10 +75,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
       const done = action === "return" ? "Đã trả lại báo cáo cho đơn vị." : view.stage ? `Đã duyệt; chuyển bước ${view.stage.label}.` : "Đã duyệt bước cuối.";
       return seeOther(c, "/app/inbox", done);
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      if (err.code === "not_found") return notFoundPage(c);
-      const message = err.errors?.map((e) => e.message).join("; ") || err.detail || err.message;
-      return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${message}`);
+      return refusal(c, err, `/app/reports/${id}`);
     }
   });
 
@@ -92,9 +88,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
       await unpublishReport(c.env, c.get("actor"), id, reason.slice(0, 2000));
       return seeOther(c, `/app/reports/${id}`, "Đã gỡ bài khỏi cổng thông tin.");
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      if (err.code === "not_found") return notFoundPage(c);
-      return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${err.detail ?? err.message}`);
+      return refusal(c, err, `/app/reports/${id}`);
     }
   });
 }

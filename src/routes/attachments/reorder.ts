@@ -5,7 +5,7 @@ import { reorderImages } from "../../services/attachments";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { AttachmentSchema } from "../reports/schemas";
 
-const Reorder = z.strictObject({ ids: z.array(z.string().min(1).max(64)).max(100) }).openapi("ReorderAttachments");
+export const Reorder = z.strictObject({ ids: z.array(z.string().min(1).max(64)).max(100) }).openapi("ReorderAttachments");
 
 const route = createRoute({
   method: "put",

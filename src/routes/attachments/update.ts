@@ -8,6 +8,8 @@ import { AttachmentParams, Caption } from "./schemas";
 
 const path = "/api/v1/reports/{id}/attachments/{attachmentId}";
 
+export const CaptionPatch = z.strictObject({ caption: Caption }).openapi("UpdateAttachment");
+
 const captionRoute = createRoute({
   method: "patch",
   path,
@@ -15,7 +17,7 @@ const captionRoute = createRoute({
   summary: "Change an image's caption (author, draft or returned)",
   security,
   middleware: writeMiddleware,
-  request: { params: AttachmentParams, ...jsonBody(z.strictObject({ caption: Caption }).openapi("UpdateAttachment")) },
+  request: { params: AttachmentParams, ...jsonBody(CaptionPatch) },
   responses: { 200: jsonContent(AttachmentSchema, "Updated"), ...problems(401, 403, 404, 409, 413, 415, 422) },
 });
 

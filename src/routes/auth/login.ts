@@ -10,7 +10,7 @@ import { jsonBody, jsonContent, problems } from "../shared";
 import { meOf } from "./me";
 import { MeSchema } from "./schemas";
 
-const LoginRequest = z
+export const LoginRequest = z
   .strictObject({
     email: z.email().max(254),
     password: z.string().min(1).max(256),

@@ -3,7 +3,7 @@ import type { HonoEnv } from "../../env";
 import { nowIso } from "../../domain/ids";
 import { jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 
-const Preferences = z.strictObject({ emailOptOut: z.boolean() }).openapi("Preferences");
+export const Preferences = z.strictObject({ emailOptOut: z.boolean() }).openapi("Preferences");
 
 const route = createRoute({
   method: "patch",

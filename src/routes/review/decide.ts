@@ -5,7 +5,7 @@ import { etagOf, optionalVersion } from "../reports/access";
 import { decideReport } from "../../services/review";
 import { IfMatchHeader, ReviewStateSchema } from "./flow";
 
-const Decision = z
+export const Decision = z
   .strictObject({
     action: z.enum(["approve", "return"]),
     stage: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).openapi({ description: "The stage being decided (must be the current one)", example: "specialist" }),

@@ -16,6 +16,8 @@ const route = createRoute({
   responses: { 200: jsonContent(ReviewStateSchema, "In review at its first stage"), ...problems(401, 403, 404, 409, 412, 503) },
 });
 
+export const Withdraw = z.strictObject({ comment: z.string().normalize("NFC").trim().max(2000).optional() });
+
 const withdrawRoute = createRoute({
   method: "post",
   path: "/api/v1/reports/{id}/withdraw",
@@ -26,7 +28,7 @@ const withdrawRoute = createRoute({
   request: {
     params: IdParam,
     headers: IfMatchHeader,
-    body: { required: false, content: { "application/json": { schema: z.strictObject({ comment: z.string().normalize("NFC").trim().max(2000).optional() }) } } },
+    body: { required: false, content: { "application/json": { schema: Withdraw } } },
   },
   responses: { 200: jsonContent(ReviewStateSchema, "Withdrawn"), ...problems(401, 403, 404, 409, 412, 422, 503) },
 });

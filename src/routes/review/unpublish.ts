@@ -5,7 +5,7 @@ import { etagOf } from "../reports/access";
 import { unpublishReport } from "../../services/review";
 import { ReviewStateSchema } from "./flow";
 
-const Unpublish = z
+export const Unpublish = z
   .strictObject({ reason: z.string().normalize("NFC").trim().min(5).max(2000).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
   .openapi("Unpublish");
 

@@ -11,7 +11,7 @@ import { getUnit, unitView } from "../../queries/units";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { UnitSchema, unitCode, unitName } from "./schemas";
 
-const UpdateUnit = z
+export const UpdateUnit = z
   .strictObject({ code: unitCode.optional(), name: unitName.optional(), active: z.boolean().optional() })
   .refine((v) => Object.keys(v).length > 0, { message: "Cần ít nhất một trường để cập nhật" })
   .openapi("UpdateUnit");

@@ -8,7 +8,7 @@ import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } f
 import { assertGrantUnitsExist } from "./grants";
 import { GrantsInput, UserSchema } from "./schemas";
 
-const SetGrants = z.strictObject({ grants: GrantsInput }).openapi("SetGrants");
+export const SetGrants = z.strictObject({ grants: GrantsInput }).openapi("SetGrants");
 
 const route = createRoute({
   method: "put",

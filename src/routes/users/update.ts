@@ -12,7 +12,7 @@ import { getUserView, revokeUserSessions } from "../../queries/users";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { newPassword, UserSchema, userName, userTitle } from "./schemas";
 
-const UpdateUser = z
+export const UpdateUser = z
   .strictObject({
     name: userName.optional(),
     title: userTitle,
