@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../middleware/auth";
 import { revokeSession } from "../queries/sessions";
-import { signIn } from "../services/sign-in";
+import { signIn, trustedClientAddress } from "../services/sign-in";
 import { page } from "./render";
 import { safeNext, webSession, type WebEnv } from "./session";
 import { str } from "./forms";
@@ -44,7 +44,7 @@ export function registerWebAuth(app: Hono<WebEnv>) {
     const next = safeNext(str(form, "next"));
     const again = (error: string, status: 401 | 429 | 422) => page(c, "Đăng nhập", <LoginForm next={next} email={email} error={error} />, status);
     if (!email || !password) return again("Vui lòng nhập email và mật khẩu.", 422);
-    const result = await signIn(c.env, { email, password, clientIp: c.req.header("cf-connecting-ip") ?? "local", userAgent: c.req.header("user-agent") ?? null });
+    const result = await signIn(c.env, { email, password, clientIp: trustedClientAddress((name) => c.req.header(name)), userAgent: c.req.header("user-agent") ?? null });
     if (!result.ok && result.reason === "locked") return again(`Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(result.retryAfter / 60)} phút.`, 429);
     if (!result.ok) return again("Email hoặc mật khẩu không đúng.", 401);
     setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: result.ttlHours * 3600 });

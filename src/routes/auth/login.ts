@@ -5,7 +5,7 @@ import type { HonoEnv } from "../../env";
 import { SESSION_COOKIE } from "../../middleware/auth";
 import { limitBody, requireMediaType } from "../../middleware/request-guards";
 import { actorForToken } from "../../queries/sessions";
-import { signIn } from "../../services/sign-in";
+import { signIn, trustedClientAddress } from "../../services/sign-in";
 import { jsonBody, jsonContent, problems } from "../shared";
 import { meOf } from "./me";
 import { MeSchema } from "./schemas";
@@ -35,7 +35,7 @@ const route = createRoute({
 export function registerLogin(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const { email, password } = c.req.valid("json");
-    const result = await signIn(c.env, { email, password, clientIp: c.req.header("cf-connecting-ip") ?? "local", userAgent: c.req.header("user-agent") ?? null });
+    const result = await signIn(c.env, { email, password, clientIp: trustedClientAddress((name) => c.req.header(name)), userAgent: c.req.header("user-agent") ?? null });
     if (!result.ok && result.reason === "locked") throw new ApiError("too_many_requests", { headers: { "retry-after": String(result.retryAfter) } });
     if (!result.ok) throw new ApiError("invalid_credentials");
     const actor = await actorForToken(c.env.DB, result.token);
