@@ -52,9 +52,17 @@ export async function placeEntry(
   return placed;
 }
 
+/**
+ * Marks an entry retracted (once: a repeat keeps the first time and note). A retraction made
+ * before the entry's latest publication is stale (a retry that arrives after a correction was
+ * published again) and changes nothing: the entry comes back still live.
+ */
 export async function retractEntry(db: D1Database, reportId: string, note: string, at: string): Promise<Entry | null> {
   await db
-    .prepare("UPDATE portal_entries SET retracted_at = coalesce(retracted_at, ?), retraction_note = coalesce(retraction_note, ?) WHERE report_id = ?")
+    .prepare(
+      `UPDATE portal_entries SET retracted_at = coalesce(retracted_at, ?1), retraction_note = coalesce(retraction_note, ?2)
+       WHERE report_id = ?3 AND coalesce(updated_at, first_published_at) <= ?1`,
+    )
     .bind(at, note, reportId)
     .run();
   return getEntry(db, reportId);

@@ -1,5 +1,6 @@
 // RSS 2.0, Atom and JSON Feed of the latest live entries, made with the `feed` library.
 import { Feed } from "feed";
+import { cleanDeep, cleanText } from "./clean";
 import { SITE_NAME } from "./views/layout";
 
 export type FeedEntry = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string; updatedAt: string | null };
@@ -36,8 +37,10 @@ function makeFeed(site: string, entries: FeedEntry[], asHtml: boolean): Feed {
   return feed;
 }
 
-export function buildFeeds(baseUrl: string, entries: FeedEntry[]): { rss: string; atom: string; json: string } {
-  const site = baseUrl.replace(/\/portal\/?$/, "");
+/** Stored text may hold characters XML forbids (see clean.ts): they are dropped from every field. */
+export function buildFeeds(baseUrl: string, dirtyEntries: FeedEntry[]): { rss: string; atom: string; json: string } {
+  const site = cleanText(baseUrl).replace(/\/portal\/?$/, "");
+  const entries = cleanDeep(dirtyEntries);
   const html = makeFeed(site, entries, true);
   return { rss: html.rss2(), atom: html.atom1(), json: makeFeed(site, entries, false).json1() };
 }

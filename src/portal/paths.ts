@@ -13,7 +13,10 @@ export const urlOf = (path: string) => `/portal/${path}`;
 /** R2 key of a portal path: a folder path means its index.html. */
 export const keyOf = (path: string) => `${PORTAL_PREFIX}${path === "" || path.endsWith("/") ? `${path}index.html` : path}`;
 
-export const mediaPath = (reportId: string, attachmentId: string, ext: string) => `anh/${reportId}/${attachmentId}.${ext}`;
+export const mediaPath = (reportId: string, attachmentId: string, ext: string) => `${mediaFolder(reportId)}${attachmentId}.${ext}`;
+
+/** The folder holding a report's images on the portal: all of them, and nothing else. */
+export const mediaFolder = (reportId: string) => `anh/${reportId}/`;
 
 export const unitPath = (unitCode: string) => `don-vi/${slugify(unitCode, 60)}/`;
 

@@ -1,17 +1,22 @@
 // The portal's writes to R2: article pages, images, listings, feeds, retraction notes. Each
 // operation writes the same objects when repeated, so workflow steps can be retried freely.
 import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { cleanDeep } from "./clean";
 import { buildFeeds, type FeedEntry } from "./feeds";
 import { renderMarkdown } from "./markdown";
-import { archivePage, feedEntries, lastSeq, newest, retractEntry, type Entry, type ListedEntry } from "./entries";
-import { archiveNav, archivePath, keyOf, mediaPath, PAGE_SIZE, pageOfSeq, unitPath, urlOf } from "./paths";
+import { archivePage, feedEntries, getEntry, lastSeq, newest, retractEntry, type Entry, type ListedEntry } from "./entries";
+import { archiveNav, archivePath, keyOf, mediaFolder, mediaPath, PAGE_SIZE, pageOfSeq, PORTAL_PREFIX, unitPath, urlOf } from "./paths";
 import { Article } from "./views/article";
 import { Gone, Listing, type ListingEntry } from "./views/listing";
 import { toDocument } from "./views/layout";
 
-export const PAGE_CACHE = "public, max-age=60, must-revalidate";
-export const MEDIA_CACHE = "public, max-age=31536000, immutable";
-export const FEED_CACHE = "public, max-age=300";
+// Everything here can be taken down by a retraction or replaced by a correction (pages, images,
+// feeds that list an entry), so nothing is cached for more than a minute; readers and caches
+// revalidate cheaply with the ETag. The portal route caps whatever an older object says too.
+export const MAX_AGE = 60;
+export const PAGE_CACHE = `public, max-age=${MAX_AGE}, must-revalidate`;
+export const MEDIA_CACHE = `public, max-age=${MAX_AGE}`;
+export const FEED_CACHE = `public, max-age=${MAX_AGE}`;
 
 type FrozenAttachment = { id: string; caption: string; position: number; r2Key: string; contentType: string; sha256: string };
 
@@ -38,7 +43,7 @@ export type Approved = {
   approvals: { label: string; name: string; at: string }[];
 };
 
-/** The approved revision as frozen at submit, with who approved each stage. */
+/** The approved revision as frozen at submit, with who approved each stage (text cleaned, see clean.ts). */
 export async function loadApproved(db: D1Database, reportId: string, revision: number): Promise<Approved> {
   const [rev, report, approvals] = await db.batch([
     db.prepare("SELECT content FROM report_revisions WHERE report_id = ? AND number = ?").bind(reportId, revision),
@@ -56,7 +61,7 @@ export async function loadApproved(db: D1Database, reportId: string, revision: n
   const r = report?.results[0] as { kind: string; unit_id: string; published_url: string | null; unit_name: string; unit_code: string } | undefined;
   if (!contentRow || !r) throw new Error(`revision ${revision} of ${reportId} is not in D1`);
   const stages = WORKFLOWS[r.kind as ReportKind]?.stages ?? [];
-  return {
+  return cleanDeep({
     reportId,
     revision,
     kind: r.kind,
@@ -70,15 +75,23 @@ export async function loadApproved(db: D1Database, reportId: string, revision: n
       name: a.name ?? "",
       at: a.created_at,
     })),
-  };
+  });
 }
 
-/** Copies the revision's images from the private uploads/ prefix to the portal, in caption order. */
+/** Where each of the revision's images lives on the portal, in caption order. */
+function imagesOf(a: Approved): { att: FrozenAttachment; path: string }[] {
+  return [...a.content.attachments]
+    .sort((x, y) => x.position - y.position)
+    .map((att) => ({ att, path: mediaPath(a.reportId, att.id, att.r2Key.split(".").pop() ?? "bin") }));
+}
+
+/**
+ * Copies the revision's images from the private uploads/ prefix to the portal, in caption order.
+ * An image missing from the portal (taken down with a retraction) is copied again.
+ */
 export async function copyImages(bucket: R2Bucket, a: Approved): Promise<{ src: string; caption: string }[]> {
   const out: { src: string; caption: string }[] = [];
-  for (const att of [...a.content.attachments].sort((x, y) => x.position - y.position)) {
-    const ext = att.r2Key.split(".").pop() ?? "bin";
-    const path = mediaPath(a.reportId, att.id, ext);
+  for (const { att, path } of imagesOf(a)) {
     const key = keyOf(path);
     const existing = await bucket.head(key);
     if (!existing || existing.customMetadata?.sha256 !== att.sha256) {
@@ -100,7 +113,7 @@ export async function writeArticle(
 ): Promise<string> {
   const c = a.content;
   const html = await toDocument(
-    Article({
+    Article(cleanDeep({
       title: c.title,
       summary: c.summary,
       bodyHtml: renderMarkdown(c.body),
@@ -115,7 +128,7 @@ export async function writeArticle(
       publishedAt: entry.first_published_at,
       updatedAt: entry.updated_at,
       canonical: `${portalBase.replace(/\/portal\/?$/, "")}${urlOf(entry.path)}`,
-    }),
+    })),
   );
   await bucket.put(keyOf(entry.path), html, {
     httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
@@ -126,7 +139,7 @@ export async function writeArticle(
 
 type Listed = ListingEntry & FeedEntry;
 
-const toListed = (e: ListedEntry): Listed => ({
+const toListed = (e: ListedEntry): Listed => cleanDeep({
   url: urlOf(e.path),
   title: e.title,
   summary: e.summary,
@@ -161,15 +174,45 @@ export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBa
   await put("feed.json", feeds.json, "application/feed+json; charset=utf-8");
 }
 
-/** Takes a page down: its address answers 410 with the retraction note; listings and feeds drop it. */
+/** Deletes a report's images from the portal, all of them or all but `keep` (R2 keys). Repeatable. */
+async function removeImages(bucket: R2Bucket, reportId: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
+  const prefix = `${PORTAL_PREFIX}${mediaFolder(reportId)}`;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    const stale = page.objects.map((o) => o.key).filter((k) => !keep.has(k));
+    if (stale.length) await bucket.delete(stale);
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+}
+
+/**
+ * After a revision's page is written: deletes the report's portal images that this revision no
+ * longer shows (removed in a correction). Skipped when a later revision already holds the entry,
+ * so a late retry cannot delete that revision's images.
+ */
+export async function removeReplacedImages(bucket: R2Bucket, db: D1Database, a: Approved): Promise<number> {
+  const entry = await getEntry(db, a.reportId);
+  if (!entry || entry.revision !== a.revision) return 0;
+  const keep = new Set(imagesOf(a).map((i) => keyOf(i.path)));
+  await removeImages(bucket, a.reportId, keep);
+  return keep.size;
+}
+
+/**
+ * Takes a page down: its address answers 410 with the retraction note, its images are deleted from
+ * the portal (the originals stay private under uploads/, so a republication copies them back), and
+ * listings and feeds drop it. Repeatable; a stale retry after a later publication does nothing.
+ */
 export async function retract(bucket: R2Bucket, db: D1Database, portalBase: string, reportId: string, note: string, at: string): Promise<void> {
   const entry = await retractEntry(db, reportId, note, at);
-  if (!entry) return;
-  const html = await toDocument(Gone({ title: entry.title, note: entry.retraction_note ?? note, at: entry.retracted_at ?? at }));
+  if (!entry?.retracted_at) return;
+  const html = await toDocument(Gone(cleanDeep({ title: entry.title, note: entry.retraction_note ?? note, at: entry.retracted_at })));
   await bucket.put(keyOf(entry.path), html, {
     httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
     customMetadata: { reportId, gone: "1" },
   });
+  await removeImages(bucket, reportId);
   const unit = await db.prepare("SELECT name, code FROM units WHERE id = ?").bind(entry.unit_id).first<{ name: string; code: string }>();
   await rebuildListings(bucket, db, portalBase, entry, unit ?? { name: "", code: entry.unit_id });
 }

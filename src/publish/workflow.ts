@@ -3,7 +3,7 @@ import { NonRetryableError } from "cloudflare:workflows";
 import { getEntry, placeEntry } from "../portal/entries";
 import { articlePath } from "../portal/paths";
 import type { FlowResult } from "../flow/report-flow";
-import { copyImages, loadApproved, rebuildListings, writeArticle } from "../portal/publish";
+import { copyImages, loadApproved, rebuildListings, removeReplacedImages, writeArticle } from "../portal/publish";
 
 export type PublishParams = { reportId: string; revision: number };
 
@@ -72,6 +72,11 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
 
     const publishedUrl = await step.do("write page", RETRY, () =>
       noted(this.env, reportId, "write page", () => writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry)),
+    );
+
+    // Only once the page no longer shows them: images a correction removed leave the portal.
+    await step.do("remove replaced images", RETRY, () =>
+      noted(this.env, reportId, "remove replaced images", () => removeReplacedImages(this.env.BUCKET, this.env.DB, approved)),
     );
 
     // Already published (a re-run): the DO refuses a second transition, so no second email.
