@@ -21,7 +21,7 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPORT_STATUSES, ROLES, type ReportStatus, type Role } from "../src/db/schema";
-import { ACTIONS, allows, POLICY, reachFor, type Action } from "../src/domain/policy";
+import { ACTIONS, allows, POLICY, rankOf, reachFor, REVIEW_RANK, type Action } from "../src/domain/policy";
 import type { Actor } from "../src/env";
 import { publishInstanceId } from "../src/flow/effects";
 import { DEMO_UNITS, demoUnits, demoUsers } from "../src/seed/demo-data";
@@ -55,6 +55,16 @@ const UNIT_KEYS = Object.keys(UNITS) as UnitKey[];
 const STATES = ["draft", "returned", "withdrawn", "in_review", "approved", "published", "unpublished"] as const satisfies readonly ReportStatus[];
 type State = (typeof STATES)[number];
 
+/**
+ * How far up the review chain each state's report has got (reports.review_reach), as the
+ * fixtures make them: submitted reports wait at (or left from) the specialist's stage; approved
+ * and later ones have passed the director. A reviewer reads a report only from their own stage on.
+ */
+const REACH: Record<State, number> = { draft: 0, returned: 2, withdrawn: 2, in_review: 2, approved: 4, published: 4, unpublished: 4 };
+/** Past reportFor the DO decides: the read check there does not wait for D1's reach. */
+const FLOW_REACH = Math.max(...Object.values(REVIEW_RANK));
+type Target = { unitId: string; status: ReportStatus; reviewReach: number };
+
 /** The caller as the policy sees it, built from the demo data (covered units expanded to descendants). */
 function actorOf(email: string): Actor {
   const u = demoUsers.find((x) => x.email === email)!;
@@ -69,19 +79,21 @@ function actorOf(email: string): Actor {
 // ---- the expected answer, from the table ----
 
 /** Read straight from POLICY (independently of reachFor/allows, which are checked against it below). */
-function permits(actor: Actor, action: Action, report?: { unitId: string; status: ReportStatus }, anyState = false): boolean {
+function permits(actor: Actor, action: Action, report?: Target, anyState = false): boolean {
   return actor.grants.some((g) =>
     POLICY.some((rule) => {
       if (rule.role !== g.role || rule.action !== action) return false;
       if (!report) return true;
       const unitOk = rule.scope === "all" || (rule.scope === "own_unit" ? actor.unitId === report.unitId : g.unitIds.includes(report.unitId));
-      return unitOk && (anyState || !rule.states || rule.states.includes(report.status));
+      // "In another state" includes further up the chain: reachFor ignores both.
+      const reached = anyState || !rule.fromOwnStage || report.reviewReach >= rankOf(rule.role);
+      return unitOk && reached && (anyState || !rule.states || rule.states.includes(report.status));
     }),
   );
 }
 
 /** 404 if not readable; else 2xx if allowed; else 409 if the role could act on that unit in another state; else 403. */
-function expected(actor: Actor, action: Action, success: number, report?: { unitId: string; status: ReportStatus }): number {
+function expected(actor: Actor, action: Action, success: number, report?: Target): number {
   if (!report) return permits(actor, action) ? success : 403;
   if (!permits(actor, "report.read", report)) return 404;
   if (permits(actor, action, report)) return success;
@@ -173,7 +185,8 @@ const reportCases: ReportCase[] = PERSONAS.flatMap((persona) =>
   UNIT_KEYS.flatMap((unit) =>
     STATES.flatMap((state) =>
       REPORT_ENDPOINTS.map((endpoint) => {
-        const want = expected(actorOf(persona.email), endpoint.action, endpoint.success, { unitId: UNITS[unit].id, status: state });
+        const reviewReach = endpoint.viaFlow ? FLOW_REACH : REACH[state];
+        const want = expected(actorOf(persona.email), endpoint.action, endpoint.success, { unitId: UNITS[unit].id, status: state, reviewReach });
         const real = endpoint.viaFlow && (want === endpoint.success || want === 409);
         return {
           name: `${persona.name} · ${UNITS[unit].label} report · ${state} · ${endpoint.name} -> ${want}${real ? " (state via API)" : ""}`,
@@ -289,7 +302,7 @@ beforeAll(async () => {
     d1Fixture[unit] = {} as Record<State, string>;
     for (const state of STATES) {
       const r = await createReport(author, { title: `Ma trận quyền ${UNITS[unit].label} ${state}` });
-      await env.DB.prepare("UPDATE reports SET status = ? WHERE id = ?").bind(state, r.id).run();
+      await env.DB.prepare("UPDATE reports SET status = ?, review_reach = ? WHERE id = ?").bind(state, REACH[state], r.id).run();
       d1Fixture[unit][state] = r.id;
     }
   }
@@ -338,7 +351,7 @@ describe("the matrix is generated from the table", () => {
   it("the expectation read from POLICY agrees with reachFor/allows for every case", () => {
     for (const c of reportCases) {
       const actor = actorOf(c.persona.email);
-      const report = { unitId: UNITS[c.unit].id, status: c.state as ReportStatus };
+      const report = { unitId: UNITS[c.unit].id, status: c.state as ReportStatus, reviewReach: c.endpoint.viaFlow ? FLOW_REACH : REACH[c.state] };
       expect(permits(actor, c.endpoint.action, report), c.name).toBe(allows(actor, c.endpoint.action, report));
       expect(permits(actor, c.endpoint.action, report, true), c.name).toBe(
         reachFor(actor, c.endpoint.action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId)),

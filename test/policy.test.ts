@@ -4,32 +4,41 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
 
 type Who = keyof typeof USERS;
-type State = "draft" | "returned" | "in_review" | "published";
-const STATES: State[] = ["draft", "returned", "in_review", "published"];
+// A state, and how far up the chain the report has got (reports.review_reach: 2 = the
+// specialist's stage, 4 = the director's): a reviewer reads a report only from their own stage on.
+type State = "draft" | "returned" | "in_review" | "at_director" | "published";
+const STATES: State[] = ["draft", "returned", "in_review", "at_director", "published"];
+const FIXTURE: Record<State, { status: string; reach: number }> = {
+  draft: { status: "draft", reach: 0 },
+  returned: { status: "returned", reach: 2 },
+  in_review: { status: "in_review", reach: 2 },
+  at_director: { status: "in_review", reach: 4 },
+  published: { status: "published", reach: 4 },
+};
 
 // Expected status of GET /reports/:id for a Quận 6 report, by caller and state.
 const READ: Record<Who, Record<State, number>> = {
-  quan6: { draft: 200, returned: 200, in_review: 200, published: 200 },
-  tanPhu: { draft: 404, returned: 404, in_review: 404, published: 404 },
-  minhKhai: { draft: 404, returned: 404, in_review: 404, published: 404 },
-  centreHead: { draft: 404, returned: 200, in_review: 200, published: 200 },
-  specialist: { draft: 404, returned: 200, in_review: 200, published: 200 },
-  deputy: { draft: 404, returned: 200, in_review: 200, published: 200 },
-  director: { draft: 404, returned: 200, in_review: 200, published: 200 },
-  admin: { draft: 404, returned: 200, in_review: 200, published: 200 },
+  quan6: { draft: 200, returned: 200, in_review: 200, at_director: 200, published: 200 },
+  tanPhu: { draft: 404, returned: 404, in_review: 404, at_director: 404, published: 404 },
+  minhKhai: { draft: 404, returned: 404, in_review: 404, at_director: 404, published: 404 },
+  centreHead: { draft: 404, returned: 200, in_review: 200, at_director: 200, published: 200 },
+  specialist: { draft: 404, returned: 200, in_review: 200, at_director: 200, published: 200 },
+  deputy: { draft: 404, returned: 404, in_review: 404, at_director: 200, published: 200 },
+  director: { draft: 404, returned: 404, in_review: 404, at_director: 200, published: 200 },
+  admin: { draft: 404, returned: 200, in_review: 200, at_director: 200, published: 200 },
 };
 
 // Expected status of PATCH /reports/:id (with the right If-Match) for a Quận 6 report.
 const EDIT: Record<Who, Record<State, number>> = {
   // A published report can be corrected: edited, then reviewed again.
-  quan6: { draft: 200, returned: 200, in_review: 409, published: 200 },
-  tanPhu: { draft: 404, returned: 404, in_review: 404, published: 404 },
-  minhKhai: { draft: 404, returned: 404, in_review: 404, published: 404 },
-  centreHead: { draft: 404, returned: 403, in_review: 403, published: 403 },
-  specialist: { draft: 404, returned: 403, in_review: 403, published: 403 },
-  deputy: { draft: 404, returned: 403, in_review: 403, published: 403 },
-  director: { draft: 404, returned: 403, in_review: 403, published: 403 },
-  admin: { draft: 404, returned: 403, in_review: 403, published: 403 },
+  quan6: { draft: 200, returned: 200, in_review: 409, at_director: 409, published: 200 },
+  tanPhu: { draft: 404, returned: 404, in_review: 404, at_director: 404, published: 404 },
+  minhKhai: { draft: 404, returned: 404, in_review: 404, at_director: 404, published: 404 },
+  centreHead: { draft: 404, returned: 403, in_review: 403, at_director: 403, published: 403 },
+  specialist: { draft: 404, returned: 403, in_review: 403, at_director: 403, published: 403 },
+  deputy: { draft: 404, returned: 404, in_review: 404, at_director: 403, published: 403 },
+  director: { draft: 404, returned: 404, in_review: 404, at_director: 403, published: 403 },
+  admin: { draft: 404, returned: 403, in_review: 403, at_director: 403, published: 403 },
 };
 
 const reportIn: Partial<Record<State, string>> = {};
@@ -38,7 +47,7 @@ beforeAll(async () => {
   const author = await tokenFor(USERS.quan6);
   for (const state of STATES) {
     const r = await createReport(author, { title: `Báo cáo ở trạng thái ${state}` });
-    await env.DB.prepare("UPDATE reports SET status = ? WHERE id = ?").bind(state, r.id).run();
+    await env.DB.prepare("UPDATE reports SET status = ?, review_reach = ? WHERE id = ?").bind(FIXTURE[state].status, FIXTURE[state].reach, r.id).run();
     reportIn[state] = r.id;
   }
 });
@@ -51,7 +60,7 @@ describe("authorisation table", () => {
     const res = await call(`/api/v1/reports/${reportIn[state]}`, { token: await tokenFor(USERS[who]) });
     expect(res.status).toBe(expected);
     // The list agrees with the single read.
-    const list = await (await call(`/api/v1/reports?status=${state}&limit=100`, { token: await tokenFor(USERS[who]) })).json<{ items: { id: string }[] }>();
+    const list = await (await call(`/api/v1/reports?status=${FIXTURE[state].status}&limit=100`, { token: await tokenFor(USERS[who]) })).json<{ items: { id: string }[] }>();
     expect(list.items.some((i) => i.id === reportIn[state])).toBe(expected === 200);
   });
 
@@ -71,7 +80,7 @@ describe("authorisation table", () => {
 
   it("a reviewer sees only the units they cover: the high school's report is 404 to the GDTX specialist, visible to admin", async () => {
     const r = await createReport(await tokenFor(USERS.minhKhai), { title: "Tin của trường THPT" });
-    await env.DB.prepare("UPDATE reports SET status = 'in_review' WHERE id = ?").bind(r.id).run();
+    await env.DB.prepare("UPDATE reports SET status = 'in_review', review_reach = 2 WHERE id = ?").bind(r.id).run();
     expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.specialist) })).status).toBe(404);
     expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.admin) })).status).toBe(200);
   });

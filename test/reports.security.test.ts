@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { rankOf } from "../src/domain/policy";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, sampleReport, tokenFor, USERS } from "./helpers/api";
 import { DEMO_PASSWORD } from "./helpers/seed";
@@ -8,8 +9,9 @@ const REVIEWERS = [USERS.specialist, USERS.deputy, USERS.director] as const;
 const GDTX_COVERS: string[] = [DEMO_UNITS.quan6, DEMO_UNITS.tanPhu, DEMO_UNITS.leQuyDon, DEMO_UNITS.caoDangKinhTe];
 
 /** Simulates a submission (the review engine is not under test here). */
+/** The stage ids of the department's chain are its roles' names; the reach follows the stage. */
 async function setStatus(id: string, status: string, stage: string | null = null) {
-  await env.DB.prepare("UPDATE reports SET status = ?, stage = ? WHERE id = ?").bind(status, stage, id).run();
+  await env.DB.prepare("UPDATE reports SET status = ?, stage = ?, stage_role = ?, review_reach = ? WHERE id = ?").bind(status, stage, stage, rankOf(stage), id).run();
 }
 
 /** Every report (and id) the caller's list yields for this query, all pages. */
@@ -223,10 +225,26 @@ describe("reports under review", () => {
     }
   });
 
+  it("a report at the specialist's stage is not yet the deputy head's or the director's to read", async () => {
+    const quan6 = await tokenFor(USERS.quan6);
+    const r = await createReport(quan6, { title: "Chưa tới bước lãnh đạo" });
+    await setStatus(r.id, "in_review", "specialist");
+    expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.specialist) })).status).toBe(200);
+    for (const who of [USERS.deputy, USERS.director]) {
+      const token = await tokenFor(who);
+      await expectProblem(await call(`/api/v1/reports/${r.id}`, { token }), 404, "not-found");
+      expect((await listIds(token, "status=in_review")).ids, who).not.toContain(r.id);
+      await expectProblem(await call(`/api/v1/reports/${r.id}/history`, { token }), 404, "not-found");
+    }
+    await setStatus(r.id, "in_review", "deputy_head");
+    expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.deputy) })).status).toBe(200);
+    expect((await call(`/api/v1/reports/${r.id}`, { token: await tokenFor(USERS.director) })).status).toBe(404);
+  });
+
   it("reviewers covering the unit can read an in_review report, in GET and in their list", async () => {
     const quan6 = await tokenFor(USERS.quan6);
-    const r = await createReport(quan6, { title: "Chờ chuyên viên duyệt" });
-    await setStatus(r.id, "in_review", "specialist");
+    const r = await createReport(quan6, { title: "Chờ trưởng phòng duyệt" });
+    await setStatus(r.id, "in_review", "director");
     for (const who of [...REVIEWERS, USERS.admin]) {
       const token = await tokenFor(who);
       const res = await call(`/api/v1/reports/${r.id}`, { token });
@@ -239,7 +257,7 @@ describe("reports under review", () => {
   it("a reviewer who can read an in_review report still cannot PATCH it (403)", async () => {
     const quan6 = await tokenFor(USERS.quan6);
     const r = await createReport(quan6, { title: "Chuyên viên không được sửa" });
-    await setStatus(r.id, "in_review", "specialist");
+    await setStatus(r.id, "in_review", "director");
     for (const who of REVIEWERS) {
       const res = await call(`/api/v1/reports/${r.id}`, { method: "PATCH", token: await tokenFor(who), json: { title: "Sửa của chuyên viên" }, headers: { "if-match": '"1"' } });
       await expectProblem(res, 403, "forbidden");

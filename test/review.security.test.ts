@@ -156,6 +156,8 @@ describe("a reviewer decides only reports of units they cover", () => {
   it("a Minh Khai (high school) report: the GDTX reviewers get 404 on decisions, history and diff; it is not in their inbox", async () => {
     const author = await tokenFor(USERS.minhKhai);
     const r = await createReport(author, { title: title("THPT Minh Khai") });
+    // Nobody reviews the high school in the demo data: another division's chain is made for it.
+    for (const role of ["specialist", "deputy_head", "director"]) await newUser(DEMO_UNITS.department, [{ role, unitIds: [DEMO_UNITS.minhKhai] }]);
     await ok(await submit(author, r.id));
     const before = await state(r.id);
     expect(before.d1).toMatchObject({ status: "in_review", stage: "specialist" });
@@ -222,12 +224,15 @@ describe("history is visible to the author and the covering reviewers only", () 
   it("author, covering reviewers and admin: 200 with the same trail; another unit's author and a non-covering reviewer: 404", async () => {
     const id = await submittedReport({ title: title("ai xem lịch sử") });
     await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist", comment: "Đạt" }));
+    // The director reads it only once it reaches his stage.
+    await expectProblem(await history(await tokenFor(USERS.director), id), 404, "not-found");
+    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
     const seen = [];
     for (const who of [USERS.quan6, USERS.specialist, USERS.deputy, USERS.director, USERS.admin]) {
       const body = await ok(await history(await tokenFor(who), id));
       seen.push(body.items);
     }
-    expect(seen[0].map((e: any) => e.action)).toEqual(["create", "submit", "approve"]);
+    expect(seen[0].map((e: any) => e.action)).toEqual(["create", "submit", "approve", "approve"]);
     for (const items of seen) expect(items).toEqual(seen[0]);
 
     const narrow = await newUser(DEMO_UNITS.gdtx, [{ role: "director", unitIds: [DEMO_UNITS.leQuyDon] }]);

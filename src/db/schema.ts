@@ -163,6 +163,12 @@ export const reports = sqliteTable(
     stageDueAt: text("stage_due_at"),
     // Optimistic concurrency: bumped on every change, sent back as ETag / If-Match.
     version: integer("version").notNull().default(1),
+    // The seq of the last ReportFlow event projected onto this row. Projections are ordered by it,
+    // not by version: content edits also raise the version, so the two must never be compared.
+    flowSeq: integer("flow_seq").notNull().default(0),
+    // How far up the review chain the report has ever reached (domain/policy.ts REVIEW_RANK):
+    // a reviewer reads a report only once it has reached their stage.
+    reviewReach: integer("review_reach").notNull().default(0),
     // Number of the last frozen revision (0 until first submitted).
     revision: integer("revision").notNull().default(0),
     workflowId: text("workflow_id"),
@@ -238,6 +244,8 @@ export const reportEvents = sqliteTable(
     seq: integer("seq").notNull(),
     action: text("action").notNull(),
     actorId: text("actor_id").references(() => users.id),
+    // The actor's name as it was when the event happened: renaming a user does not rewrite history.
+    actorName: text("actor_name"),
     actorRole: text("actor_role"),
     stage: text("stage"),
     fromStatus: text("from_status"),

@@ -1,6 +1,8 @@
 // What a transition sets off beyond D1: notification messages on the NOTIFICATIONS queue and the
 // PUBLISH workflow. Each is a row of due work, done at once and retried by the alarm if it fails.
 import type { Role } from "../db/schema";
+import { renderNotification } from "../notifications/templates";
+import { stageHoldersStatement } from "../queries/stage-holders";
 
 export const NOTIFICATION_TEMPLATES = [
   "awaiting_review",
@@ -51,19 +53,8 @@ export async function recipients(db: D1Database, reportId: string, audience: Aud
   let stmt: D1PreparedStatement;
   if (audience.type === "author") {
     stmt = db.prepare("SELECT id, email, name FROM users WHERE id = ? AND active = 1").bind(report.author_id);
-  } else if (audience.type === "reviewers" && audience.scope === "own_unit") {
-    stmt = db
-      .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.unit_id = ? AND u.active = 1 ORDER BY u.id")
-      .bind(audience.role, report.unit_id);
   } else if (audience.type === "reviewers") {
-    // Holders of the role whose covered units include the report's unit or one of its ancestors.
-    stmt = db
-      .prepare(
-        `SELECT DISTINCT u.id, u.email, u.name FROM users u
-         JOIN role_grants g ON g.user_id = u.id JOIN grant_units gu ON gu.grant_id = g.id JOIN units cu ON cu.id = gu.unit_id
-         WHERE g.role = ? AND u.active = 1 AND ? >= cu.path AND ? < cu.path || '~' ORDER BY u.id`,
-      )
-      .bind(audience.role, report.path, report.path);
+    stmt = stageHoldersStatement(db, audience.role, audience.scope, { id: report.unit_id, path: report.path });
   } else {
     stmt = db
       .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
@@ -73,15 +64,24 @@ export async function recipients(db: D1Database, reportId: string, audience: Aud
   return { title: report.title, unitId: report.unit_id, to: results };
 }
 
+/**
+ * Puts one message per recipient on the queue, each recorded in D1 as "queued" first: a message
+ * lost with the queue (the process died before the consumer ran) still shows in the log as not
+ * sent. The consumer moves the record on from there; a repeated call changes no record.
+ */
 export async function sendNotifications(env: Env, reportId: string, p: NotifyPayload): Promise<number> {
   const { title, unitId, to } = await recipients(env.DB, reportId, p.audience);
   if (to.length === 0) return 0;
-  const messages: MessageSendRequest<NotificationMessage>[] = to.map((r) => ({
-    body: { ...p, id: `${p.eventId}:${p.template}:${r.id}`, reportId, reportTitle: title, unitId, userId: r.id, email: r.email, name: r.name },
-    contentType: "json",
-  }));
-  await env.NOTIFICATIONS.sendBatch(messages);
-  return messages.length;
+  const bodies: NotificationMessage[] = to.map((r) => ({ ...p, id: `${p.eventId}:${p.template}:${r.id}`, reportId, reportTitle: title, unitId, userId: r.id, email: r.email, name: r.name }));
+  const appBase = new URL(env.PORTAL_BASE_URL).origin;
+  const now = new Date().toISOString();
+  const record = env.DB.prepare(
+    `INSERT OR IGNORE INTO notifications (id, user_id, report_id, to_email, template, subject, status, attempts, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
+  );
+  await env.DB.batch(bodies.map((m) => record.bind(m.id, m.userId, m.reportId, m.email, m.template, renderNotification(m, appBase).subject, now)));
+  await env.NOTIFICATIONS.sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
+  return bodies.length;
 }
 
 /** The PUBLISH instance id is derived from report and revision: a retried approval cannot publish twice. */

@@ -1,9 +1,14 @@
 // How ReportFlow's events reach D1 (the query side). Every statement is idempotent, so a retried
 // projection lands once: events and revisions are INSERT OR IGNORE, and the report row only moves
-// forward (its version only grows).
+// forward, ordered by the event's seq (flow_seq), never by version: the unit's content edits raise
+// the version too, so comparing versions would skip a transition made after an edit.
 import { sha256Hex } from "../domain/ids";
+import { rankOf } from "../domain/policy";
 import { EDITABLE_STATUSES } from "../domain/review";
 import type { FlowEvent, Revision } from "./storage";
+
+/** How far up the review chain this event takes the report: the stage it reaches or decided. */
+const reachOf = (e: FlowEvent) => Math.max(rankOf(e.postStageRole), e.action === "approve" || e.action === "return" ? rankOf(e.actorRole) : 0);
 
 export function projectionStatements(db: D1Database, reportId: string, events: FlowEvent[], revisions: Revision[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
@@ -15,20 +20,24 @@ export function projectionStatements(db: D1Database, reportId: string, events: F
     );
   }
   for (const e of events) {
+    // The version follows the object's (a submit's claim already set it); where content edits
+    // made since the last transition took D1's ahead, it still moves on, so ETags never repeat.
     out.push(
       db
         .prepare(
-          `UPDATE reports SET status = ?, stage = ?, stage_role = ?, stage_due_at = ?, version = ?, revision = ?, updated_at = ?,
-             published_url = CASE WHEN ? = 'publish' THEN ? ELSE published_url END
-           WHERE id = ? AND version < ?`,
+          `UPDATE reports SET status = ?1, stage = ?2, stage_role = ?3, stage_due_at = ?4, revision = ?5, updated_at = ?6,
+             version = CASE WHEN ?7 = 'submit' THEN max(version, ?8) WHEN version >= ?8 THEN version + 1 ELSE ?8 END,
+             published_url = CASE WHEN ?7 = 'publish' THEN ?9 ELSE published_url END,
+             review_reach = max(review_reach, ?10), flow_seq = ?11
+           WHERE id = ?12 AND flow_seq < ?11`,
         )
-        .bind(e.toStatus, e.postStage, e.postStageRole, e.postDueAt, e.postVersion, e.revision, e.createdAt, e.action, e.comment, reportId, e.postVersion),
+        .bind(e.toStatus, e.postStage, e.postStageRole, e.postDueAt, e.revision, e.createdAt, e.action, e.postVersion, e.comment, reachOf(e), e.seq, reportId),
       db
         .prepare(
-          `INSERT OR IGNORE INTO report_events (id, report_id, seq, action, actor_id, actor_role, stage, from_status, to_status, revision, comment, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO report_events (id, report_id, seq, action, actor_id, actor_name, actor_role, stage, from_status, to_status, revision, comment, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .bind(e.id, reportId, e.seq, e.action, e.actorId, e.actorRole, e.stage, e.fromStatus, e.toStatus, e.revision, e.comment, e.createdAt),
+        .bind(e.id, reportId, e.seq, e.action, e.actorId, e.actorName, e.actorRole, e.stage, e.fromStatus, e.toStatus, e.revision, e.comment, e.createdAt),
     );
   }
   return out;
@@ -72,10 +81,11 @@ export async function claimForReview(
       .prepare(
         `UPDATE reports SET status = 'in_review', stage = ?, stage_role = ?, stage_due_at = ?, revision = revision + 1,
            version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?
+         , review_reach = max(review_reach, ?)
          WHERE id = ? AND status IN (${EDITABLE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND revision = ? AND (? IS NULL OR version = ?)
          RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision`,
       )
-      .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
+      .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, rankOf(into.stageRole), reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
     db
       .prepare("SELECT id, caption, position, r2_key, content_type, sha256 FROM attachments WHERE report_id = ? AND deleted_at IS NULL ORDER BY position, id")
       .bind(reportId),

@@ -51,6 +51,10 @@ export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Pr
 
 type Base = { reportId: string; actor: ReviewActor };
 
+// When the alarm armed with each transition fires if the work done at once did not finish (the
+// process died, or a step failed and was rescheduled sooner or later by runDue).
+const RECOVERY_DELAY_MS = 5_000;
+
 /**
  * One per report (named by its id): the single writer of its review state. Every transition is
  * checked and appended to this object's own log first, then projected to D1; a projection that
@@ -60,10 +64,28 @@ export class ReportFlow extends DurableObject<Env> {
   private sql: SqlStorage;
   private tail: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Tests only: the name of a point in the follow-up work (see `checkpoint`) at which to cut the
+   * work short, as a crash of the runtime would. Never set outside tests.
+   */
+  crashAt: string | null = null;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => migrate(this.sql));
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql);
+      await this.reconcile();
+    });
+  }
+
+  /**
+   * On every wake: work left from before a crash (or from a version that armed the alarm only
+   * after doing the work) gets an alarm, so nothing waits for a request that may never come.
+   */
+  private async reconcile(): Promise<void> {
+    const due = nextDue(this.sql);
+    if (due && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
   }
 
   // ---- RPC ----
@@ -243,7 +265,7 @@ export class ReportFlow extends DurableObject<Env> {
 
   private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date): Promise<FlowResult> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
-    this.ctx.storage.transactionSync(() => {
+    this.commit(() => {
       saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
       recordTransition(this.sql, flow, settled, event, actor, now);
     });
@@ -263,11 +285,24 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw err;
     }
-    this.ctx.storage.transactionSync(() => recordTransition(this.sql, flow, result.next, result.event, actor, now));
+    this.commit(() => recordTransition(this.sql, flow, result.next, result.event, actor, now));
     return this.afterRecord(flow.reportId);
   }
 
+  /**
+   * Records a transition and the work it sets off in one storage transaction, and arms the alarm
+   * in the same synchronous turn: the runtime commits writes made without an intervening await
+   * atomically, so the event never exists without the alarm that will finish its work, whatever
+   * happens to this process afterwards. The work is then done at once (afterRecord); the alarm
+   * only fires for what is left.
+   */
+  private commit(record: () => void): void {
+    this.ctx.storage.transactionSync(record);
+    void this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
+  }
+
   private async afterRecord(reportId: string): Promise<FlowResult> {
+    this.checkpoint("committed");
     await this.runDue(new Date());
     const flow = loadFlow(this.sql)!;
     if (flow.reportId !== reportId) throw new ApiError("internal");
@@ -299,14 +334,19 @@ export class ReportFlow extends DurableObject<Env> {
 
   private async runDue(now: Date): Promise<void> {
     for (const work of dueWork(this.sql, now.toISOString())) {
+      this.checkpoint(`before:${work.kind}`);
       try {
         await this.perform(work);
-        removeWork(this.sql, work.id);
       } catch (err) {
-        if (work.kind === "project") continue; // project() has rescheduled itself and noted the issue
+        // project() has rescheduled itself and noted the issue; the rest waits for D1 to catch up
+        // (emails and publication read the report there).
+        if (work.kind === "project") break;
         addIssue(this.sql, work.kind, String(err));
         retryWork(this.sql, work.id, new Date(Date.now() + backoffMs(work.attempts)).toISOString(), String(err));
+        continue;
       }
+      this.checkpoint(`after:${work.kind}`);
+      removeWork(this.sql, work.id);
     }
     await this.reschedule();
   }
@@ -339,6 +379,13 @@ export class ReportFlow extends DurableObject<Env> {
     const due = nextDue(this.sql);
     if (due) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
     else await this.ctx.storage.deleteAlarm();
+  }
+
+  /** Tests only: where `crashAt` names this point, end the object here as a crash would. */
+  private checkpoint(point: string): void {
+    if (this.crashAt !== point) return;
+    this.crashAt = null;
+    this.ctx.abort(`crash injected at ${point}`);
   }
 
   private viewOf(flow: FlowRecord): FlowView {

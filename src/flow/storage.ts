@@ -5,7 +5,7 @@ import type { ReportStatus } from "../db/schema";
 import { INITIAL_STATE, type EventDraft, type FlowState } from "../domain/review";
 
 // Bumped with every change below; checked each time the object wakes.
-export const FLOW_SCHEMA_VERSION = 2;
+export const FLOW_SCHEMA_VERSION = 3;
 
 const MIGRATIONS: Record<number, string[]> = {
   1: [
@@ -37,6 +37,8 @@ const MIGRATIONS: Record<number, string[]> = {
     `CREATE TABLE issues (
       id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)`,
   ],
+  // The actor's name as it was at the time: the audit trail does not change when a user is renamed.
+  3: [`ALTER TABLE events ADD COLUMN actor_name TEXT`],
 };
 
 export function migrate(sql: SqlStorage): void {
@@ -121,6 +123,7 @@ export type FlowEvent = EventDraft & {
   seq: number;
   id: string;
   actorId: string | null;
+  actorName: string | null;
   revision: number;
   createdAt: string;
   postStage: string | null;
@@ -135,6 +138,7 @@ type EventRow = {
   id: string;
   action: string;
   actor_id: string | null;
+  actor_name: string | null;
   actor_role: string | null;
   stage: string | null;
   from_status: string;
@@ -154,6 +158,7 @@ const toEvent = (r: EventRow): FlowEvent => ({
   id: r.id,
   action: r.action as FlowEvent["action"],
   actorId: r.actor_id,
+  actorName: r.actor_name,
   actorRole: r.actor_role,
   stage: r.stage,
   fromStatus: r.from_status as ReportStatus,
@@ -171,12 +176,13 @@ const toEvent = (r: EventRow): FlowEvent => ({
 export function appendEvent(sql: SqlStorage, e: Omit<FlowEvent, "seq" | "projected">): FlowEvent {
   const row = sql
     .exec<EventRow>(
-      `INSERT INTO events (id, action, actor_id, actor_role, stage, from_status, to_status, revision, comment, created_at,
+      `INSERT INTO events (id, action, actor_id, actor_name, actor_role, stage, from_status, to_status, revision, comment, created_at,
          post_stage, post_stage_role, post_due_at, post_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       e.id,
       e.action,
       e.actorId,
+      e.actorName,
       e.actorRole,
       e.stage,
       e.fromStatus,

@@ -1,5 +1,5 @@
 // Report reads and writes on D1. Visibility comes from the policy table (domain/policy.ts).
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { attachments, reportEvents, reports, type ReportStatus } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
@@ -78,6 +78,7 @@ function reachCondition(reach: Reach): SQL | undefined {
         ? eq(reports.unitId, reach.unitIds[0]!)
         : inArray(notIndexed(reports.unitId), [...reach.unitIds]),
     reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
+    reach.minReach > 0 ? gte(reports.reviewReach, reach.minReach) : undefined,
   ].filter((p): p is SQL => p !== undefined);
   return parts.length ? and(...parts) : sql`1 = 1`;
 }
@@ -161,6 +162,8 @@ export async function insertReport(
     stageRole: null,
     stageDueAt: null,
     version: 1,
+    flowSeq: 0,
+    reviewReach: 0,
     revision: 0,
     workflowId: workflow.id,
     workflowVersion: workflow.version,
@@ -176,6 +179,7 @@ export async function insertReport(
       seq: 0,
       action: "create",
       actorId: actor.id,
+      actorName: actor.name,
       actorRole: "author",
       toStatus: "draft",
       revision: 0,

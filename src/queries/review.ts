@@ -20,7 +20,8 @@ export type HistoryRow = {
 export async function history(db: D1Database, reportId: string): Promise<HistoryRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT e.seq, e.action, e.actor_id, u.name AS actor_name, e.actor_role, e.stage, e.from_status, e.to_status, e.revision, e.comment, e.created_at
+      // The name recorded with the event; the current name only for events older than that record.
+      `SELECT e.seq, e.action, e.actor_id, coalesce(e.actor_name, u.name) AS actor_name, e.actor_role, e.stage, e.from_status, e.to_status, e.revision, e.comment, e.created_at
        FROM report_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.report_id = ? ORDER BY e.seq`,
     )
     .bind(reportId)

@@ -6,6 +6,7 @@ import { database } from "../db/client";
 import { ROLES, UNIT_TYPES } from "../db/schema";
 import { mayDo } from "../domain/policy";
 import { viDateTime, viNumber } from "../portal/format";
+import { dashboardFigures } from "../queries/dashboard";
 import { listUnits } from "../queries/units";
 import { listUsers } from "../queries/users";
 import { CreateUnit } from "../routes/units/create";
@@ -19,7 +20,6 @@ import { forbiddenPage, refusal } from "./refusal";
 import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
 import { ROLE_LABELS } from "./views/shell";
 
-const DAY = 24 * 3600_000;
 
 const median = (xs: number[]) => {
   if (xs.length === 0) return null;
@@ -37,33 +37,16 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
     const actor = c.get("actor");
     const roles = actor.grants.map((g) => g.role);
     if (!roles.includes("director") && !roles.includes("admin")) return forbiddenPage(c);
-    const db = c.env.DB;
-    const now = new Date().toISOString();
-    const since = new Date(Date.now() - 365 * DAY).toISOString();
-    const [byStage, byUnit, overdue, durations] = await db.batch([
-      db.prepare("SELECT kind, stage, count(*) AS n FROM reports WHERE status = 'in_review' GROUP BY kind, stage"),
-      db.prepare(
-        "SELECT u.name AS unit, r.status, count(*) AS n FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.created_at >= ? AND r.status <> 'draft' GROUP BY u.name, r.status ORDER BY u.name",
-      ).bind(since),
-      db.prepare(
-        "SELECT r.id, r.title, r.kind, r.stage, r.stage_due_at, u.name AS unit FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.status = 'in_review' AND r.stage_due_at < ? ORDER BY r.stage_due_at LIMIT 50",
-      ).bind(now),
-      // Time in a stage: from the event that brought the report there to the decision that left it.
-      db.prepare(
-        `SELECT r.kind, e.stage, (julianday(e.created_at) - julianday(p.created_at)) * 24 AS hours
-         FROM report_events e JOIN report_events p ON p.report_id = e.report_id AND p.seq = e.seq - 1 JOIN reports r ON r.id = e.report_id
-         WHERE e.action IN ('approve', 'return') AND e.created_at >= ? LIMIT 5000`,
-      ).bind(new Date(Date.now() - 90 * DAY).toISOString()),
-    ]);
+    const figures = await dashboardFigures(database(c.env.DB), actor);
     const label = (kind: string, stage: string | null) => WORKFLOWS[kind as ReportKind]?.stages.find((s) => s.id === stage)?.label ?? stage ?? "";
     const stageCounts = new Map<string, number>();
-    for (const r of (byStage?.results ?? []) as { kind: string; stage: string; n: number }[]) stageCounts.set(label(r.kind, r.stage), (stageCounts.get(label(r.kind, r.stage)) ?? 0) + r.n);
+    for (const r of figures.byStage) stageCounts.set(label(r.kind, r.stage), (stageCounts.get(label(r.kind, r.stage)) ?? 0) + r.n);
     const unitRows = new Map<string, Record<string, number>>();
-    for (const r of (byUnit?.results ?? []) as { unit: string; status: string; n: number }[]) unitRows.set(r.unit, { ...(unitRows.get(r.unit) ?? {}), [r.status]: r.n });
+    for (const r of figures.byUnit) unitRows.set(r.unit, { ...(unitRows.get(r.unit) ?? {}), [r.status]: r.n });
     const perStage = new Map<string, number[]>();
-    for (const r of (durations?.results ?? []) as { kind: string; stage: string; hours: number }[]) perStage.set(label(r.kind, r.stage), [...(perStage.get(label(r.kind, r.stage)) ?? []), r.hours]);
+    for (const r of figures.durations) perStage.set(label(r.kind, r.stage), [...(perStage.get(label(r.kind, r.stage)) ?? []), r.hours]);
     const statuses = ["in_review", "returned", "approved", "published", "unpublished", "withdrawn"];
-    const overdueRows = (overdue?.results ?? []) as { id: string; title: string; kind: string; stage: string; stage_due_at: string; unit: string }[];
+    const overdueRows = figures.overdue;
     return page(
       c,
       "Tổng quan",
@@ -101,7 +84,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
                 {overdueRows.map((r) => (
                   <tr>
                     <td data-label="Hạn">
-                      {viDateTime(r.stage_due_at)} <StatusBadge status="in_review" overdue />
+                      {viDateTime(r.stageDueAt ?? "")} <StatusBadge status="in_review" overdue />
                     </td>
                     <td data-label="Tiêu đề">
                       <a href={`/app/reports/${r.id}`}>{r.title}</a>

@@ -29,17 +29,24 @@ export async function json<T = any>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-const tokens = new Map<string, string>();
+const tokens = new Map<string, Promise<string>>();
 
-/** A bearer token for a demo user (one sign-in per user per test file). */
-export async function tokenFor(email: string): Promise<string> {
+/**
+ * A bearer token for a demo user (one sign-in per user per test file). Callers racing for the same
+ * user share the one sign-in: parallel sign-ins of one account count against its lock-out.
+ */
+export function tokenFor(email: string): Promise<string> {
   const cached = tokens.get(email);
   if (cached) return cached;
-  const res = await call("/api/v1/auth/login", { json: { email, password: DEMO_PASSWORD }, headers: { "cf-connecting-ip": `10.9.${tokens.size}.1` } });
-  expect(res.status, `sign-in as ${email}`).toBe(200);
-  const { token } = await json<{ token: string }>(res);
-  tokens.set(email, token);
-  return token;
+  const signIn = (async () => {
+    const res = await call("/api/v1/auth/login", { json: { email, password: DEMO_PASSWORD }, headers: { "cf-connecting-ip": `10.9.${tokens.size}.1` } });
+    expect(res.status, `sign-in as ${email}`).toBe(200);
+    const { token } = await json<{ token: string }>(res);
+    return token;
+  })();
+  tokens.set(email, signIn);
+  signIn.catch(() => tokens.delete(email));
+  return signIn;
 }
 
 export const USERS = {
