@@ -302,7 +302,7 @@ export class ReportFlow extends DurableObject<Env> {
   }
 
   private async afterRecord(reportId: string): Promise<FlowResult> {
-    this.checkpoint("committed");
+    if (this.crashAt) await this.checkpoint("committed");
     await this.runDue(new Date());
     const flow = loadFlow(this.sql)!;
     if (flow.reportId !== reportId) throw new ApiError("internal");
@@ -334,7 +334,7 @@ export class ReportFlow extends DurableObject<Env> {
 
   private async runDue(now: Date): Promise<void> {
     for (const work of dueWork(this.sql, now.toISOString())) {
-      this.checkpoint(`before:${work.kind}`);
+      if (this.crashAt) await this.checkpoint(`before:${work.kind}`);
       try {
         await this.perform(work);
       } catch (err) {
@@ -345,7 +345,7 @@ export class ReportFlow extends DurableObject<Env> {
         retryWork(this.sql, work.id, new Date(Date.now() + backoffMs(work.attempts)).toISOString(), String(err));
         continue;
       }
-      this.checkpoint(`after:${work.kind}`);
+      if (this.crashAt) await this.checkpoint(`after:${work.kind}`);
       removeWork(this.sql, work.id);
     }
     await this.reschedule();
@@ -381,10 +381,14 @@ export class ReportFlow extends DurableObject<Env> {
     else await this.ctx.storage.deleteAlarm();
   }
 
-  /** Tests only: where `crashAt` names this point, end the object here as a crash would. */
-  private checkpoint(point: string): void {
+  /**
+   * Tests only: where `crashAt` names this point, end the object here as a killed process would,
+   * once what it wrote so far is durable (a crash after the commit, not before it).
+   */
+  private async checkpoint(point: string): Promise<void> {
     if (this.crashAt !== point) return;
     this.crashAt = null;
+    await this.ctx.storage.sync();
     this.ctx.abort(`crash injected at ${point}`);
   }
 

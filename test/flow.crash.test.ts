@@ -1,0 +1,114 @@
+// A crash never strands a report: the runtime ends the ReportFlow object (ctx.abort, as a killed
+// process would) at each point of the follow-up work of a director's approval, and the object,
+// woken again, finishes that work by its alarm: D1 converges with the object's log, the emails
+// are recorded and the publication starts, once.
+import { introspectWorkflowInstance, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { publishInstanceId } from "../src/flow/effects";
+import type { ReportFlow } from "../src/flow/report-flow";
+import { call, tokenFor, USERS } from "./helpers/api";
+import { d1Events, d1Report, decide, flowStub, ok, submittedReport } from "./helpers/review";
+
+/** A Quận 6 news report waiting for the director. */
+async function atDirector(title: string): Promise<string> {
+  const id = await submittedReport({ title, kind: "news" });
+  await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+  await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
+  return id;
+}
+
+const crashAt = (id: string, point: string) =>
+  runInDurableObject(flowStub(id), (instance: ReportFlow) => {
+    instance.crashAt = point;
+  });
+
+const alarmOf = (id: string) => runInDurableObject(flowStub(id), (_i, state) => state.storage.getAlarm());
+
+/** The alarm is set, and soon: not left at some later reminder's time. */
+async function expectAlarmSoon(id: string) {
+  const at = await alarmOf(id);
+  expect(at, "alarm armed").not.toBeNull();
+  expect(at! - Date.now(), "alarm due within a minute").toBeLessThan(60_000);
+}
+
+async function expectConverged(id: string) {
+  const log = await flowStub(id).log();
+  expect(log.every((e) => e.projected), "every event projected").toBe(true);
+  expect((await d1Events(id)).map((e: any) => [e.id, e.action])).toEqual(log.map((e) => [e.id, e.action]));
+  const view = (await flowStub(id).view())!;
+  expect(await d1Report(id)).toMatchObject({ status: view.status, version: view.version, revision: view.revision });
+  expect(await flowStub(id).work()).toEqual([]);
+}
+
+/** Whatever the alarm left for later (a backoff), made due now and run, until no work is left. */
+async function runAlarmsUntilIdle(id: string) {
+  for (let i = 0; i < 5 && (await flowStub(id).work()).length > 0; i++) {
+    await runInDurableObject(flowStub(id), (_i, state) => {
+      state.storage.sql.exec("UPDATE work SET due_at = ?", new Date(Date.now() - 1000).toISOString());
+    });
+    await runDurableObjectAlarm(flowStub(id));
+  }
+}
+
+const POINTS = ["committed", "before:project", "after:project", "before:notify", "after:notify", "before:publish", "after:publish"] as const;
+
+describe("a crash in the follow-up of the director's approval", () => {
+  it.each(POINTS)("cut short at %s: the alarm is armed, and it converges D1, the emails and the publication", async (point) => {
+    const id = await atDirector(`Sập giữa chừng: ${point}`);
+    await using publication = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(id, 1));
+    await crashAt(id, point);
+    const res = await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" });
+    expect(res.status, await res.text()).toBeGreaterThanOrEqual(500);
+
+    // The approval was recorded before the crash: the object, woken again, knows it and has an alarm.
+    expect((await flowStub(id).view())!.status).toBe("approved");
+    await expectAlarmSoon(id);
+    expect(await runDurableObjectAlarm(flowStub(id))).toBe(true);
+    await runAlarmsUntilIdle(id);
+
+    // The publication started (once: its id is derived from report and revision) and finished.
+    await publication.waitForStatus("complete");
+    await runAlarmsUntilIdle(id);
+    await expectConverged(id);
+    expect((await d1Report(id)).status).toBe("published");
+    const { results } = await env.DB.prepare("SELECT template, status FROM notifications WHERE report_id = ? AND template = 'approved'").bind(id).all<{ template: string; status: string }>();
+    expect(results.length, "the author's 'approved' email is in the log").toBe(1);
+
+    // Nothing stuck for the people: the director is told it is done; the author sees it approved.
+    const again = await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" });
+    expect(again.status).toBe(409);
+    expect((await (await call(`/api/v1/reports/${id}`, { token: await tokenFor(USERS.quan6) })).json<{ status: string }>()).status).toBe("published");
+  });
+
+  it("an object woken with work left and no alarm (armed by an older version only after the work) re-arms it", async () => {
+    const id = await atDirector("Thức dậy không có báo thức");
+    await crashAt(id, "committed");
+    await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" });
+    // As the old code left it: work in the table, no alarm.
+    await runInDurableObject(flowStub(id), async (_i, state) => {
+      await state.storage.deleteAlarm();
+      await state.storage.sync();
+      state.abort("restart");
+    }).catch(() => undefined);
+    await expectAlarmSoon(id);
+    await runDurableObjectAlarm(flowStub(id));
+    await runAlarmsUntilIdle(id);
+    await expectConverged(id);
+  });
+
+  it("a crash right after a submit is committed still projects it and tells the specialist", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await (await call("/api/v1/reports", { token: author, json: { kind: "news", title: "Sập sau khi gửi", body: "Nội dung" } })).json<{ id: string }>();
+    await flowStub(r.id).view(); // the object exists
+    await crashAt(r.id, "committed");
+    await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
+    await expectAlarmSoon(r.id);
+    await runDurableObjectAlarm(flowStub(r.id));
+    await runAlarmsUntilIdle(r.id);
+    await expectConverged(r.id);
+    expect((await d1Report(r.id)).status).toBe("in_review");
+    const { results } = await env.DB.prepare("SELECT to_email FROM notifications WHERE report_id = ? AND template = 'awaiting_review'").bind(r.id).all<{ to_email: string }>();
+    expect(results.map((n) => n.to_email)).toContain(USERS.specialist);
+  });
+});

@@ -1,0 +1,171 @@
+// Trust in the review record: D1 and the ReportFlow DO never disagree for good (content edits and
+// review transitions have separate versions), a report nobody can review is refused at submit,
+// the audit trail keeps names as they were, and the department reads a periodic report only once
+// the centre's head has signed it off.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { DEMO_UNITS } from "../src/seed/demo-data";
+import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
+import { publishedReport } from "./helpers/publish";
+import { d1Events, d1Report, decide, flowStub, ok, submit } from "./helpers/review";
+import { DEMO_PASSWORD } from "./helpers/seed";
+
+let seq = 0;
+const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+async function newUser(unitId: string, grants: { role: string; unitIds: string[] }[], name = `Người Thử ${uniq()}`) {
+  const email = `tin-cay-${uniq()}@sogd.example`;
+  const res = await call("/api/v1/users", { token: await tokenFor(USERS.admin), json: { email, name, title: "Thử nghiệm", unitId, password: DEMO_PASSWORD, grants } });
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return { id: JSON.parse(text).id as string, email };
+}
+
+async function newUnit(name: string) {
+  const res = await call("/api/v1/units", { token: await tokenFor(USERS.admin), json: { code: `TT-${uniq()}`.toUpperCase(), name, type: "centre", parentId: DEMO_UNITS.gdtx } });
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return JSON.parse(text).id as string;
+}
+
+const signIn = async (email: string) =>
+  (await json<{ token: string }>(await call("/api/v1/auth/login", { json: { email, password: DEMO_PASSWORD }, headers: { "cf-connecting-ip": `10.77.${seq++ % 250}.1` } }))).token;
+
+describe("versions of content edits and of review state do not collide", () => {
+  it("unpublishing a report whose author had started a correction reaches D1", async () => {
+    const { id } = await publishedReport({ title: "Bài đang được đính chính" });
+    const author = await tokenFor(USERS.quan6);
+    // The author starts a correction: two edits raise D1's version past the object's.
+    for (const summary of ["Đính chính lần 1", "Đính chính lần 2"]) {
+      const { version } = await d1Report(id);
+      expect((await call(`/api/v1/reports/${id}`, { method: "PATCH", token: author, json: { summary }, headers: { "if-match": `"${version}"` } })).status).toBe(200);
+    }
+    const before = await d1Report(id);
+    expect(before.version).toBeGreaterThan((await flowStub(id).view())!.version);
+
+    await ok(await call(`/api/v1/reports/${id}/unpublish`, { token: await tokenFor(USERS.director), json: { reason: "Thông tin chưa chính xác" } }));
+    const after = await d1Report(id);
+    expect(after.status).toBe("unpublished");
+    expect(after.version, "the version never goes back").toBeGreaterThan(before.version);
+    const log = await flowStub(id).log();
+    expect(log.every((e) => e.projected)).toBe(true);
+    expect((await d1Events(id)).map((e: any) => e.action)).toEqual(log.map((e) => e.action));
+
+    // The correction can go on: edited again and submitted, D1 and the object agree again.
+    const edited = await call(`/api/v1/reports/${id}`, { method: "PATCH", token: author, json: { summary: "Đính chính lần 3" }, headers: { "if-match": `"${after.version}"` } });
+    expect(edited.status).toBe(200);
+    const resubmitted = await ok(await submit(author, id));
+    expect(resubmitted).toMatchObject({ status: "in_review", revision: 2 });
+    expect(await d1Report(id)).toMatchObject({ status: "in_review", version: resubmitted.version, revision: 2 });
+  });
+});
+
+describe("a report nobody can review is refused at submit", () => {
+  it("names the stage and the unit, and changes nothing; once a reviewer is granted, it goes through", async () => {
+    const unitId = await newUnit("Trung tâm GDNN-GDTX Thử Nghiệm");
+    const author = await newUser(unitId, [{ role: "author", unitIds: [] }]);
+    const token = await signIn(author.email);
+    // A new centre: no head of its own, and no department reviewer covers it yet.
+    const r = await call("/api/v1/reports", { token, json: { kind: "periodic", title: "Báo cáo học kì", body: "Số liệu", figures: { period: "HK I", enrolled: 10, completed: 9, rate: 90 } } });
+    const { id } = await json<{ id: string }>(r);
+    const refused = await expectProblem(await submit(token, id), 409, "no-reviewer");
+    expect(refused.stage).toEqual({ id: "centre_head", label: "Lãnh đạo đơn vị", role: "centre_head" });
+    expect(refused.unit).toEqual({ id: unitId, name: "Trung tâm GDNN-GDTX Thử Nghiệm" });
+    expect(refused.detail).toContain("Lãnh đạo đơn vị");
+    expect(refused.detail).toContain("Trung tâm GDNN-GDTX Thử Nghiệm");
+    expect(await d1Report(id)).toMatchObject({ status: "draft", revision: 0 });
+    expect(await flowStub(id).log()).toEqual([]);
+
+    // With a head, the first stage the department lacks is named next; with a chain, it goes.
+    await newUser(unitId, [{ role: "centre_head", unitIds: [] }]);
+    expect((await expectProblem(await submit(token, id), 409, "no-reviewer")).stage.id).toBe("specialist");
+    for (const role of ["specialist", "deputy_head", "director"]) await newUser(DEMO_UNITS.gdtx, [{ role, unitIds: [unitId] }]);
+    expect(await ok(await submit(token, id))).toMatchObject({ status: "in_review", stage: { id: "centre_head" } });
+  });
+
+  it("a later stage without a holder is named too, and a deactivated holder does not count", async () => {
+    const minhKhai = await tokenFor(USERS.minhKhai);
+    const r = await createReport(minhKhai, { kind: "news", title: "Tin của trường chưa có người duyệt" });
+    const first = await expectProblem(await submit(minhKhai, r.id), 409, "no-reviewer");
+    expect(first.stage.id).toBe("specialist");
+    expect(first.unit).toEqual({ id: DEMO_UNITS.minhKhai, name: "Trường THPT Nguyễn Thị Minh Khai" });
+
+    await newUser(DEMO_UNITS.department, [{ role: "specialist", unitIds: [DEMO_UNITS.minhKhai] }]);
+    const deputy = await newUser(DEMO_UNITS.department, [{ role: "deputy_head", unitIds: [DEMO_UNITS.department] }]);
+    const second = await expectProblem(await submit(minhKhai, r.id), 409, "no-reviewer");
+    expect(second.stage.id).toBe("director");
+
+    await newUser(DEMO_UNITS.department, [{ role: "director", unitIds: [DEMO_UNITS.minhKhai] }]);
+    await ok(await call(`/api/v1/users/${deputy.id}/deactivate`, { method: "POST", token: await tokenFor(USERS.admin) }));
+    expect((await expectProblem(await submit(minhKhai, r.id), 409, "no-reviewer")).stage.id).toBe("deputy_head");
+  });
+
+  it("an author of the unit who also holds a reviewer role does not count as its reviewer", async () => {
+    const unitId = await newUnit("Trung tâm tự duyệt");
+    const both = await newUser(unitId, [
+      { role: "author", unitIds: [] },
+      { role: "centre_head", unitIds: [] },
+    ]);
+    const token = await signIn(both.email);
+    const { id } = await json<{ id: string }>(
+      await call("/api/v1/reports", { token, json: { kind: "periodic", title: "Tự trình tự duyệt", body: "Số liệu", figures: { period: "HK I", enrolled: 10, completed: 9, rate: 90 } } }),
+    );
+    expect((await expectProblem(await submit(token, id), 409, "no-reviewer")).stage.id).toBe("centre_head");
+  });
+});
+
+describe("the audit trail keeps names as they were", () => {
+  it("renaming a reviewer leaves the name on their past decisions and puts the new one on later ones", async () => {
+    const reviewer = await newUser(DEMO_UNITS.gdtx, [{ role: "specialist", unitIds: [DEMO_UNITS.quan6] }], "Nguyễn Văn Cũ");
+    const token = await signIn(reviewer.email);
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Lịch sử giữ tên" });
+    await ok(await submit(author, r.id));
+    await ok(await decide(token, r.id, { action: "return", stage: "specialist", comment: "Bổ sung ảnh" }));
+
+    const renamed = await call(`/api/v1/users/${reviewer.id}`, { method: "PATCH", token: await tokenFor(USERS.admin), json: { name: "Nguyễn Văn Mới" } });
+    expect(renamed.status, await renamed.text()).toBe(200);
+
+    await ok(await submit(author, r.id));
+    await ok(await decide(token, r.id, { action: "approve", stage: "specialist" }));
+    const { items } = await ok(await call(`/api/v1/reports/${r.id}/history`, { token: author }));
+    const decisions = items.filter((e: any) => e.actor?.id === reviewer.id).map((e: any) => [e.action, e.actor.name]);
+    expect(decisions).toEqual([
+      ["return", "Nguyễn Văn Cũ"],
+      ["approve", "Nguyễn Văn Mới"],
+    ]);
+    const { results } = await env.DB.prepare("SELECT actor_name FROM report_events WHERE report_id = ? AND actor_id = ? ORDER BY seq").bind(r.id, reviewer.id).all<{ actor_name: string }>();
+    expect(results.map((e) => e.actor_name)).toEqual(["Nguyễn Văn Cũ", "Nguyễn Văn Mới"]);
+  });
+});
+
+describe("the department reads a periodic report only from its own stage on", () => {
+  it("at the centre head's stage the figures are the unit's own; then the specialist, and only later the leaders", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const { id } = await json<{ id: string }>(
+      await call("/api/v1/reports", { token: author, json: { kind: "periodic", title: "Số liệu chưa ký", body: "Số liệu", figures: { period: "HK I", enrolled: 13184, completed: 13001, rate: 98.6 } } }),
+    );
+    await ok(await submit(author, id));
+    const reads = async () => {
+      const out: Record<string, number> = {};
+      for (const who of ["centreHead", "specialist", "deputy", "director", "admin"] as const) {
+        const token = await tokenFor(USERS[who]);
+        const single = (await call(`/api/v1/reports/${id}`, { token })).status;
+        const history = (await call(`/api/v1/reports/${id}/history`, { token })).status;
+        const listed = (await json<{ items: { id: string }[] }>(await call("/api/v1/reports?kind=periodic&limit=100", { token }))).items.some((i) => i.id === id);
+        expect(history, `${who}: history agrees with the read`).toBe(single);
+        expect(listed, `${who}: the list agrees with the read`).toBe(single === 200);
+        out[who] = single;
+      }
+      return out;
+    };
+    expect(await reads()).toEqual({ centreHead: 200, specialist: 404, deputy: 404, director: 404, admin: 200 });
+    await ok(await decide(await tokenFor(USERS.centreHead), id, { action: "approve", stage: "centre_head" }));
+    expect(await reads()).toEqual({ centreHead: 200, specialist: 200, deputy: 404, director: 404, admin: 200 });
+    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    expect(await reads()).toEqual({ centreHead: 200, specialist: 200, deputy: 200, director: 404, admin: 200 });
+    // Returned at the deputy's stage: who had it keeps it.
+    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "return", stage: "deputy_head", comment: "Kiểm tra lại tỉ lệ" }));
+    expect(await reads()).toEqual({ centreHead: 200, specialist: 200, deputy: 200, director: 404, admin: 200 });
+  });
+});
