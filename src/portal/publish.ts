@@ -52,7 +52,8 @@ export async function loadApproved(db: D1Database, reportId: string, revision: n
       .bind(reportId),
     db
       .prepare(
-        `SELECT e.stage, e.created_at, u.name FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
+        // The approver's name as it was when they approved (the current one only for older events).
+        `SELECT e.stage, e.created_at, coalesce(e.actor_name, u.name) AS name FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
          WHERE e.report_id = ? AND e.revision = ? AND e.action = 'approve' ORDER BY e.seq`,
       )
       .bind(reportId, revision),

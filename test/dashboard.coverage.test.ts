@@ -1,0 +1,142 @@
+// No data outside one's coverage, in aggregates too. The dashboard's figures for every persona who
+// may open it are checked against a recount made from the POLICY table (allows) over the same
+// reports: by stage, by unit, overdue and time in stage. And the page itself never names a report
+// or a unit the caller does not cover.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../src/db/client";
+import type { ReportStatus } from "../src/db/schema";
+import { allows } from "../src/domain/policy";
+import type { Actor } from "../src/env";
+import { dashboardFigures } from "../src/queries/dashboard";
+import { actorForToken } from "../src/queries/sessions";
+import { DEMO_UNITS } from "../src/seed/demo-data";
+import { call, createReport, tokenFor, USERS } from "./helpers/api";
+import { DEMO_PASSWORD } from "./helpers/seed";
+
+type Fixture = { id: string; title: string; unitId: string; status: ReportStatus; stage: string | null; reach: number; overdue: boolean };
+
+// Every combination a dashboard aggregates over: covered or not, each stage of the chain (the
+// reach follows the stage), overdue or not, decided or not.
+const SHAPES: Omit<Fixture, "id" | "title" | "unitId">[] = [
+  { status: "in_review", stage: "centre_head", reach: 1, overdue: true },
+  { status: "in_review", stage: "specialist", reach: 2, overdue: true },
+  { status: "in_review", stage: "specialist", reach: 2, overdue: false },
+  { status: "in_review", stage: "deputy_head", reach: 3, overdue: true },
+  { status: "in_review", stage: "director", reach: 4, overdue: true },
+  { status: "returned", stage: null, reach: 2, overdue: false },
+  { status: "published", stage: null, reach: 4, overdue: false },
+  { status: "draft", stage: null, reach: 0, overdue: false },
+];
+const UNITS = { quan6: DEMO_UNITS.quan6, leQuyDon: DEMO_UNITS.leQuyDon, minhKhai: DEMO_UNITS.minhKhai };
+const AUTHORS: Record<keyof typeof UNITS, string> = { quan6: USERS.quan6, leQuyDon: "", minhKhai: USERS.minhKhai };
+const fixtures: Fixture[] = [];
+const personas: { name: string; token: string; actor: Actor }[] = [];
+
+const ROLE_OF_STAGE: Record<string, string> = { centre_head: "centre_head", specialist: "specialist", deputy_head: "deputy_head", director: "director" };
+
+beforeAll(async () => {
+  const admin = await tokenFor(USERS.admin);
+  // Lê Quý Đôn has no demo author: one is made, and a director who covers only that centre.
+  const made: Record<string, string> = {};
+  for (const [key, body] of Object.entries({
+    leQuyDonAuthor: { email: "tacgia.lqd@trungtam.example", name: "Tác Giả Lê Quý Đôn", unitId: DEMO_UNITS.leQuyDon, grants: [{ role: "author", unitIds: [] }] },
+    narrowDirector: { email: "truongphong.hep@sogd.example", name: "Trưởng Phòng Hẹp", unitId: DEMO_UNITS.gdtx, grants: [{ role: "director", unitIds: [DEMO_UNITS.leQuyDon] }] },
+  })) {
+    const res = await call("/api/v1/users", { token: admin, json: { ...body, title: "Thử", password: DEMO_PASSWORD } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    made[key] = body.email;
+  }
+  AUTHORS.leQuyDon = made.leQuyDonAuthor!;
+  let n = 0;
+  for (const [key, unitId] of Object.entries(UNITS) as [keyof typeof UNITS, string][]) {
+    const author = await tokenFor(AUTHORS[key]);
+    for (const shape of SHAPES) {
+      const title = `Tổng quan ${key} ${shape.status} ${shape.stage ?? "-"} ${shape.overdue ? "quá hạn" : "đúng hạn"} #${n++}`;
+      const r = await createReport(author, { title });
+      const due = shape.status === "in_review" ? new Date(Date.now() + (shape.overdue ? -1 : 1) * 3600_000).toISOString() : null;
+      await env.DB.prepare("UPDATE reports SET status = ?, stage = ?, stage_role = ?, stage_due_at = ?, review_reach = ? WHERE id = ?")
+        .bind(shape.status, shape.stage, shape.stage ? ROLE_OF_STAGE[shape.stage] : null, due, shape.reach, r.id)
+        .run();
+      if (shape.status === "returned") {
+        // A decision an hour after the submit: time spent at the specialist's stage.
+        const at = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
+        await env.DB.batch([
+          env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_role, stage, to_status, revision, created_at) VALUES (?, ?, 1, 'submit', 'author', 'specialist', 'in_review', 1, ?)").bind(`${r.id}-1`, r.id, at(3)),
+          env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_role, stage, to_status, revision, created_at) VALUES (?, ?, 2, 'return', 'specialist', 'specialist', 'returned', 1, ?)").bind(`${r.id}-2`, r.id, at(2)),
+        ]);
+      }
+      fixtures.push({ id: r.id, title, unitId, ...shape });
+    }
+  }
+  for (const [name, email] of [
+    ["director (GDTX)", USERS.director],
+    ["director (Lê Quý Đôn only)", made.narrowDirector!],
+    ["admin", USERS.admin],
+    ["specialist", USERS.specialist],
+  ] as const) {
+    const token = await tokenFor(email);
+    personas.push({ name, token, actor: (await actorForToken(env.DB, token))! });
+  }
+}, 60_000);
+
+/** The recount: what the POLICY table lets the caller read, among this test's reports. */
+const readable = (actor: Actor) =>
+  fixtures.filter((f) => allows(actor, "report.read", { unitId: f.unitId, status: f.status, reviewReach: f.reach }));
+
+describe("dashboard figures equal a recount from the policy table", () => {
+  it("for every persona: by stage, by unit, overdue and time in stage", async () => {
+    const mine = new Set(fixtures.map((f) => f.id));
+    for (const p of personas) {
+      const figures = await dashboardFigures(database(env.DB), p.actor);
+      const seen = readable(p.actor);
+      const ours = (rows: { id: string }[]) => rows.filter((r) => mine.has(r.id)).map((r) => r.id).sort();
+      expect(ours(figures.overdue), `${p.name}: overdue`).toEqual(seen.filter((f) => f.status === "in_review" && f.overdue).map((f) => f.id).sort());
+      // Counts cover every report in the database (other tests' too): each of ours must be within
+      // what the caller may read, so the in-review count is at least ours and never counts a hidden one.
+      const inReview = figures.byStage.reduce((a, r) => a + r.n, 0);
+      const { results } = await env.DB.prepare("SELECT id, unit_id, status, review_reach FROM reports WHERE status = 'in_review'").all<{ id: string; unit_id: string; status: ReportStatus; review_reach: number }>();
+      const recount = results.filter((r) => allows(p.actor, "report.read", { unitId: r.unit_id, status: r.status, reviewReach: r.review_reach })).length;
+      expect(inReview, `${p.name}: in review, by stage`).toBe(recount);
+      const units = await env.DB.prepare("SELECT id, name FROM units").all<{ id: string; name: string }>();
+      const nameOf = new Map(units.results.map((u) => [u.id, u.name]));
+      const { results: all } = await env.DB.prepare("SELECT unit_id, status, review_reach FROM reports WHERE status <> 'draft'").all<{ unit_id: string; status: ReportStatus; review_reach: number }>();
+      const byUnit = new Map<string, number>();
+      for (const r of all) if (allows(p.actor, "report.read", { unitId: r.unit_id, status: r.status, reviewReach: r.review_reach })) byUnit.set(`${nameOf.get(r.unit_id)}|${r.status}`, (byUnit.get(`${nameOf.get(r.unit_id)}|${r.status}`) ?? 0) + 1);
+      expect(new Map(figures.byUnit.map((r) => [`${r.unit}|${r.status}`, r.n])), `${p.name}: by unit`).toEqual(byUnit);
+      const returnedSeen = seen.filter((f) => f.status === "returned").length;
+      expect(figures.durations.length, `${p.name}: time in stage`).toBe(returnedSeen);
+    }
+  });
+
+  it("the narrow director sees only Lê Quý Đôn, and the GDTX director nothing of the high school", async () => {
+    const narrow = personas.find((p) => p.name.includes("Lê Quý Đôn"))!;
+    const f = await dashboardFigures(database(env.DB), narrow.actor);
+    expect(f.byUnit.length).toBeGreaterThan(0);
+    expect(new Set(f.byUnit.map((r) => r.unit))).toEqual(new Set(["Trung tâm GDTX Lê Quý Đôn"]));
+    expect(f.overdue.every((r) => fixtures.find((x) => x.id === r.id)?.unitId === DEMO_UNITS.leQuyDon)).toBe(true);
+    expect(f.overdue).toHaveLength(1); // only the director's own stage
+    const gdtx = await dashboardFigures(database(env.DB), personas[0]!.actor);
+    expect(gdtx.byUnit.some((r) => r.unit === "Trường THPT Nguyễn Thị Minh Khai")).toBe(false);
+  });
+});
+
+describe("the dashboard page names nothing outside the caller's coverage", () => {
+  it("each persona's page shows the titles of the overdue reports it may read, and no other of ours", async () => {
+    for (const p of personas.filter((x) => !x.name.startsWith("specialist"))) {
+      const res = await call("/app/dashboard", { headers: { cookie: `sogd_session=${p.token}` } });
+      expect(res.status, p.name).toBe(200);
+      const html = await res.text();
+      const seen = new Set(readable(p.actor).map((f) => f.id));
+      for (const f of fixtures.filter((x) => x.status === "in_review" && x.overdue)) {
+        expect(html.includes(f.id), `${p.name}: ${f.title}`).toBe(seen.has(f.id));
+      }
+      if (p.name.startsWith("director")) expect(html).not.toContain("Trường THPT Nguyễn Thị Minh Khai");
+    }
+  });
+
+  it("a specialist is not shown the dashboard at all", async () => {
+    const res = await call("/app/dashboard", { headers: { cookie: `sogd_session=${await tokenFor(USERS.specialist)}` } });
+    expect(res.status).toBe(403);
+  });
+});
