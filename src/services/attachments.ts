@@ -1,12 +1,45 @@
 // Image operations shared by the JSON API and the web pages.
+//
+// The policy check (reportFor) reads the report once; every write then repeats its condition in
+// the same SQL statement, at the revision read (queries/attachments.ts), because a submit can
+// freeze the report between the two. A write the submit overtook is refused with 409.
 import { database } from "../db/client";
-import { newId, nowIso, sha256Hex } from "../domain/ids";
+import { newId, sha256Hex } from "../domain/ids";
 import { MAX_IMAGE_BYTES, sniffImage } from "../domain/images";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
-import { attachmentStats, getAttachment, insertAttachment, MAX_ATTACHMENTS, reorderAttachments, setCaption, softDeleteAttachment } from "../queries/attachments";
+import {
+  attachmentStats,
+  getAttachment,
+  insertAttachment,
+  MAX_ATTACHMENTS,
+  reorderAttachments,
+  setCaption,
+  softDeleteAttachment,
+  type Refusal,
+} from "../queries/attachments";
 import { liveAttachments, type AttachmentRow } from "../queries/reports";
 import { reportFor } from "../routes/reports/access";
+
+const tooMany = () => new ApiError("conflict", { detail: `Tối đa ${MAX_ATTACHMENTS} ảnh mỗi báo cáo` });
+
+const notAPermutation = () =>
+  new ApiError("validation_failed", { errors: [{ path: "ids", in: "json", message: "Phải liệt kê đúng mỗi ảnh hiện có một lần" }] });
+
+/** The error for a write its SQL condition refused; `stale` says what a vanished target means for this write. */
+function refused(refusal: Refusal, stale: () => ApiError): ApiError {
+  switch (refusal.reason) {
+    case "frozen":
+      return new ApiError("conflict", {
+        detail: "Báo cáo đã được gửi thẩm định: hình ảnh đã được chốt cùng phiên bản gửi đi nên không thay đổi được nữa. Vui lòng tải lại trang.",
+        extra: { currentStatus: refusal.status },
+      });
+    case "full":
+      return tooMany();
+    case "stale":
+      return stale();
+  }
+}
 
 /** Stores an image recognised by its content (never its name or declared type) under uploads/. */
 export async function addImage(env: Env, actor: Actor, reportId: string, file: File, caption: string): Promise<AttachmentRow> {
@@ -22,49 +55,43 @@ export async function addImage(env: Env, actor: Actor, reportId: string, file: F
       errors: [{ path: "file", in: "form", message: "Nội dung không phải ảnh JPEG, PNG hoặc WebP" }],
     });
   }
-  const stats = await attachmentStats(db, report.id);
-  if (stats.count >= MAX_ATTACHMENTS) throw new ApiError("conflict", { detail: `Tối đa ${MAX_ATTACHMENTS} ảnh mỗi báo cáo` });
+  // Spares the upload when the report is already full; the insert below is what enforces the limit.
+  if ((await attachmentStats(db, report.id)).count >= MAX_ATTACHMENTS) throw tooMany();
 
   const attachmentId = newId();
   const key = `uploads/${report.id}/${attachmentId}.${type.ext}`;
   await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: type.contentType }, customMetadata: { reportId: report.id } });
+  let stored = false;
   try {
-    await insertAttachment(db, {
-      id: attachmentId,
-      reportId: report.id,
-      r2Key: key,
-      contentType: type.contentType,
-      size: bytes.byteLength,
-      sha256: await sha256Hex(bytes),
-      caption,
-      position: stats.nextPosition,
-      createdBy: actor.id,
-      createdAt: nowIso(),
-    });
-  } catch (err) {
-    await env.BUCKET.delete(key);
-    throw err;
+    const written = await insertAttachment(
+      env.DB,
+      { id: attachmentId, reportId: report.id, r2Key: key, contentType: type.contentType, size: bytes.byteLength, sha256: await sha256Hex(bytes), caption, createdBy: actor.id },
+      report.revision,
+    );
+    if (!written.ok) throw refused(written, tooMany);
+    stored = true;
+    return written.value;
+  } finally {
+    // No row, no object: a refused (or failed) insert leaves nothing behind in R2.
+    if (!stored) await env.BUCKET.delete(key);
   }
-  const row = await getAttachment(db, report.id, attachmentId);
-  if (!row) throw new ApiError("internal");
-  return row;
 }
 
 export async function captionImage(db: D1Database, actor: Actor, reportId: string, attachmentId: string, caption: string): Promise<AttachmentRow> {
   const d = database(db);
   const report = await reportFor(d, actor, reportId, "attachment.write");
   if (!(await getAttachment(d, report.id, attachmentId))) throw new ApiError("not_found");
-  await setCaption(d, report.id, attachmentId, caption);
-  const row = await getAttachment(d, report.id, attachmentId);
-  if (!row) throw new ApiError("not_found");
-  return row;
+  const written = await setCaption(db, report.id, attachmentId, caption, report.revision);
+  if (!written.ok) throw refused(written, () => new ApiError("not_found"));
+  return written.value;
 }
 
 export async function removeImage(db: D1Database, actor: Actor, reportId: string, attachmentId: string): Promise<void> {
   const d = database(db);
   const report = await reportFor(d, actor, reportId, "attachment.write");
   if (!(await getAttachment(d, report.id, attachmentId))) throw new ApiError("not_found");
-  await softDeleteAttachment(d, report.id, attachmentId);
+  const written = await softDeleteAttachment(db, report.id, attachmentId, report.revision);
+  if (!written.ok) throw refused(written, () => new ApiError("not_found"));
 }
 
 /** `ids` must name every live image once, in the new order. */
@@ -74,9 +101,11 @@ export async function reorderImages(db: D1Database, actor: Actor, reportId: stri
   const live = await liveAttachments(d, report.id);
   const liveIds = new Set(live.map((a) => a.id));
   const isPermutation = ids.length === live.length && new Set(ids).size === ids.length && ids.every((x) => liveIds.has(x));
-  if (!isPermutation) {
-    throw new ApiError("validation_failed", { errors: [{ path: "ids", in: "json", message: "Phải liệt kê đúng mỗi ảnh hiện có một lần" }] });
+  if (!isPermutation) throw notAPermutation();
+  if (ids.length > 0) {
+    // The images may have changed since `live` was read: the statement checks the set again.
+    const written = await reorderAttachments(db, report.id, ids, report.revision);
+    if (!written.ok) throw refused(written, notAPermutation);
   }
-  if (ids.length > 0) await reorderAttachments(d, report.id, ids);
   return liveAttachments(d, report.id);
 }
