@@ -47,7 +47,9 @@ const version = async (token: string, reportId: string): Promise<number> => (awa
 
 const r2Keys = async (reportId: string) => (await env.BUCKET.list({ prefix: `uploads/${reportId}/` })).objects.map((o) => o.key);
 
-const setStatus = (reportId: string, status: string) => env.DB.prepare("UPDATE reports SET status = ? WHERE id = ?").bind(status, reportId).run();
+// In review at the specialist's stage (review_reach 2): the specialist may read it.
+const setStatus = (reportId: string, status: string) =>
+  env.DB.prepare("UPDATE reports SET status = ?, review_reach = CASE WHEN ? = 'draft' THEN 0 ELSE 2 END WHERE id = ?").bind(status, status, reportId).run();
 
 async function draft(author = USERS.quan6) {
   const token = await tokenFor(author);
