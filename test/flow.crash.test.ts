@@ -56,7 +56,7 @@ const POINTS = ["committed", "before:project", "after:project", "before:notify",
 describe("a crash in the follow-up of the director's approval", () => {
   it.each(POINTS)("cut short at %s: the alarm is armed, and it converges D1, the emails and the publication", async (point) => {
     const id = await atDirector(`Sập giữa chừng: ${point}`);
-    await using publication = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(id, 1));
+    const publication = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(id, 1));
     await crashAt(id, point);
     const res = await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" });
     expect(res.status, await res.text()).toBeGreaterThanOrEqual(500);
@@ -79,6 +79,7 @@ describe("a crash in the follow-up of the director's approval", () => {
     const again = await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" });
     expect(again.status).toBe(409);
     expect((await (await call(`/api/v1/reports/${id}`, { token: await tokenFor(USERS.quan6) })).json<{ status: string }>()).status).toBe("published");
+    await publication.dispose();
   });
 
   it("an object woken with work left and no alarm (armed by an older version only after the work) re-arms it", async () => {
@@ -110,5 +111,46 @@ describe("a crash in the follow-up of the director's approval", () => {
     expect((await d1Report(r.id)).status).toBe("in_review");
     const { results } = await env.DB.prepare("SELECT to_email FROM notifications WHERE report_id = ? AND template = 'awaiting_review'").bind(r.id).all<{ to_email: string }>();
     expect(results.map((n) => n.to_email)).toContain(USERS.specialist);
+  });
+});
+
+describe("a publication lost or failed for good is started again", () => {
+  it("a terminated PUBLISH instance of an approved report is restarted by the object's watch", async () => {
+    // Scheduled an hour ahead: the instance waits, and is ended as a dying process would end it.
+    const publishAt = new Date(Date.now() + 3600_000).toISOString();
+    const id = await submittedReport({ title: "Hẹn giờ đăng rồi mất tiến trình", kind: "event", publishAt });
+    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
+    await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    const instance = await env.PUBLISH.get(publishInstanceId(id, 1));
+    for (let i = 0; i < 50 && (await flowStub(id).view())!.status !== "scheduled"; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await flowStub(id).view())!.status).toBe("scheduled");
+    expect((await flowStub(id).work()).map((w) => w.kind)).toContain("publish");
+    await instance.terminate();
+    expect((await instance.status()).status).toBe("terminated");
+
+    await runInDurableObject(flowStub(id), (_i, state) => {
+      state.storage.sql.exec("UPDATE work SET due_at = ? WHERE kind = 'publish'", new Date(Date.now() - 1000).toISOString());
+    });
+    await runDurableObjectAlarm(flowStub(id));
+    let status = (await instance.status()).status;
+    for (let i = 0; i < 50 && status === "terminated"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await instance.status()).status;
+    }
+    expect(["queued", "running", "waiting"]).toContain(status);
+    // Still watched until it is on the portal; the failure is not an issue shown to people.
+    expect((await flowStub(id).work()).map((w) => w.kind)).toContain("publish");
+    expect((await flowStub(id).delivery()).issues.filter((i) => i.kind === "publish")).toEqual([]);
+  });
+
+  it("once published, nothing is left to watch", async () => {
+    const id = await atDirector("Đăng xong thì thôi theo dõi");
+    const publication = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(id, 1));
+    await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    await publication.waitForStatus("complete");
+    await publication.dispose();
+    expect((await flowStub(id).view())!.status).toBe("published");
+    expect((await flowStub(id).work()).filter((w) => w.kind === "publish")).toEqual([]);
   });
 });

@@ -230,8 +230,8 @@ describe("publication hand-off", () => {
     const instance = await env.PUBLISH.get(publishInstanceId(id, 1));
     expect(instance.id).toBe(`${id}-r1`);
     // A second attempt (a retried hand-off) finds the running instance and does not fail.
-    const { startPublication } = await import("../src/flow/effects");
-    await expect(startPublication(env, id, 1)).resolves.toBeUndefined();
+    const { ensurePublication } = await import("../src/flow/effects");
+    await expect(ensurePublication(env, id, 1)).resolves.toBeUndefined();
   });
 
   it("a kind that is not public is approved without publication", async () => {

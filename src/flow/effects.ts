@@ -87,14 +87,30 @@ export async function sendNotifications(env: Env, reportId: string, p: NotifyPay
 /** The PUBLISH instance id is derived from report and revision: a retried approval cannot publish twice. */
 export const publishInstanceId = (reportId: string, revision: number) => `${reportId}-r${revision}`;
 
-export async function startPublication(env: Env, reportId: string, revision: number): Promise<void> {
+/**
+ * Makes sure the revision's PUBLISH instance exists and is going: creates it, or restarts one that
+ * failed for good or was lost with a process that died while running it (still "running" or
+ * "queued" long after `since`, past what a publication takes even with all its step retries).
+ * Every step of the workflow is idempotent, so a restart republishes the same page.
+ */
+export async function ensurePublication(env: Env, reportId: string, revision: number, since: string | null = null): Promise<void> {
   const id = publishInstanceId(reportId, revision);
-  try {
-    await env.PUBLISH.create({ id, params: { reportId, revision } });
-  } catch (err) {
-    // Already started by an earlier attempt: that instance carries on.
-    const existing = await env.PUBLISH.get(id).catch(() => null);
-    if (!existing) throw err;
+  const existing = await env.PUBLISH.get(id).catch(() => null);
+  if (!existing) {
+    try {
+      await env.PUBLISH.create({ id, params: { reportId, revision } });
+    } catch (err) {
+      // Created meanwhile by another attempt: that instance carries on.
+      if (!(await env.PUBLISH.get(id).catch(() => null))) throw err;
+    }
+    return;
+  }
+  const { status } = await existing.status();
+  const staleMs = (Number(env.PUBLICATION_STALE_SECONDS) || 300) * 1000;
+  const stale = (status === "running" || status === "queued") && since !== null && Date.now() - Date.parse(since) > staleMs;
+  if (status === "errored" || status === "terminated" || status === "unknown" || stale) {
+    console.warn(JSON.stringify({ level: "warn", message: "publication restarted", reportId, revision, status }));
+    await existing.restart();
   }
 }
 

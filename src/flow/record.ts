@@ -45,9 +45,11 @@ export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowSt
   if (event.action === "approve" && event.toStatus === "approved") {
     notify({ template: "approved", audience: { type: "author" } });
     if (next.definition && next.definition.afterApproval !== "not_public") {
-      addWork(sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision } });
+      addWork(sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision, since: iso } });
     }
   }
+  // On the portal: nothing left to watch (see ReportFlow's "publish" work).
+  if (event.action === "publish") sql.exec("DELETE FROM work WHERE kind = 'publish'");
   if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });
   if (event.action === "unpublish") {
     notify({ template: "unpublished", audience: { type: "author" }, comment: draft.comment });

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
 import { ApiError, type ErrorCode, type FieldError } from "../errors";
-import { backoffMs, sendNotifications, startPublication, type NotifyPayload } from "./effects";
+import { backoffMs, ensurePublication, sendNotifications, type NotifyPayload } from "./effects";
 import { recordTransition, slaNotification } from "./record";
 import { retract } from "../portal/publish";
 import { claimForReview, projectionStatements, readClaimed, reportSnapshot, type Claim } from "./projection";
@@ -50,6 +50,9 @@ export type Problem = { code: ErrorCode; detail?: string; errors?: FieldError[];
 export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Problem };
 
 type Base = { reportId: string; actor: ReviewActor };
+
+/** Not a failure: the work is being done elsewhere (a workflow), and is looked at again later. */
+class LookAgain extends Error {}
 
 // When the alarm armed with each transition fires if the work done at once did not finish (the
 // process died, or a step failed and was rescheduled sooner or later by runDue).
@@ -335,18 +338,24 @@ export class ReportFlow extends DurableObject<Env> {
   private async runDue(now: Date): Promise<void> {
     for (const work of dueWork(this.sql, now.toISOString())) {
       if (this.crashAt) await this.checkpoint(`before:${work.kind}`);
+      const later = new Date(Date.now() + backoffMs(work.attempts)).toISOString();
+      let again = false;
       try {
         await this.perform(work);
       } catch (err) {
         // project() has rescheduled itself and noted the issue; the rest waits for D1 to catch up
         // (emails and publication read the report there).
         if (work.kind === "project") break;
-        addIssue(this.sql, work.kind, String(err));
-        retryWork(this.sql, work.id, new Date(Date.now() + backoffMs(work.attempts)).toISOString(), String(err));
-        continue;
+        again = err instanceof LookAgain;
+        if (!again) {
+          addIssue(this.sql, work.kind, String(err));
+          retryWork(this.sql, work.id, later, String(err));
+          continue;
+        }
       }
       if (this.crashAt) await this.checkpoint(`after:${work.kind}`);
-      removeWork(this.sql, work.id);
+      if (again) retryWork(this.sql, work.id, later, "");
+      else removeWork(this.sql, work.id);
     }
     await this.reschedule();
   }
@@ -360,9 +369,14 @@ export class ReportFlow extends DurableObject<Env> {
       case "notify":
         await sendNotifications(this.env, flow.reportId, work.payload as NotifyPayload);
         return;
-      case "publish":
-        await startPublication(this.env, flow.reportId, Number(work.payload.revision));
-        return;
+      case "publish": {
+        // Watched until the revision is on the portal: a PUBLISH instance lost with a process
+        // that died, or failed for good, is started again.
+        const revision = Number(work.payload.revision);
+        if (flow.revision !== revision || (flow.status !== "approved" && flow.status !== "scheduled")) return;
+        await ensurePublication(this.env, flow.reportId, revision, typeof work.payload.since === "string" ? work.payload.since : null);
+        throw new LookAgain();
+      }
       case "retract":
         await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, flow.reportId, String(work.payload.reason), String(work.payload.at));
         return;
