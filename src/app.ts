@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { ApiError, onError, problemResponse, validationHook } from "./errors";
@@ -41,10 +42,35 @@ import { registerPreferences } from "./routes/auth/preferences";
 
 configureMessages();
 
+/**
+ * What only the caller may see: everything under /api/v1 but the public API description (the
+ * OpenAPI document, the reference page and its assets), and every /app page but the static
+ * script and styles.
+ */
+export function isPrivatePath(path: string): boolean {
+  if (path === "/api/v1" || path.startsWith("/api/v1/")) {
+    return path !== "/api/v1/openapi.json" && path !== "/api/v1/docs" && !path.startsWith("/api/v1/docs/");
+  }
+  return (path === "/app" || path.startsWith("/app/")) && !path.startsWith("/app/assets/");
+}
+
+/**
+ * Private answers are never kept by a browser's cache or a proxy (a shared computer, a cache in
+ * front of the Worker): `no-store`, set here once for every route, errors and redirects included,
+ * over whatever a route set.
+ */
+function privateNoStore(): MiddlewareHandler<HonoEnv> {
+  return async function privateNoStore(c, next) {
+    await next();
+    if (isPrivatePath(c.req.path)) c.header("cache-control", "no-store");
+  };
+}
+
 export function createApp() {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
   app.use(requestId());
+  app.use(privateNoStore());
   app.use(d1Stats());
   app.use(
     secureHeaders({

@@ -29,7 +29,7 @@ describe("security headers", () => {
     const r = await createReport(token, { title: "Tiêu đề kiểm tra tiêu đề HTTP" });
     const res = await call(`/api/v1/reports/${r.id}`, { token });
     expect(res.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
-    expect(res.headers.get("cache-control")).toMatch(/private/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
   it("no page under /app or /portal carries an inline script", async () => {

@@ -10,6 +10,27 @@ export type Rendered = { subject: string; text: string; html: string };
 
 type Parts = { subject: string; lines: string[]; link: { href: string; label: string } | null };
 
+/** Longest subject sent; a title may be 300 characters, mail clients show far fewer. */
+const SUBJECT_MAX = 200;
+
+/**
+ * A subject is one header line whatever the title holds: titles are refused with line breaks or
+ * control characters when they are saved (src/domain/text.ts), and this holds even for a title
+ * stored before that rule, or one that reached the queue another way. Every control character
+ * (C0, DEL, C1) and the Unicode line and paragraph separators become a space, runs of spaces
+ * one, and the result is cut short with an ellipsis (never inside a surrogate pair).
+ */
+export function subjectLine(s: string): string {
+  const one = s
+    .replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " ")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (one.length <= SUBJECT_MAX) return one;
+  const cut = Array.from(one).slice(0, SUBJECT_MAX - 1).join("").trimEnd();
+  return `${cut}…`;
+}
+
 function parts(m: NotificationMessage, appBase: string): Parts {
   const review = { href: `${appBase}/app/reports/${m.reportId}`, label: "Mở báo cáo" };
   const stage = m.stage?.label ?? "";
@@ -48,5 +69,5 @@ ${lines.map((l) => html`<p>${l}</p>`)}
 ${p.link ? html`<p><a href="${p.link.href}">${p.link.label}</a></p>` : ""}
 <p style="color:#545d68;font-size:13px">${footer}</p>
 </body></html>`;
-  return { subject: p.subject, text, html: String(body) };
+  return { subject: subjectLine(p.subject), text, html: String(body) };
 }

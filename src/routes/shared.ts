@@ -5,7 +5,7 @@ import { ApiError } from "../errors";
 import type { HonoEnv } from "../env";
 import { requireSession } from "../middleware/auth";
 import { idempotency } from "../middleware/idempotency";
-import { limitBody, noBody, requireMediaType } from "../middleware/request-guards";
+import { limitBody, noBody, requireMediaType, wellFormedJson } from "../middleware/request-guards";
 
 export const ProblemSchema = z
   .object({
@@ -44,11 +44,12 @@ const session = requireSession();
 const idem = idempotency();
 const jsonOnly = requireMediaType("application/json");
 const smallBody = limitBody();
+const json = wellFormedJson();
 
 /** Signed-in reads. */
 export const readMiddleware: MiddlewareHandler<HonoEnv>[] = [session];
-/** Signed-in writes with a JSON body (or none): bounded, JSON-only, idempotent on a key. */
-export const writeMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, session, idem];
+/** Signed-in writes with a JSON body (or none): bounded, JSON-only and well-formed, idempotent on a key. */
+export const writeMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, json, session, idem];
 /** Signed-in actions that take no body at all. */
 export const actionMiddleware: MiddlewareHandler<HonoEnv>[] = [smallBody, jsonOnly, noBody(), session, idem];
 

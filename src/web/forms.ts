@@ -1,9 +1,56 @@
 // Web forms -> the same inputs the API validates, with the same zod schemas; errors keyed by field.
+import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "../errors";
+import type { WebEnv } from "./session";
 import type { FieldErrors } from "./views/shell";
 
 export type FormBody = Record<string, string | File | (string | File)[]>;
+
+/**
+ * Hard bounds on a form before any page looks at it. The schemas each field then goes through
+ * bound it more tightly (a stage id is 40 characters); these only make sure that nothing a page
+ * echoes (into a notice, a redirect, the form shown again) can be of any size. Decomposed (NFD)
+ * text is longer than it will be once stored, hence the room above the schemas' limits.
+ */
+const FIELD_LIMITS: Record<string, number> = { body: 300_000, attendees: 120_000, summary: 10_000 };
+const DEFAULT_FIELD_LIMIT = 10_000;
+const MAX_FIELDS = 500;
+const MAX_NAME = 100;
+
+const MEDIA_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/**
+ * The posted form, read once per request (the guard in ./index.ts reads it for every POST under
+ * /app, and pages then get the same object). A body that is not a form is an empty form, which
+ * the CSRF check refuses; a form that cannot be parsed (a bogus or missing multipart boundary, a
+ * truncated body) is a 400, and a field past its bound a 422 naming it.
+ */
+export async function readForm(c: Context<WebEnv>): Promise<FormBody> {
+  const known = c.get("form");
+  if (known) return known;
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  let form: FormBody = {};
+  if (MEDIA_TYPES.has(mediaType)) {
+    try {
+      form = await c.req.parseBody({ all: true });
+    } catch {
+      throw new ApiError("malformed_request", { detail: "Biểu mẫu gửi lên không đọc được" });
+    }
+  }
+  const names = Object.keys(form);
+  if (names.length > MAX_FIELDS) throw new ApiError("malformed_request", { detail: `Biểu mẫu có quá nhiều trường (tối đa ${MAX_FIELDS})` });
+  for (const name of names) {
+    const values = ([] as (string | File)[]).concat(form[name] ?? []);
+    const limit = FIELD_LIMITS[name] ?? DEFAULT_FIELD_LIMIT;
+    const tooLong = name.length > MAX_NAME || values.length > MAX_FIELDS || values.some((v) => typeof v === "string" && v.length > limit);
+    if (tooLong) {
+      throw new ApiError("validation_failed", { errors: [{ path: name.slice(0, MAX_NAME), in: "form", message: `Tối đa ${limit} ký tự` }] });
+    }
+  }
+  c.set("form", form);
+  return form;
+}
 
 export const str = (form: FormBody, key: string): string => {
   const v = form[key];
@@ -22,7 +69,7 @@ export function viNumberInput(s: string): number | string | undefined {
 /** Attendees typed one per line as "Name – Title" (en dash or hyphen between spaces, or a comma). */
 export function parseAttendees(text: string): { name: string; title: string }[] {
   return text
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((l) => l.replace(/^[–\-•*\s]+/, "").trim())
     .filter(Boolean)
     .map((line) => {

@@ -1,13 +1,49 @@
 // The web interface under /app: server-rendered pages over the same services as the API.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { MAX_IMAGE_BYTES } from "../domain/images";
+import { limitBody } from "../middleware/request-guards";
 import { registerWebAdmin } from "./admin";
 import { registerWebAuth } from "./auth";
+import { readForm } from "./forms";
+import { notFoundPage } from "./not-found";
 import { registerWebReports } from "./reports";
 import { registerWebReview } from "./review";
 import type { WebEnv } from "./session";
 
+/** Every page's form, the article included (a 100,000-character body, percent-encoded). */
+export const WEB_FORM_LIMIT = 1024 * 1024;
+/** The image upload: room for the multipart envelope around the largest image. */
+export const WEB_UPLOAD_LIMIT = MAX_IMAGE_BYTES + 64 * 1024;
+
+/** Every path of ours is ASCII letters, digits and `-._~`: ids are UUIDs, names are fixed. */
+const APP_PATH = /^\/app(?:\/[A-Za-z0-9._~-]*)*$/;
+const UPLOAD_PATH = /^\/app\/reports\/[^/]+\/images$/;
+
+const formLimit = limitBody<WebEnv>(WEB_FORM_LIMIT);
+const uploadLimit = limitBody<WebEnv>(WEB_UPLOAD_LIMIT);
+
+/**
+ * In front of every /app route. A path that cannot be one of ours (a decoded CR/LF or NUL would
+ * otherwise reach the Location of a redirect) is a 404 page. A POST's body is bounded (counted as
+ * it streams, so a chunked body too), then read as a form once, with every field bounded, before
+ * any page or the session check looks at it.
+ */
+function webGuard(): MiddlewareHandler<WebEnv> {
+  return async function webGuard(c, next) {
+    if (!APP_PATH.test(c.req.path)) return notFoundPage(c);
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const limit = UPLOAD_PATH.test(c.req.path) ? uploadLimit : formLimit;
+    await limit(c, async () => {
+      await readForm(c);
+      await next();
+    });
+  };
+}
+
 export function webApp(): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
+  // "/app/*" covers "/app" itself too.
+  web.use("/app/*", webGuard());
   registerWebAuth(web);
   registerWebReports(web);
   registerWebReview(web);

@@ -4,21 +4,21 @@ import type { Context, Hono } from "hono";
 import { WORKFLOWS, REPORT_KINDS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
 import { REPORT_STATUSES, type ReportStatus } from "../db/schema";
-import { MAX_IMAGE_BYTES } from "../domain/images";
 import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
-import { limitBody } from "../middleware/request-guards";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
 import { listReports, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
+import { Reorder } from "../routes/attachments/reorder";
+import { Caption } from "../routes/attachments/schemas";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
 import { createDraft, editReport } from "../services/reports";
 import { submitReport, withdrawReport } from "../services/review";
 import { reportFor } from "../routes/reports/access";
 import { refusal } from "./refusal";
-import { apiErrorToFields, attendeesText, issuesToFields, reportFields, str, type FormBody } from "./forms";
+import { apiErrorToFields, attendeesText, issuesToFields, readForm, reportFields, str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { webSession, type WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
@@ -176,7 +176,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
   });
 
   app.post("/app/reports/new", auth, async (c) => {
-    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const form = await readForm(c);
     const kind = REPORT_KINDS.find((k) => k === str(form, "kind")) ?? "news";
     const again = (errors: FieldErrors) =>
       page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} creating /></>, 422);
@@ -204,7 +204,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
     const id = c.req.param("id");
-    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const form = await readForm(c);
     const kind = str(form, "kind");
     const version = Number(str(form, "version")) || undefined;
     const again = (errors: FieldErrors) =>
@@ -243,15 +243,16 @@ export function registerWebReports(app: Hono<WebEnv>) {
     }
   });
 
-  app.post("/app/reports/:id/images", limitBody(MAX_IMAGE_BYTES + 64 * 1024), auth, async (c) => {
+  // Bodies of the upload are bounded by the guard in ./index.ts (the image limit, not the form one).
+  app.post("/app/reports/:id/images", auth, async (c) => {
     const id = c.req.param("id");
-    const form = (await c.req.parseBody({ all: true })) as FormBody;
+    const form = await readForm(c);
     const file = form.file;
-    const caption = str(form, "caption").normalize("NFC").trim();
     if (!(file instanceof File) || file.size === 0) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Chưa chọn ảnh để tải lên.");
-    if (!caption) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Ảnh cần có chú thích.");
+    const caption = Caption.safeParse(str(form, "caption"));
+    if (!caption.success) return seeOther(c, `/app/reports/${id}#hinh-anh`, captionRefusal(caption.error.issues));
     try {
-      await addImage(c.env, c.get("actor"), id, file, caption.slice(0, 500));
+      await addImage(c.env, c.get("actor"), id, file, caption.data);
       return seeOther(c, `/app/reports/${id}#hinh-anh`, "Đã tải ảnh lên.");
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}#hinh-anh`);
@@ -260,19 +261,21 @@ export function registerWebReports(app: Hono<WebEnv>) {
 
   app.post("/app/reports/:id/images/:aid", auth, async (c) => {
     const { id, aid } = c.req.param();
-    const form = (await c.req.parseBody()) as FormBody;
+    const form = await readForm(c);
     const actor = c.get("actor");
     const back = `/app/reports/${id}#hinh-anh`;
     try {
       const action = str(form, "action");
       if (action === "caption") {
-        const caption = str(form, "caption").normalize("NFC").trim();
-        if (!caption) return seeOther(c, back, "Chú thích không được để trống.");
-        await captionImage(c.env.DB, actor, id, aid, caption.slice(0, 500));
+        const caption = Caption.safeParse(str(form, "caption"));
+        if (!caption.success) return seeOther(c, back, captionRefusal(caption.error.issues));
+        await captionImage(c.env.DB, actor, id, aid, caption.data);
       } else if (action === "delete") {
         await removeImage(c.env.DB, actor, id, aid);
       } else if (action === "up" || action === "down") {
-        const ids = str(form, "order").split(",").filter(Boolean);
+        const order = Reorder.safeParse({ ids: str(form, "order").split(",").filter(Boolean) });
+        if (!order.success) return seeOther(c, back, "Thứ tự ảnh không hợp lệ; hãy tải lại trang.");
+        const ids = order.data.ids;
         const i = ids.indexOf(aid);
         const j = action === "up" ? i - 1 : i + 1;
         if (i >= 0 && j >= 0 && j < ids.length) [ids[i], ids[j]] = [ids[j]!, ids[i]!];
@@ -295,8 +298,8 @@ export function registerWebReports(app: Hono<WebEnv>) {
   });
 
   // Live preview for the editor (app.js): the article as it will read, with the portal's renderer.
-  app.post("/app/preview", limitBody(), auth, async (c) => {
-    const form = (await c.req.parseBody()) as FormBody;
+  app.post("/app/preview", auth, async (c) => {
+    const form = await readForm(c);
     const fields = reportFields(form, true);
     const draft: PreviewContent = {
       id: "preview",
@@ -313,6 +316,12 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const html = await (<ArticlePreview report={draft} images={[]} />).toString();
     return c.html(html, 200, { "cache-control": "no-store" });
   });
+}
+
+/** A caption the shared rule refused (empty, too long, a line break or a control character), as a notice. */
+function captionRefusal(issues: readonly { message: string; code: string }[]): string {
+  const issue = issues[0];
+  return !issue || issue.code === "too_small" ? "Ảnh cần có chú thích." : `Chú thích: ${issue.message}`;
 }
 
 export function Notice(props: { c: Context<WebEnv> }) {

@@ -4,13 +4,23 @@ import type { Hono } from "hono";
 import { viDateTime } from "../portal/format";
 import { inbox, stageLabel } from "../queries/review";
 import { cursorCodec, pageOf } from "../routes/shared";
+import { Decision } from "../routes/review/decide";
+import { Unpublish } from "../routes/review/unpublish";
 import { decideReport, unpublishReport } from "../services/review";
-import { str, type FormBody } from "./forms";
+import { issuesToFields, readForm, str } from "./forms";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
 import { refusal } from "./refusal";
 import { StatusBadge } from "./views/report-detail";
+
+const DECISION_LABELS: Record<string, string> = { stage: "Bước", comment: "Ý kiến", action: "Quyết định" };
+
+/** A schema's refusal as one line of notice, "Ý kiến: Tối đa 5000 ký tự". */
+const fieldsNotice = (issues: Parameters<typeof issuesToFields>[0], labels: Record<string, string>) =>
+  Object.entries(issuesToFields(issues))
+    .map(([field, message]) => `${labels[field] ?? field}: ${message}`)
+    .join("; ");
 
 export function registerWebReview(app: Hono<WebEnv>) {
   const auth = webSession();
@@ -66,12 +76,14 @@ export function registerWebReview(app: Hono<WebEnv>) {
 
   app.post("/app/reports/:id/decide", auth, async (c) => {
     const id = c.req.param("id");
-    const form = (await c.req.parseBody()) as FormBody;
+    const form = await readForm(c);
     const action = str(form, "action") === "return" ? "return" : "approve";
-    const comment = str(form, "comment").normalize("NFC").trim().slice(0, 5000) || undefined;
+    // The API's schema, so the page and the API take the same stage ids and comments.
+    const decision = Decision.safeParse({ action, stage: str(form, "stage"), ...(str(form, "comment").trim() ? { comment: str(form, "comment") } : {}) });
+    if (!decision.success) return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${fieldsNotice(decision.error.issues, DECISION_LABELS)}`);
     const version = Number(str(form, "version")) || undefined;
     try {
-      const view = await decideReport(c.env, c.get("actor"), id, { action, stage: str(form, "stage"), comment }, version);
+      const view = await decideReport(c.env, c.get("actor"), id, decision.data, version);
       const done = action === "return" ? "Đã trả lại báo cáo cho đơn vị." : view.stage ? `Đã duyệt; chuyển bước ${view.stage.label}.` : "Đã duyệt bước cuối.";
       return seeOther(c, "/app/inbox", done);
     } catch (err) {
@@ -81,11 +93,14 @@ export function registerWebReview(app: Hono<WebEnv>) {
 
   app.post("/app/reports/:id/unpublish", auth, async (c) => {
     const id = c.req.param("id");
-    const form = (await c.req.parseBody()) as FormBody;
-    const reason = str(form, "reason").normalize("NFC").trim();
-    if (reason.length < 5) return seeOther(c, `/app/reports/${id}`, "Cần nêu lý do gỡ bài (ít nhất 5 ký tự).");
+    const form = await readForm(c);
+    const parsed = Unpublish.safeParse({ reason: str(form, "reason") });
+    if (!parsed.success) {
+      const short = parsed.error.issues.some((i) => i.code === "too_small");
+      return seeOther(c, `/app/reports/${id}`, short ? "Cần nêu lý do gỡ bài (ít nhất 5 ký tự)." : `Không thực hiện được: ${fieldsNotice(parsed.error.issues, { reason: "Lý do" })}`);
+    }
     try {
-      await unpublishReport(c.env, c.get("actor"), id, reason.slice(0, 2000));
+      await unpublishReport(c.env, c.get("actor"), id, parsed.data.reason);
       return seeOther(c, `/app/reports/${id}`, "Đã gỡ bài khỏi cổng thông tin.");
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}`);

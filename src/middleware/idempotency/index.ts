@@ -1,8 +1,8 @@
 // A repeated mutating POST with the same Idempotency-Key gets the first answer back.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
-import { nowIso, sha256Hex, toHex } from "../../domain/ids";
+import { nowIso, sha256Hex } from "../../domain/ids";
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 const KEEP_HOURS = 24;
@@ -21,8 +21,7 @@ export function idempotency(): MiddlewareHandler<HonoEnv> {
     }
     const actor = c.get("actor");
     const db = c.env.DB;
-    const body = await c.req.raw.clone().arrayBuffer();
-    const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${toHex(await crypto.subtle.digest("SHA-256", body))}`);
+    const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${await bodyDigest(c)}`);
     const staleBefore = new Date(Date.now() - KEEP_HOURS * 3600_000).toISOString();
 
     // Claim the key; an expired claim is taken over.
@@ -66,4 +65,31 @@ export function idempotency(): MiddlewareHandler<HonoEnv> {
       .bind(c.res.status, text, JSON.stringify(headers), actor.id, key)
       .run();
   };
+}
+
+/**
+ * What the request asks for, as a digest. A multipart body is hashed as its parsed parts (field
+ * names, values, file names, content types and file bytes, in order), not as bytes: a client
+ * that retries an upload gets a new random boundary, and that must not count as another request.
+ * Any other body is hashed as its bytes. Both are read through the request's body cache, so the
+ * route's validator reads the same body again.
+ */
+async function bodyDigest(c: Context): Promise<string> {
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "multipart/form-data") return sha256Hex(await c.req.arrayBuffer());
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    throw new ApiError("malformed_request", { detail: "Nội dung multipart/form-data không đọc được" });
+  }
+  const parts: string[] = [];
+  for (const [name, value] of form) {
+    parts.push(
+      typeof value === "string"
+        ? JSON.stringify(["field", name, value])
+        : JSON.stringify(["file", name, value.name, value.type, await sha256Hex(await value.arrayBuffer())]),
+    );
+  }
+  return sha256Hex(parts.join("\n"));
 }

@@ -1,8 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { REPORT_STATUSES } from "../../db/schema";
 import { REPORT_KINDS } from "../../../workflows";
+import { hasControlCharacter, isWellFormedText, multiLineText, singleLineText, TEXT_MESSAGES } from "../../domain/text";
 
-const text = (max: number) => z.string().normalize("NFC").trim().max(max);
+// Text fields follow the one rule in src/domain/text.ts: single-line fields refuse control
+// characters, multi-line ones (summary, body) keep LF and tab and drop other controls.
+const text = singleLineText;
 
 const isRealDate = (s: string) => {
   const d = new Date(`${s}T00:00:00Z`);
@@ -51,12 +54,15 @@ export const Figures = z
 export const SourceUrl = z
   .url({ protocol: /^https?$/, hostname: z.regexes.domain })
   .max(2000)
+  // The URL parser accepts (and drops or escapes) tabs, newlines and other controls, but the
+  // string itself is what is stored and shown.
+  .refine((s) => isWellFormedText(s) && !hasControlCharacter(s), TEXT_MESSAGES.control)
   .openapi({ example: "https://hcm.edu.vn/bai-viet" });
 
 const content = {
   title: text(300).min(3),
-  summary: text(2000).nullable().optional(),
-  body: z.string().normalize("NFC").max(100_000).refine((s) => s.trim().length > 0, "Nội dung không được để trống"),
+  summary: multiLineText(2000).nullable().optional(),
+  body: multiLineText(100_000, { trim: false }).refine((s) => s.trim().length > 0, "Nội dung không được để trống"),
   eventDate: EventDate.nullable().optional(),
   location: text(300).nullable().optional(),
   attendees: z.array(Attendee).max(300).optional(),

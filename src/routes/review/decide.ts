@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { multiLineText } from "../../domain/text";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
@@ -8,8 +9,8 @@ import { IfMatchHeader, ReviewStateSchema } from "./flow";
 export const Decision = z
   .strictObject({
     action: z.enum(["approve", "return"]),
-    stage: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).openapi({ description: "The stage being decided (must be the current one)", example: "specialist" }),
-    comment: z.string().normalize("NFC").trim().max(5000).optional().openapi({ description: "Required to return" }),
+    stage: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "Mã bước không hợp lệ").openapi({ description: "The stage being decided (must be the current one)", example: "specialist" }),
+    comment: multiLineText(5000).optional().openapi({ description: "Required to return" }),
   })
   .openapi("Decision");
 

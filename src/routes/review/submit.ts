@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { multiLineText } from "../../domain/text";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonContent, problems, security, actionMiddleware, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
@@ -16,7 +17,7 @@ const route = createRoute({
   responses: { 200: jsonContent(ReviewStateSchema, "In review at its first stage"), ...problems(401, 403, 404, 409, 412, 503) },
 });
 
-export const Withdraw = z.strictObject({ comment: z.string().normalize("NFC").trim().max(2000).optional() });
+export const Withdraw = z.strictObject({ comment: multiLineText(2000).optional() });
 
 const withdrawRoute = createRoute({
   method: "post",

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { multiLineText } from "../../domain/text";
 import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf } from "../reports/access";
@@ -6,7 +7,7 @@ import { unpublishReport } from "../../services/review";
 import { ReviewStateSchema } from "./flow";
 
 export const Unpublish = z
-  .strictObject({ reason: z.string().normalize("NFC").trim().min(5).max(2000).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
+  .strictObject({ reason: multiLineText(2000).min(5).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
   .openapi("Unpublish");
 
 const route = createRoute({

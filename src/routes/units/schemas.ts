@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { UNIT_TYPES } from "../../db/schema";
+import { singleLineText } from "../../domain/text";
 
 export const UnitSchema = z
   .object({
@@ -15,4 +16,4 @@ export const UnitSchema = z
   .openapi("Unit");
 
 export const unitCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, "Mã đơn vị: chữ, số, '-', '_', '.', tối đa 40 ký tự");
-export const unitName = z.string().trim().min(2).max(200);
+export const unitName = singleLineText(200).min(2);

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES, type Role } from "../../db/schema";
+import { isWellFormedText, singleLineText, TEXT_MESSAGES } from "../../domain/text";
 import { GrantSchema } from "../auth/schemas";
 
 export const UserSchema = z
@@ -44,7 +45,8 @@ export const GrantsInput = z
     });
   });
 
-export const userName = z.string().trim().min(2).max(120);
-export const userTitle = z.string().trim().max(200).nullable().optional();
+export const userName = singleLineText(120).min(2);
+export const userTitle = singleLineText(200).nullable().optional();
 // At least 10 characters: these accounts sign public statements of a government department.
-export const newPassword = z.string().min(10).max(256);
+// Any character may be in a password except half a surrogate pair, which could not be typed again.
+export const newPassword = z.string().min(10).max(256).refine(isWellFormedText, TEXT_MESSAGES.notText);
