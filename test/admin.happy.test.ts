@@ -323,7 +323,7 @@ describe("users: admin happy paths", () => {
 
     // A Tân Phú report under review: not covered by the new specialist yet.
     const report = await createReport(await tokenFor(USERS.tanPhu), { title: `Báo cáo Tân Phú chờ thẩm định ${uniq()}` });
-    await env.DB.prepare("UPDATE reports SET status = 'in_review' WHERE id = ?").bind(report.id).run();
+    await env.DB.prepare("UPDATE reports SET status = 'in_review', stage = 'specialist', stage_role = 'specialist', review_reach = 2 WHERE id = ?").bind(report.id).run();
     expect((await call(`/api/v1/reports/${report.id}`, { token })).status).toBe(404);
 
     const replaced = await ok(

@@ -45,14 +45,16 @@ describe("bindings declared for the later stages", () => {
     const stub = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-old-schema"));
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
-      // As version 1 left it: no issues table yet, one piece of work pending.
+      // As version 1 left it: no issues table, no actor names on events yet, one piece of work pending.
       sql.exec("DROP TABLE issues");
+      sql.exec("ALTER TABLE events DROP COLUMN actor_name");
       sql.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
       sql.exec("INSERT INTO work (id, kind, due_at, payload) VALUES ('project', 'project', '2026-01-01T00:00:00Z', '{}')");
       migrate(sql);
       expect(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").one().value).toBe(String(FLOW_SCHEMA_VERSION));
       expect(sql.exec("SELECT count(*) AS n FROM issues").one().n).toBe(0);
       expect(sql.exec("SELECT count(*) AS n FROM work").one().n).toBe(1);
+      expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray().map((c) => c.name)).toContain("actor_name");
     });
   });
 
