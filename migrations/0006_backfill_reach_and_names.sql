@@ -7,6 +7,15 @@ UPDATE `reports` SET `review_reach` = max(
   CASE `stage_role` WHEN 'centre_head' THEN 1 WHEN 'specialist' THEN 2 WHEN 'deputy_head' THEN 3 WHEN 'director' THEN 4 ELSE 0 END
 );
 --> statement-breakpoint
+-- Rows the old version guard left behind (a transition made after content edits had raised the
+-- version, e.g. unpublishing a report being corrected) are put right from their last event, whose
+-- row was always written.
+UPDATE `reports` SET `status` = (SELECT e.`to_status` FROM `report_events` e WHERE e.`report_id` = `reports`.`id` ORDER BY e.`seq` DESC LIMIT 1),
+  `stage` = CASE WHEN (SELECT e.`to_status` FROM `report_events` e WHERE e.`report_id` = `reports`.`id` ORDER BY e.`seq` DESC LIMIT 1) = 'in_review' THEN `stage` END,
+  `stage_role` = CASE WHEN (SELECT e.`to_status` FROM `report_events` e WHERE e.`report_id` = `reports`.`id` ORDER BY e.`seq` DESC LIMIT 1) = 'in_review' THEN `stage_role` END
+WHERE EXISTS (SELECT 1 FROM `report_events` e WHERE e.`report_id` = `reports`.`id` AND e.`seq` > 0)
+  AND `status` <> (SELECT e.`to_status` FROM `report_events` e WHERE e.`report_id` = `reports`.`id` ORDER BY e.`seq` DESC LIMIT 1);
+--> statement-breakpoint
 UPDATE `reports` SET `flow_seq` = coalesce((SELECT max(e.`seq`) FROM `report_events` e WHERE e.`report_id` = `reports`.`id`), 0);
 --> statement-breakpoint
 -- Names on past events: the best record there is of who acted is the name they have now. The

@@ -21,7 +21,7 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPORT_STATUSES, ROLES, type ReportStatus, type Role } from "../src/db/schema";
-import { ACTIONS, allows, POLICY, rankOf, reachFor, REVIEW_RANK, type Action } from "../src/domain/policy";
+import { ACTIONS, allows, POLICY, rankOf, reachFor, type Action } from "../src/domain/policy";
 import type { Actor } from "../src/env";
 import { publishInstanceId } from "../src/flow/effects";
 import { DEMO_UNITS, demoUnits, demoUsers } from "../src/seed/demo-data";
@@ -61,8 +61,6 @@ type State = (typeof STATES)[number];
  * and later ones have passed the director. A reviewer reads a report only from their own stage on.
  */
 const REACH: Record<State, number> = { draft: 0, returned: 2, withdrawn: 2, in_review: 2, approved: 4, published: 4, unpublished: 4 };
-/** Past reportFor the DO decides: the read check there does not wait for D1's reach. */
-const FLOW_REACH = Math.max(...Object.values(REVIEW_RANK));
 type Target = { unitId: string; status: ReportStatus; reviewReach: number };
 
 /** The caller as the policy sees it, built from the demo data (covered units expanded to descendants). */
@@ -185,7 +183,7 @@ const reportCases: ReportCase[] = PERSONAS.flatMap((persona) =>
   UNIT_KEYS.flatMap((unit) =>
     STATES.flatMap((state) =>
       REPORT_ENDPOINTS.map((endpoint) => {
-        const reviewReach = endpoint.viaFlow ? FLOW_REACH : REACH[state];
+        const reviewReach = REACH[state];
         const want = expected(actorOf(persona.email), endpoint.action, endpoint.success, { unitId: UNITS[unit].id, status: state, reviewReach });
         const real = endpoint.viaFlow && (want === endpoint.success || want === 409);
         return {
@@ -351,7 +349,7 @@ describe("the matrix is generated from the table", () => {
   it("the expectation read from POLICY agrees with reachFor/allows for every case", () => {
     for (const c of reportCases) {
       const actor = actorOf(c.persona.email);
-      const report = { unitId: UNITS[c.unit].id, status: c.state as ReportStatus, reviewReach: c.endpoint.viaFlow ? FLOW_REACH : REACH[c.state] };
+      const report = { unitId: UNITS[c.unit].id, status: c.state as ReportStatus, reviewReach: REACH[c.state] };
       expect(permits(actor, c.endpoint.action, report), c.name).toBe(allows(actor, c.endpoint.action, report));
       expect(permits(actor, c.endpoint.action, report, true), c.name).toBe(
         reachFor(actor, c.endpoint.action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId)),

@@ -154,3 +154,60 @@ describe("a publication lost or failed for good is started again", () => {
     expect((await flowStub(id).work()).filter((w) => w.kind === "publish")).toEqual([]);
   });
 });
+
+describe("while D1 lags, the follow-up waits for it", () => {
+  it("a projection that fails holds back the emails and the publication until D1 has the approval", async () => {
+    const id = await atDirector("D1 chậm thì chưa đăng");
+    const failing = { on: true };
+    await runInDurableObject(flowStub(id), (instance: ReportFlow) => {
+      const db = new Proxy(env.DB, {
+        get(target, prop) {
+          if (prop === "batch" && failing.on) return async () => Promise.reject(new Error("D1_ERROR: injected failure"));
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      (instance as unknown as { env: Env }).env = { ...env, DB: db };
+    });
+    const res = await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    expect(res).toMatchObject({ status: "approved", pendingProjection: true });
+    // The alarm comes back at the projection's retry, not at once, and nothing else ran.
+    await expectAlarmSoon(id);
+    expect((await alarmOf(id))! - Date.now()).toBeGreaterThan(1000);
+    await runDurableObjectAlarm(flowStub(id)); // too early for the retry: nothing is due
+    await expect(env.PUBLISH.get(publishInstanceId(id, 1))).rejects.toThrow();
+    const { results } = await env.DB.prepare("SELECT id FROM notifications WHERE report_id = ? AND template = 'approved'").bind(id).all();
+    expect(results).toHaveLength(0);
+
+    failing.on = false;
+    const publication = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(id, 1));
+    await runAlarmsUntilIdle(id);
+    await publication.waitForStatus("complete");
+    await publication.dispose();
+    await runAlarmsUntilIdle(id);
+    await expectConverged(id);
+    const { publishedUrl } = await (await call(`/api/v1/reports/${id}`, { token: await tokenFor(USERS.quan6) })).json<{ publishedUrl: string }>();
+    const page = await (await call(publishedUrl)).text();
+    expect(page).toContain("Trưởng phòng: Cao Minh Quý"); // the director's approval is on the page
+  });
+});
+
+describe("the publication watch does not disturb a publication that is on its way", () => {
+  it("a scheduled publication asleep until its time is not restarted, however long ago it was approved", async () => {
+    const publishAt = new Date(Date.now() + 3600_000).toISOString();
+    const id = await submittedReport({ title: "Hẹn giờ, đừng khởi động lại", kind: "event", publishAt });
+    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
+    await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    for (let i = 0; i < 50 && (await flowStub(id).view())!.status !== "scheduled"; i++) await new Promise((r) => setTimeout(r, 50));
+    const longAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+    const since = () =>
+      runInDurableObject(flowStub(id), (_i, state) => JSON.parse(state.storage.sql.exec<{ payload: string }>("SELECT payload FROM work WHERE kind = 'publish'").one().payload).since);
+    await runInDurableObject(flowStub(id), (_i, state) => {
+      state.storage.sql.exec("UPDATE work SET due_at = ?, payload = json_set(payload, '$.since', ?) WHERE kind = 'publish'", new Date(Date.now() - 1000).toISOString(), longAgo);
+    });
+    await runDurableObjectAlarm(flowStub(id));
+    expect(await since(), "not restarted").toBe(longAgo);
+    expect(((await (await env.PUBLISH.get(publishInstanceId(id, 1))).status()).status)).not.toBe("terminated");
+  });
+});

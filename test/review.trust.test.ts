@@ -4,6 +4,8 @@
 // the centre's head has signed it off.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { runInDurableObject } from "cloudflare:test";
+import type { ReportFlow } from "../src/flow/report-flow";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
 import { publishedReport } from "./helpers/publish";
@@ -167,5 +169,113 @@ describe("the department reads a periodic report only from its own stage on", ()
     // Returned at the deputy's stage: who had it keeps it.
     await ok(await decide(await tokenFor(USERS.deputy), id, { action: "return", stage: "deputy_head", comment: "Kiểm tra lại tỉ lệ" }));
     expect(await reads()).toEqual({ centreHead: 200, specialist: 200, deputy: 200, director: 404, admin: 200 });
+  });
+});
+
+describe("migration 0006 puts existing rows right", () => {
+  it("fills reach, seq and names, and repairs a row the old version guard left behind", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Bài cũ bị kẹt" });
+    const specialistId = (await json<{ id: string }>(await call("/api/v1/me", { token: await tokenFor(USERS.specialist) }))).id;
+    const at = new Date().toISOString();
+    const event = (seq: number, action: string, actor: string | null, role: string | null, stage: string | null, to: string) =>
+      env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_id, actor_role, stage, to_status, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)").bind(
+        `${r.id}-${seq}`,
+        r.id,
+        seq,
+        action,
+        actor,
+        role,
+        stage,
+        to,
+        at,
+      );
+    // As the old code could leave it: published, then unpublished in the DO and D1's event log,
+    // but the row still "published" (edits had raised its version), with no reach, seq or names.
+    await env.DB.batch([
+      event(1, "submit", null, "author", "specialist", "in_review"),
+      event(2, "approve", specialistId, "specialist", "specialist", "in_review"),
+      event(3, "approve", null, "deputy_head", "deputy_head", "in_review"),
+      event(4, "approve", null, "director", "director", "approved"),
+      event(5, "publish", null, null, null, "published"),
+      event(6, "unpublish", null, "director", null, "unpublished"),
+      env.DB.prepare("UPDATE reports SET status = 'published', version = 9, flow_seq = 0, review_reach = 0 WHERE id = ?").bind(r.id),
+    ]);
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0006"))!;
+    expect(migration, "migration 0006 is applied in tests").toBeDefined();
+    for (const query of migration.queries) await env.DB.prepare(query).run();
+
+    const row = await env.DB.prepare("SELECT status, stage, flow_seq, review_reach, version FROM reports WHERE id = ?").bind(r.id).first();
+    expect(row).toEqual({ status: "unpublished", stage: null, flow_seq: 6, review_reach: 4, version: 9 });
+    const names = await env.DB.prepare("SELECT actor_name FROM report_events WHERE report_id = ? AND seq = 2").bind(r.id).first<{ actor_name: string }>();
+    expect(names!.actor_name).toBe("Phạm Phương Bình");
+    // The audit trail is append-only again afterwards.
+    await expect(env.DB.prepare("UPDATE report_events SET comment = 'x' WHERE report_id = ?").bind(r.id).run()).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("a decision on a report not yet at the caller's stage tells nothing", () => {
+  it("the director's decision on a report at the specialist's stage is a 404, whatever stage it names", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Chưa tới lượt trưởng phòng" });
+    await ok(await submit(author, r.id));
+    const director = await tokenFor(USERS.director);
+    for (const stage of ["director", "specialist", "deputy_head"]) {
+      const body = await expectProblem(await decide(director, r.id, { action: "approve", stage }), 404, "not-found");
+      expect(JSON.stringify(body)).not.toMatch(/currentStage|currentStatus/);
+    }
+    expect((await flowStub(r.id).view())!.stage!.id).toBe("specialist");
+  });
+});
+
+describe("separation of duties in the submit check", () => {
+  it("one person who is the only holder of two stages can decide only one: the later stage is named", async () => {
+    const unitId = await newUnit("Trung tâm một người hai vai");
+    const author = await newUser(unitId, [{ role: "author", unitIds: [] }]);
+    await newUser(DEMO_UNITS.gdtx, [
+      { role: "specialist", unitIds: [unitId] },
+      { role: "deputy_head", unitIds: [unitId] },
+    ]);
+    await newUser(DEMO_UNITS.gdtx, [{ role: "director", unitIds: [unitId] }]);
+    const token = await signIn(author.email);
+    const r = await createReport(token, { kind: "news", title: "Ai duyệt bước hai?" });
+    expect((await expectProblem(await submit(token, r.id), 409, "no-reviewer")).stage.id).toBe("deputy_head");
+    await newUser(DEMO_UNITS.gdtx, [{ role: "deputy_head", unitIds: [unitId] }]);
+    await ok(await submit(token, r.id));
+  });
+});
+
+describe("a submit adopted by a reviewer's request keeps the author's name", () => {
+  it("D1 took the submit but its answer was lost; the specialist's decision adopts it, named as the author's", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Gửi mất trả lời, chuyên viên nhận" });
+    await flowStub(r.id).view();
+    // The claim lands in D1, then the object is told it failed (as if the answer was lost).
+    await runInDurableObject(flowStub(r.id), (instance: ReportFlow) => {
+      let first = true;
+      const db = new Proxy(env.DB, {
+        get(target, prop) {
+          if (prop === "batch")
+            return async (stmts: D1PreparedStatement[]) => {
+              const out = await target.batch(stmts);
+              if (first) {
+                first = false;
+                throw new Error("D1_ERROR: answer lost");
+              }
+              return out;
+            };
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      (instance as unknown as { env: Env }).env = { ...env, DB: db };
+    });
+    expect((await submit(author, r.id)).status).toBe(503);
+    await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "specialist" }));
+    const { results } = await env.DB.prepare("SELECT action, actor_name FROM report_events WHERE report_id = ? AND seq > 0 ORDER BY seq").bind(r.id).all();
+    expect(results).toEqual([
+      { action: "submit", actor_name: "Nguyễn Thanh Hoàng" },
+      { action: "approve", actor_name: "Phạm Phương Bình" },
+    ]);
   });
 });

@@ -90,10 +90,11 @@ export const publishInstanceId = (reportId: string, revision: number) => `${repo
 /**
  * Makes sure the revision's PUBLISH instance exists and is going: creates it, or restarts one that
  * failed for good or was lost with a process that died while running it (still "running" or
- * "queued" long after `since`, past what a publication takes even with all its step retries).
- * Every step of the workflow is idempotent, so a restart republishes the same page.
+ * "queued" long after `since`, its last start or its publication time, past what a publication
+ * takes even with all its step retries). Every step of the workflow is idempotent, so a restart
+ * republishes the same page. True when it (re)started the instance.
  */
-export async function ensurePublication(env: Env, reportId: string, revision: number, since: string | null = null): Promise<void> {
+export async function ensurePublication(env: Env, reportId: string, revision: number, since: string | null = null): Promise<boolean> {
   const id = publishInstanceId(reportId, revision);
   const existing = await env.PUBLISH.get(id).catch(() => null);
   if (!existing) {
@@ -103,7 +104,7 @@ export async function ensurePublication(env: Env, reportId: string, revision: nu
       // Created meanwhile by another attempt: that instance carries on.
       if (!(await env.PUBLISH.get(id).catch(() => null))) throw err;
     }
-    return;
+    return true;
   }
   const { status } = await existing.status();
   const staleMs = (Number(env.PUBLICATION_STALE_SECONDS) || 300) * 1000;
@@ -111,7 +112,9 @@ export async function ensurePublication(env: Env, reportId: string, revision: nu
   if (status === "errored" || status === "terminated" || status === "unknown" || stale) {
     console.warn(JSON.stringify({ level: "warn", message: "publication restarted", reportId, revision, status }));
     await existing.restart();
+    return true;
   }
+  return false;
 }
 
 export function backoffMs(attempts: number): number {

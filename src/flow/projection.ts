@@ -61,7 +61,7 @@ type ReportRowRaw = {
 
 type AttachmentRaw = { id: string; caption: string; position: number; r2_key: string; content_type: string; sha256: string };
 
-export type Claim = { version: number; revision: number; content: Record<string, unknown>; contentHash: string };
+export type Claim = { version: number; revision: number; content: Record<string, unknown>; contentHash: string; authorName?: string };
 
 /**
  * Submit starts in D1: one conditional statement moves the row into review only if it is still
@@ -100,7 +100,8 @@ export async function readClaimed(db: D1Database, reportId: string, revision: nu
   const [rows, atts] = await db.batch([
     db
       .prepare(
-        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision
+        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision,
+           (SELECT name FROM users WHERE users.id = reports.author_id) AS author_name
          FROM reports WHERE id = ? AND status = 'in_review' AND revision = ?`,
       )
       .bind(reportId, revision),
@@ -108,8 +109,10 @@ export async function readClaimed(db: D1Database, reportId: string, revision: nu
       .prepare("SELECT id, caption, position, r2_key, content_type, sha256 FROM attachments WHERE report_id = ? AND deleted_at IS NULL ORDER BY position, id")
       .bind(reportId),
   ]);
-  const row = (rows?.results as ReportRowRaw[] | undefined)?.[0];
-  return row ? frozen(row, (atts?.results ?? []) as AttachmentRaw[]) : null;
+  const row = (rows?.results as (ReportRowRaw & { author_name: string | null })[] | undefined)?.[0];
+  if (!row) return null;
+  const { author_name, ...report } = row;
+  return { ...(await frozen(report, (atts?.results ?? []) as AttachmentRaw[])), ...(author_name ? { authorName: author_name } : {}) };
 }
 
 async function frozen(row: ReportRowRaw, atts: AttachmentRaw[]): Promise<Claim> {

@@ -12,7 +12,7 @@ export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowSt
     ...draft,
     id: newId(now.getTime()),
     actorId: actor?.id ?? (draft.action === "submit" ? flow.authorId : null),
-    actorName: actor?.name ?? null,
+    actorName: actor?.name || null,
     actorRole: draft.actorRole ?? (actor ? (actor.roles.find((r) => r === "director" || r === "admin") ?? actor.roles[0] ?? null) : null),
     revision: next.revision,
     createdAt: now.toISOString(),

@@ -25,6 +25,9 @@ import {
   saveFlow,
   saveRevision,
   schemaVersion,
+  scheduledAt,
+  setWorkPayload,
+  deferWorkUntil,
   addIssue,
   recentIssues,
   type FlowEvent,
@@ -84,11 +87,14 @@ export class ReportFlow extends DurableObject<Env> {
 
   /**
    * On every wake: work left from before a crash (or from a version that armed the alarm only
-   * after doing the work) gets an alarm, so nothing waits for a request that may never come.
+   * after doing the work, for some later reminder) gets an alarm by its due time, so nothing waits
+   * for a request that may never come.
    */
   private async reconcile(): Promise<void> {
     const due = nextDue(this.sql);
-    if (due && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
+    if (!due) return;
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > Date.parse(due)) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
   }
 
   // ---- RPC ----
@@ -263,7 +269,9 @@ export class ReportFlow extends DurableObject<Env> {
     const definition = WORKFLOWS[flow.kind as ReportKind];
     const now = new Date();
     const { next, event } = transition(flow, { type: "submit", definition, claimedVersion: claim.version }, actor, flow, new Map(), now);
-    return this.commitSubmit(flow, next, event, actor, claim, now);
+    // The submit is the author's, whoever's request found it: the history names them.
+    const author: ReviewActor = actor ?? { id: flow.authorId, name: claim.authorName ?? "", unitId: flow.unitId, roles: ["author"], coverage: {} };
+    return this.commitSubmit(flow, next, event, author, claim, now);
   }
 
   private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date): Promise<FlowResult> {
@@ -344,8 +352,12 @@ export class ReportFlow extends DurableObject<Env> {
         await this.perform(work);
       } catch (err) {
         // project() has rescheduled itself and noted the issue; the rest waits for D1 to catch up
-        // (emails and publication read the report there).
-        if (work.kind === "project") break;
+        // (emails and publication read the report there: a page must not leave out the approval
+        // D1 has not yet heard of), so it is put back to the projection's retry.
+        if (work.kind === "project") {
+          deferWorkUntil(this.sql, "project");
+          break;
+        }
         again = err instanceof LookAgain;
         if (!again) {
           addIssue(this.sql, work.kind, String(err));
@@ -374,7 +386,14 @@ export class ReportFlow extends DurableObject<Env> {
         // that died, or failed for good, is started again.
         const revision = Number(work.payload.revision);
         if (flow.revision !== revision || (flow.status !== "approved" && flow.status !== "scheduled")) return;
-        await ensurePublication(this.env, flow.reportId, revision, typeof work.payload.since === "string" ? work.payload.since : null);
+        // A scheduled publication sleeps until its time: it is not stale before then.
+        const since = [typeof work.payload.since === "string" ? work.payload.since : null, flow.status === "scheduled" ? scheduledAt(this.sql) : null]
+          .filter((t): t is string => t !== null)
+          .sort()
+          .pop();
+        if (await ensurePublication(this.env, flow.reportId, revision, since ?? null)) {
+          setWorkPayload(this.sql, work.id, { ...work.payload, since: new Date().toISOString() });
+        }
         throw new LookAgain();
       }
       case "retract":

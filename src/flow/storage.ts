@@ -269,6 +269,20 @@ export function retryWork(sql: SqlStorage, id: string, dueAt: string, error: str
   sql.exec("UPDATE work SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?", dueAt, error.slice(0, 500), id);
 }
 
+export function setWorkPayload(sql: SqlStorage, id: string, payload: Record<string, unknown>): void {
+  sql.exec("UPDATE work SET payload = ? WHERE id = ?", JSON.stringify(payload), id);
+}
+
+/** Every other piece of work due before `id` is put back to `id`'s due time. */
+export function deferWorkUntil(sql: SqlStorage, id: string): void {
+  sql.exec("UPDATE work SET due_at = (SELECT due_at FROM work WHERE id = ?1) WHERE id <> ?1 AND due_at < (SELECT due_at FROM work WHERE id = ?1)", id);
+}
+
+/** The publication time of the latest schedule event (its comment), if any. */
+export function scheduledAt(sql: SqlStorage): string | null {
+  return sql.exec<{ comment: string | null }>("SELECT comment FROM events WHERE action = 'schedule' ORDER BY seq DESC LIMIT 1").toArray()[0]?.comment ?? null;
+}
+
 export function nextDue(sql: SqlStorage): string | null {
   return sql.exec<{ d: string | null }>("SELECT min(due_at) AS d FROM work").one().d;
 }

@@ -30,14 +30,34 @@ export function stageHoldersStatement(db: D1Database, role: Role, scope: StageSc
     .bind(role, unit.path, unit.id, limit);
 }
 
-/** The first of these stages that nobody can decide for the unit, or null when each has someone. */
+/**
+ * The first of these stages that nobody can decide for the unit, or null when each has someone.
+ * Nobody decides two stages of one revision (separation of duties), so the stages need distinct
+ * people: the only holder of two stages can decide just one of them, and the later one is named.
+ */
 export async function firstStageWithoutHolder<S extends { role: Role; scope: StageScope }>(
   db: D1Database,
   stages: readonly S[],
   unit: { id: string; path: string },
 ): Promise<S | null> {
   if (stages.length === 0) return null;
-  const answers = await db.batch(stages.map((s) => stageHoldersStatement(db, s.role, s.scope, unit, 1)));
-  const index = answers.findIndex((a) => (a.results ?? []).length === 0);
-  return index === -1 ? null : stages[index]!;
+  // A stage with as many holders as there are stages can always be given one of its own.
+  const answers = await db.batch<Holder>(stages.map((s) => stageHoldersStatement(db, s.role, s.scope, unit, stages.length)));
+  const holders = answers.map((a) => (a.results ?? []).map((h) => h.id));
+  for (let n = 1; n <= stages.length; n++) {
+    if (!distinctPeople(holders.slice(0, n))) return stages[n - 1]!;
+  }
+  return null;
+}
+
+/** Can each stage be given a different person from its holders? (A small exact search.) */
+function distinctPeople(holders: string[][], taken = new Set<string>(), i = 0): boolean {
+  if (i === holders.length) return true;
+  return holders[i]!.some((id) => {
+    if (taken.has(id)) return false;
+    taken.add(id);
+    const found = distinctPeople(holders, taken, i + 1);
+    taken.delete(id);
+    return found;
+  });
 }

@@ -30,7 +30,7 @@ async function assertReviewable(db: D1Database, report: ReportRow): Promise<void
   const stage = await firstStageWithoutHolder(db, definition.stages, unit);
   if (!stage) return;
   throw new ApiError("no_reviewer", {
-    detail: `Bước "${stage.label}" chưa có ai được phân công thẩm định báo cáo của đơn vị "${unit.name}". Đề nghị quản trị viên phân công người thẩm định rồi trình lại.`,
+    detail: `Bước “${stage.label}” chưa có ai được phân công thẩm định báo cáo của đơn vị “${unit.name}”. Đề nghị quản trị viên phân công người thẩm định rồi gửi lại.`,
     extra: { stage: { id: stage.id, label: stage.label, role: stage.role }, unit: { id: unit.id, name: unit.name } },
   });
 }
@@ -45,9 +45,11 @@ export async function decideReport(
   if (decision.action === "return" && !decision.comment?.trim()) {
     throw new ApiError("validation_failed", { errors: [{ path: "comment", in: "json", message: "Trả lại cần có ý kiến" }] });
   }
-  // Existence is checked against what the caller may see; everything else is the DO's to decide.
-  await reportFor(database(env.DB), actor, id, "report.read", { stateCheckedBy: "flow" });
-  return unwrap(await flowOf(env, id).decide({ reportId: id, actor: reviewActorOf(actor), ...decision, expectedVersion }));
+  // Existence is checked against what the caller may see (from the stage the report has reached,
+  // in D1 or, if D1 lags, in its DO); everything else is the DO's to decide.
+  const flow = flowOf(env, id);
+  await reportFor(database(env.DB), actor, id, "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
+  return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor), ...decision, expectedVersion }));
 }
 
 export async function withdrawReport(env: Env, actor: Actor, id: string, comment?: string, expectedVersion?: number): Promise<FlowView> {

@@ -99,7 +99,8 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
         </section>
         <section aria-labelledby="thoi-gian">
           <h2 id="thoi-gian">Thời gian xử lý ở mỗi bước (trung vị, 90 ngày qua)</h2>
-          <table>
+          {perStage.size === 0 ? <p>Chưa có quyết định nào trong 90 ngày qua ở các đơn vị bạn phụ trách.</p> : null}
+          <table hidden={perStage.size === 0}>
             <thead>
               <tr>
                 <th scope="col">Bước</th>
@@ -120,7 +121,8 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
         </section>
         <section aria-labelledby="theo-don-vi">
           <h2 id="theo-don-vi">Theo đơn vị (12 tháng qua)</h2>
-          <table class="responsive">
+          {unitRows.size === 0 ? <p>Chưa có báo cáo nào đã gửi trong 12 tháng qua ở các đơn vị bạn phụ trách.</p> : null}
+          <table class="responsive" hidden={unitRows.size === 0}>
             <thead>
               <tr>
                 <th scope="col">Đơn vị</th>

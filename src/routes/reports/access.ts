@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { allows, reachFor, REVIEW_RANK, type Action } from "../../domain/policy";
+import { allows, rankOf, reachFor, type Action } from "../../domain/policy";
 import { ApiError } from "../../errors";
 import type { Actor } from "../../env";
 import { getReport, type ReportRow } from "../../queries/reports";
@@ -9,12 +9,21 @@ import { getReport, type ReportRow } from "../../queries/reports";
  * existence is not theirs to know); one they may read but not act on answers 403, or 409 when
  * they could act on it in another state.
  */
-export async function reportFor(db: Db, actor: Actor, id: string, action: Action, opts: { stateCheckedBy?: "flow" } = {}): Promise<ReportRow> {
+export async function reportFor(
+  db: Db,
+  actor: Actor,
+  id: string,
+  action: Action,
+  opts: { stateCheckedBy?: "flow"; liveStageRole?: () => Promise<string | null> } = {},
+): Promise<ReportRow> {
   const report = await getReport(db, id);
-  // Where the ReportFlow DO decides, D1's record of how far the report has got may lag the
-  // object's (a projection retried by its alarm): the object checks the stage itself.
-  const seen = report && opts.stateCheckedBy === "flow" ? { ...report, reviewReach: MAX_REACH } : report;
-  if (!report || !seen || !allows(actor, "report.read", seen)) throw new ApiError("not_found");
+  if (!report) throw new ApiError("not_found");
+  if (!allows(actor, "report.read", report)) {
+    // D1's record of how far the report has got may lag the ReportFlow DO's (a projection
+    // retried by its alarm): where the caller passes the object's live stage, that counts too.
+    const live = opts.liveStageRole ? rankOf(await opts.liveStageRole()) : 0;
+    if (live <= report.reviewReach || !allows(actor, "report.read", { ...report, reviewReach: live })) throw new ApiError("not_found");
+  }
   if (action === "report.read" || allows(actor, action, report)) return report;
   const inAnotherState = reachFor(actor, action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId));
   // Review transitions: D1 may lag the ReportFlow DO, whose state is the one that counts.
@@ -24,8 +33,6 @@ export async function reportFor(db: Db, actor: Actor, id: string, action: Action
   }
   throw new ApiError("forbidden");
 }
-
-const MAX_REACH = Math.max(...Object.values(REVIEW_RANK));
 
 /** `If-Match: 3`, `"3"` or `W/"3"` -> 3; absent -> undefined; unreadable -> 412. */
 export function optionalVersion(header: string | undefined): number | undefined {
