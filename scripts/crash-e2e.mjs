@@ -47,11 +47,34 @@ async function start() {
   }
 }
 
+/** wrangler and every process below it (workerd), even one that left the process group. */
+function descendants(pid) {
+  const table = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const out = [];
+  const walk = (p) => {
+    for (const [c, pp] of table) if (pp === p) (out.push(c), walk(c));
+  };
+  walk(pid);
+  return out;
+}
+
 function kill9() {
+  if (!child) return;
+  const all = [child.pid, ...descendants(child.pid)];
   try {
     process.kill(-child.pid, "SIGKILL");
   } catch {
     // already gone
+  }
+  for (const pid of all) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
   }
 }
 
