@@ -764,11 +764,11 @@ describe("unpublishing", () => {
     });
   });
 
-  it("unpublishing a report that is not published (in review) -> 409", async () => {
+  it("unpublishing a report that is not published (in review) -> 409 (404 to a director it has not reached yet)", async () => {
     const author = await tokenFor(USERS.quan6);
     const r = await createReport(author, { title: `Chưa đăng ${marker()}` });
     await ok(await submit(author, r.id));
-    await expectProblem(await unpublish(await tokenFor(USERS.director), r.id, { reason: "Gỡ bài chưa đăng" }), 409, "conflict");
+    await expectProblem(await unpublish(await tokenFor(USERS.director), r.id, { reason: "Gỡ bài chưa đăng" }), 404, "not-found");
     await expectProblem(await unpublish(await tokenFor(USERS.admin), r.id, { reason: "Gỡ bài chưa đăng" }), 409, "conflict");
     expect(await d1Report(r.id)).toMatchObject({ status: "in_review" });
   });

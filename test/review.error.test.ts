@@ -41,9 +41,12 @@ const withdraw = (token: string, id: string) => call(`/api/v1/reports/${id}/with
 describe("decisions: the report is not where the caller thinks", () => {
   it("deciding a stage that is not the current one -> 409 naming the real current stage; nothing moves", async () => {
     const id = await submittedReport({ title: title("sai bước") });
+    // Not yet at the deputy head's stage: to her the report is not there at all.
+    await expectProblem(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }), 404, "not-found");
+    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
     const before = await state(id);
-    const problem = await expectProblem(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }), 409, "conflict");
-    expect(problem.currentStage).toMatchObject({ id: "specialist", role: "specialist", label: "Chuyên viên" });
+    const problem = await expectProblem(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "director" }), 409, "conflict");
+    expect(problem.currentStage).toMatchObject({ id: "deputy_head", role: "deputy_head", label: "Phó Trưởng phòng" });
     expect(problem.currentStatus).toBe("in_review");
     expect(problem.currentVersion).toBe(before.d1.version);
     expect(await state(id)).toEqual(before);
@@ -101,13 +104,17 @@ describe("decisions: the report is not where the caller thinks", () => {
 });
 
 describe("decisions: the wrong person", () => {
-  it("the director deciding the specialist stage -> 403; still at the specialist stage", async () => {
+  it("the director deciding the specialist stage -> 404 while it has not reached him; a wrong role at a stage one may read -> 403", async () => {
     const id = await submittedReport({ title: title("sai vai trò") });
     const before = await state(id);
-    await expectProblem(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "specialist" }), 403, "forbidden");
-    await expectProblem(await decide(await tokenFor(USERS.deputy), id, { action: "return", stage: "specialist", comment: "Không phải việc của tôi" }), 403, "forbidden");
+    await expectProblem(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "specialist" }), 404, "not-found");
+    await expectProblem(await decide(await tokenFor(USERS.deputy), id, { action: "return", stage: "specialist", comment: "Không phải việc của tôi" }), 404, "not-found");
     expect(await state(id)).toEqual(before);
     expect(before.flow).toMatchObject({ status: "in_review", stage: { id: "specialist" } });
+    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    const atDeputy = await state(id);
+    await expectProblem(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "deputy_head" }), 403, "forbidden");
+    expect(await state(id)).toEqual(atDeputy);
   });
 });
 
@@ -258,11 +265,11 @@ describe("withdraw: errors", () => {
     expect(await d1Report(id)).toEqual(before);
   });
 
-  it("withdraw by a reviewer -> 403; by another unit's author -> 404; still in review", async () => {
+  it("withdraw by a reviewer -> 403 (404 before it reaches them); by another unit's author -> 404; still in review", async () => {
     const id = await submittedReport({ title: title("rút hộ") });
     const before = await state(id);
     await expectProblem(await withdraw(await tokenFor(USERS.specialist), id), 403, "forbidden");
-    await expectProblem(await withdraw(await tokenFor(USERS.director), id), 403, "forbidden");
+    await expectProblem(await withdraw(await tokenFor(USERS.director), id), 404, "not-found"); // not at his stage yet
     await expectProblem(await withdraw(await tokenFor(USERS.tanPhu), id), 404, "not-found");
     expect(await state(id)).toEqual(before);
     expect(before.flow).toMatchObject({ status: "in_review", stage: { id: "specialist" } });

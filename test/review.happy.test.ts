@@ -111,8 +111,8 @@ describe("review: the default chain", () => {
     });
     const s = await ok(await submit(author, r.id));
     expect(s.stage).toMatchObject({ id: "centre_head", label: "Lãnh đạo đơn vị" });
-    // The department's specialist cannot take the centre head's stage.
-    expect((await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "centre_head" })).status).toBe(403);
+    // The department's specialist cannot take the centre head's stage: it has not even reached him.
+    expect((await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "centre_head" })).status).toBe(404);
     await ok(await decide(await tokenFor(USERS.centreHead), r.id, { action: "approve", stage: "centre_head" }));
     const done = await approveAll(r.id, DEFAULT_CHAIN);
     expect(done.status).toBe("approved");
