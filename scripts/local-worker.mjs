@@ -39,12 +39,16 @@ export async function startWorker(port = 8790, { vars = {}, prepare } = {}) {
     base,
     log: () => log,
     async stop() {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
+      // SIGTERM first, then SIGKILL: a workerd left behind would keep answering on the port
+      // with old state for the next run.
+      for (const signal of ["SIGTERM", "SIGKILL"]) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // already gone
+        }
+        await new Promise((r) => setTimeout(r, 500));
       }
-      await new Promise((r) => setTimeout(r, 500));
       rmSync(state, { recursive: true, force: true });
     },
   };

@@ -40,7 +40,7 @@ try {
         if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
         return res.json();
       };
-      const token = async (email) => (await api(null, "/api/v1/auth/login", { email, password: "demo-password" })).token;
+      const token = async (email) => (await api(null, "/api/v1/auth/login", { email, password: "demo-password" }).catch((err) => { throw new Error(`${email}: ${err.message}`); })).token;
       const [author, specialist, deputy] = [await token("quan6@trungtam.example"), await token("chuyenvien@sogd.example"), await token("photruongphong@sogd.example")];
       for (const [title, steps] of [
         ["Hội nghị sơ kết học kì I", 0],
