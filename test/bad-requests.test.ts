@@ -8,25 +8,12 @@ import { call, createReport, expectProblem, json, tokenFor, USERS } from "./help
 import { PNG } from "./helpers/publish";
 import { submittedReport } from "./helpers/review";
 import { DEMO_PASSWORD } from "./helpers/seed";
+import { csrfOf, formPost, ORIGIN, signIn } from "./helpers/web";
 
-const ORIGIN = "http://127.0.0.1:8787";
 const uniq = () => crypto.randomUUID().slice(0, 8);
 
-async function signIn(email: string, ip: string): Promise<string> {
-  const res = await call("/app/login", { body: new URLSearchParams({ email, password: DEMO_PASSWORD, next: "/app" }), headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip } });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
 
-async function csrfOf(cookie: string, path: string): Promise<string> {
-  const html = await (await call(path, { headers: { cookie } })).text();
-  return /name="_csrf" value="([0-9a-f]{64})"/.exec(html)![1]!;
-}
 
-const formPost = (cookie: string, fields: Record<string, string>) => ({
-  body: new URLSearchParams(fields),
-  headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
-});
 
 /** A body sent as a stream, so without Content-Length (chunked); counts what the Worker read of it. */
 function counted(total: number, chunk = 64 * 1024) {

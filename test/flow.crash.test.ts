@@ -18,6 +18,18 @@ async function atDirector(title: string): Promise<string> {
   return id;
 }
 
+/** An event report approved to be published an hour from now: its PUBLISH instance sleeps. */
+async function scheduledAnHourAhead(title: string): Promise<string> {
+  const publishAt = new Date(Date.now() + 3600_000).toISOString();
+  const id = await submittedReport({ title, kind: "event", publishAt });
+  await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+  await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
+  await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+  for (let i = 0; i < 50 && (await flowStub(id).view())!.status !== "scheduled"; i++) await new Promise((r) => setTimeout(r, 50));
+  expect((await flowStub(id).view())!.status).toBe("scheduled");
+  return id;
+}
+
 const crashAt = (id: string, point: string) =>
   runInDurableObject(flowStub(id), (instance: ReportFlow) => {
     instance.crashAt = point;
@@ -117,14 +129,8 @@ describe("a crash in the follow-up of the director's approval", () => {
 describe("a publication lost or failed for good is started again", () => {
   it("a terminated PUBLISH instance of an approved report is restarted by the object's watch", async () => {
     // Scheduled an hour ahead: the instance waits, and is ended as a dying process would end it.
-    const publishAt = new Date(Date.now() + 3600_000).toISOString();
-    const id = await submittedReport({ title: "Hẹn giờ đăng rồi mất tiến trình", kind: "event", publishAt });
-    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
-    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
-    await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    const id = await scheduledAnHourAhead("Hẹn giờ đăng rồi mất tiến trình");
     const instance = await env.PUBLISH.get(publishInstanceId(id, 1));
-    for (let i = 0; i < 50 && (await flowStub(id).view())!.status !== "scheduled"; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await flowStub(id).view())!.status).toBe("scheduled");
     expect((await flowStub(id).work()).map((w) => w.kind)).toContain("publish");
     await instance.terminate();
     expect((await instance.status()).status).toBe("terminated");
@@ -194,12 +200,7 @@ describe("while D1 lags, the follow-up waits for it", () => {
 
 describe("the publication watch does not disturb a publication that is on its way", () => {
   it("a scheduled publication asleep until its time is not restarted, however long ago it was approved", async () => {
-    const publishAt = new Date(Date.now() + 3600_000).toISOString();
-    const id = await submittedReport({ title: "Hẹn giờ, đừng khởi động lại", kind: "event", publishAt });
-    await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
-    await ok(await decide(await tokenFor(USERS.deputy), id, { action: "approve", stage: "deputy_head" }));
-    await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
-    for (let i = 0; i < 50 && (await flowStub(id).view())!.status !== "scheduled"; i++) await new Promise((r) => setTimeout(r, 50));
+    const id = await scheduledAnHourAhead("Hẹn giờ, đừng khởi động lại");
     const longAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
     const since = () =>
       runInDurableObject(flowStub(id), (_i, state) => JSON.parse(state.storage.sql.exec<{ payload: string }>("SELECT payload FROM work WHERE kind = 'publish'").one().payload).since);

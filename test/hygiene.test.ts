@@ -10,8 +10,8 @@ import { call, createReport, expectProblem, json, sampleReport, tokenFor, USERS 
 import { PNG } from "./helpers/publish";
 import { d1Events, submittedReport } from "./helpers/review";
 import { DEMO_PASSWORD } from "./helpers/seed";
+import { csrfOf, formPost, ORIGIN, signIn } from "./helpers/web";
 
-const ORIGIN = "http://127.0.0.1:8787";
 const uniq = () => crypto.randomUUID().slice(0, 8);
 const CONTROL_MESSAGE = "Không được chứa ký tự điều khiển, tab hay xuống dòng";
 const NOT_TEXT_MESSAGE = "Chứa ký tự không hợp lệ (nửa cặp UTF-16 hoặc ký tự không dùng được)";
@@ -21,21 +21,8 @@ async function refusedField(res: Response, path: string, message: string) {
   expect(body.errors).toContainEqual(expect.objectContaining({ path, message }));
 }
 
-async function signIn(email: string, ip: string): Promise<string> {
-  const res = await call("/app/login", { body: new URLSearchParams({ email, password: DEMO_PASSWORD, next: "/app" }), headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip } });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
 
-async function csrfOf(cookie: string, path: string): Promise<string> {
-  const html = await (await call(path, { headers: { cookie } })).text();
-  return /name="_csrf" value="([0-9a-f]{64})"/.exec(html)![1]!;
-}
 
-const formPost = (cookie: string, fields: Record<string, string>) => ({
-  body: new URLSearchParams(fields),
-  headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
-});
 
 const stored = (id: string) => env.DB.prepare("SELECT title, summary, body, location FROM reports WHERE id = ?").bind(id).first<{ title: string; summary: string | null; body: string; location: string | null }>();
 

@@ -3,22 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
 import { DEMO_PASSWORD } from "./helpers/seed";
+import { csrfOf, formPost as form, signIn } from "./helpers/web";
 
-async function signIn(email: string, ip: string): Promise<string> {
-  const res = await call("/app/login", { body: new URLSearchParams({ email, password: DEMO_PASSWORD, next: "/app/reports" }), headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip } });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
 
-async function csrfOf(cookie: string, path = "/app/reports/new?kind=news"): Promise<string> {
-  const html = await (await call(path, { headers: { cookie } })).text();
-  return /name="_csrf" value="([0-9a-f]{64})"/.exec(html)![1]!;
-}
 
-const form = (cookie: string, fields: Record<string, string>) => ({
-  body: new URLSearchParams(fields),
-  headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: "http://127.0.0.1:8787" },
-});
 
 describe("web: sessions", () => {
   it("a page without a session leads to sign-in, remembering where the user was", async () => {
