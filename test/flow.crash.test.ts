@@ -212,3 +212,15 @@ describe("the publication watch does not disturb a publication that is on its wa
     expect(((await (await env.PUBLISH.get(publishInstanceId(id, 1))).status()).status)).not.toBe("terminated");
   });
 });
+
+describe("a scheduled publication is looked at again from its time on", () => {
+  it("the watch's next look is not before the publication time", async () => {
+    const id = await scheduledAnHourAhead("Hẹn giờ, xem lại đúng giờ");
+    await runInDurableObject(flowStub(id), (_i, state) => {
+      state.storage.sql.exec("UPDATE work SET due_at = ? WHERE kind = 'publish'", new Date(Date.now() - 1000).toISOString());
+    });
+    await runDurableObjectAlarm(flowStub(id));
+    const publish = (await flowStub(id).work()).find((w) => w.kind === "publish")!;
+    expect(Date.parse(publish.dueAt) - Date.now()).toBeGreaterThan(50 * 60_000);
+  });
+});

@@ -54,8 +54,12 @@ export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Pr
 
 type Base = { reportId: string; actor: ReviewActor };
 
-/** Not a failure: the work is being done elsewhere (a workflow), and is looked at again later. */
-class LookAgain extends Error {}
+/** Not a failure: the work is being done elsewhere (a workflow), and is looked at again later (not before `notBefore`). */
+class LookAgain extends Error {
+  constructor(readonly notBefore: string | null = null) {
+    super("look again");
+  }
+}
 
 // When the alarm armed with each transition fires if the work done at once did not finish (the
 // process died, or a step failed and was rescheduled sooner or later by runDue).
@@ -347,7 +351,7 @@ export class ReportFlow extends DurableObject<Env> {
     for (const work of dueWork(this.sql, now.toISOString())) {
       if (this.crashAt) await this.checkpoint(`before:${work.kind}`);
       const later = new Date(Date.now() + backoffMs(work.attempts)).toISOString();
-      let again = false;
+      let again: LookAgain | null = null;
       try {
         await this.perform(work);
       } catch (err) {
@@ -358,7 +362,7 @@ export class ReportFlow extends DurableObject<Env> {
           deferWorkUntil(this.sql, "project");
           break;
         }
-        again = err instanceof LookAgain;
+        again = err instanceof LookAgain ? err : null;
         if (!again) {
           addIssue(this.sql, work.kind, String(err));
           retryWork(this.sql, work.id, later, String(err));
@@ -366,7 +370,7 @@ export class ReportFlow extends DurableObject<Env> {
         }
       }
       if (this.crashAt) await this.checkpoint(`after:${work.kind}`);
-      if (again) retryWork(this.sql, work.id, later, "");
+      if (again) retryWork(this.sql, work.id, again.notBefore && again.notBefore > later ? again.notBefore : later, "");
       else removeWork(this.sql, work.id);
     }
     await this.reschedule();
@@ -386,15 +390,16 @@ export class ReportFlow extends DurableObject<Env> {
         // that died, or failed for good, is started again.
         const revision = Number(work.payload.revision);
         if (flow.revision !== revision || (flow.status !== "approved" && flow.status !== "scheduled")) return;
-        // A scheduled publication sleeps until its time: it is not stale before then.
-        const since = [typeof work.payload.since === "string" ? work.payload.since : null, flow.status === "scheduled" ? scheduledAt(this.sql) : null]
+        // A scheduled publication sleeps until its time: it is not stale, nor worth a look, before.
+        const publishAt = flow.status === "scheduled" ? scheduledAt(this.sql) : null;
+        const since = [typeof work.payload.since === "string" ? work.payload.since : null, publishAt]
           .filter((t): t is string => t !== null)
           .sort()
           .pop();
         if (await ensurePublication(this.env, flow.reportId, revision, since ?? null)) {
           setWorkPayload(this.sql, work.id, { ...work.payload, since: new Date().toISOString() });
         }
-        throw new LookAgain();
+        throw new LookAgain(publishAt);
       }
       case "retract":
         await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, flow.reportId, String(work.payload.reason), String(work.payload.at));
