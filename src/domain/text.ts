@@ -24,7 +24,9 @@ export const nfc = (s: string) => s.normalize("NFC");
 //   author hunt for a character they cannot see, and removing it changes nothing they can see.
 // Everything is then NFC-normalised.
 
-const NOT_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/;
+// With the `u` flag a surrogate pair is one code point, so only unpaired halves match.
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+const NOT_TEXT = /[\uD800-\uDFFF\uFFFE\uFFFF]/u;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const STRAY_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
@@ -35,6 +37,9 @@ export const TEXT_MESSAGES = {
 
 /** No lone surrogate and no U+FFFE/U+FFFF: the string can be stored and served as it is. */
 export const isWellFormedText = (s: string): boolean => !NOT_TEXT.test(s);
+
+/** Each half of a surrogate pair that has no other half becomes U+FFFD, as a decoder would show it. */
+export const replaceLoneSurrogates = (s: string): string => s.replace(LONE_SURROGATES, "\uFFFD");
 
 /** True when a control character (C0, DEL or C1) is present. */
 export const hasControlCharacter = (s: string): boolean => CONTROL.test(s);

@@ -1,6 +1,7 @@
 // Vietnamese email templates, text and HTML. Every value is escaped in the HTML part.
 import { html } from "hono/html";
 import type { NotificationMessage, NotificationTemplate } from "../flow/effects";
+import { replaceLoneSurrogates } from "../domain/text";
 import { viDateTime } from "../portal/format";
 
 /** Essential messages cannot be switched off: without them the review stops. */
@@ -21,9 +22,7 @@ const SUBJECT_MAX = 200;
  * one, and the result is cut short with an ellipsis (never inside a surrogate pair).
  */
 export function subjectLine(s: string): string {
-  const one = s
-    .replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " ")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+  const one = replaceLoneSurrogates(s.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " "))
     .replace(/\s+/g, " ")
     .trim();
   if (one.length <= SUBJECT_MAX) return one;

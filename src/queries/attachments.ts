@@ -15,13 +15,14 @@ export async function getAttachment(db: Db, reportId: string, id: string): Promi
     .get();
 }
 
-export async function attachmentStats(db: Db, reportId: string): Promise<{ count: number; nextPosition: number }> {
+/** How many live images a report has (the insert below is what enforces the limit). */
+export async function liveAttachmentCount(db: Db, reportId: string): Promise<number> {
   const row = await db
-    .select({ count: sql<number>`count(*)`, maxPos: sql<number | null>`max(${attachments.position})` })
+    .select({ count: sql<number>`count(*)` })
     .from(attachments)
     .where(and(eq(attachments.reportId, reportId), isNull(attachments.deletedAt)))
     .get();
-  return { count: row?.count ?? 0, nextPosition: (row?.maxPos ?? 0) + 1 };
+  return row?.count ?? 0;
 }
 
 // ---- Writes, each conditional on the report being editable at the revision the caller saw ----

@@ -206,11 +206,3 @@ export async function updateReportContent(db: Db, id: string, expectedVersion: n
   // D1 counts the rows the FTS triggers touch too: any change means the row was updated.
   return res.meta.changes > 0;
 }
-
-/** Bumps the version when attachments change, so an editor holding an old version sees it moved. */
-export function touchReport(db: Db, id: string) {
-  return db
-    .update(reports)
-    .set({ version: sql`${reports.version} + 1`, updatedAt: nowIso() })
-    .where(and(eq(reports.id, id), inArray(reports.status, EDITABLE)));
-}

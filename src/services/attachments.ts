@@ -9,9 +9,9 @@ import { MAX_IMAGE_BYTES, sniffImage } from "../domain/images";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import {
-  attachmentStats,
   getAttachment,
   insertAttachment,
+  liveAttachmentCount,
   MAX_ATTACHMENTS,
   reorderAttachments,
   setCaption,
@@ -56,7 +56,7 @@ export async function addImage(env: Env, actor: Actor, reportId: string, file: F
     });
   }
   // Spares the upload when the report is already full; the insert below is what enforces the limit.
-  if ((await attachmentStats(db, report.id)).count >= MAX_ATTACHMENTS) throw tooMany();
+  if ((await liveAttachmentCount(db, report.id)) >= MAX_ATTACHMENTS) throw tooMany();
 
   const attachmentId = newId();
   const key = `uploads/${report.id}/${attachmentId}.${type.ext}`;

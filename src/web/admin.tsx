@@ -20,7 +20,6 @@ import { forbiddenPage, refusal } from "./refusal";
 import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
 import { ROLE_LABELS } from "./views/shell";
 
-
 const median = (xs: number[]) => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);

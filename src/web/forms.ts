@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "../errors";
+import { mediaTypeOf } from "../middleware/request-guards";
 import type { WebEnv } from "./session";
 import type { FieldErrors } from "./views/shell";
 
@@ -29,9 +30,8 @@ const MEDIA_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/for
 export async function readForm(c: Context<WebEnv>): Promise<FormBody> {
   const known = c.get("form");
   if (known) return known;
-  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   let form: FormBody = {};
-  if (MEDIA_TYPES.has(mediaType)) {
+  if (MEDIA_TYPES.has(mediaTypeOf(c))) {
     try {
       form = await c.req.parseBody({ all: true });
     } catch {

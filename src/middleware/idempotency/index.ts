@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { nowIso, sha256Hex } from "../../domain/ids";
+import { mediaTypeOf } from "../request-guards";
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 const KEEP_HOURS = 24;
@@ -75,8 +76,7 @@ export function idempotency(): MiddlewareHandler<HonoEnv> {
  * route's validator reads the same body again.
  */
 async function bodyDigest(c: Context): Promise<string> {
-  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "multipart/form-data") return sha256Hex(await c.req.arrayBuffer());
+  if (mediaTypeOf(c) !== "multipart/form-data") return sha256Hex(await c.req.arrayBuffer());
   let form: FormData;
   try {
     form = await c.req.formData();

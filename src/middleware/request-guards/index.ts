@@ -72,7 +72,8 @@ export function limitBody<E extends HonoEnv = HonoEnv>(maxSize: number = JSON_BO
   };
 }
 
-const mediaTypeOf = (c: Context) => (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+/** The request's media type, lower case, without parameters ("" when none is sent). */
+export const mediaTypeOf = (c: Context) => (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 const hasBody = (c: Context) => (c.req.header("content-length") ? c.req.header("content-length") !== "0" : c.req.raw.body !== null);
 
 /** A request that carries a body must say it is of one of these media types. */
