@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { HonoEnv } from "../../env";
-import { d1Stats } from ".";
+import { benchFlowEnv, benchFlowStats } from "../../flow/bench-stats";
+import { countingD1, d1Stats } from ".";
 
 function app() {
   const a = new Hono<HonoEnv>();
@@ -34,5 +35,42 @@ describe("d1Stats (benchmarks only)", () => {
     expect(Number(trips)).toBe(2);
     expect(Number(rows)).toBeGreaterThan(0);
     expect((await batch.json<{ first: number }>()).first).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe("countingD1", () => {
+  it("runs a write through raw() once, and counts D1 sessions", async () => {
+    const stats = { trips: 0, rowsRead: 0 };
+    const db = countingD1(env.DB, stats);
+    const key = `bench-${crypto.randomUUID()}`;
+    const rows = await db
+      .prepare("INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, 'x') ON CONFLICT (key) DO UPDATE SET failures = failures + 1 RETURNING failures")
+      .bind(key)
+      .raw();
+    expect(rows).toEqual([[1]]);
+    expect(stats.trips).toBe(1);
+    const read = await db.prepare("SELECT key, failures FROM login_throttle WHERE key = ?").bind(key).raw({ columnNames: true });
+    expect(read).toEqual([["key", "failures"], [key, 1]]);
+    expect(stats.trips).toBe(2);
+    const session = db.withSession("first-unconstrained");
+    const before = stats.rowsRead;
+    await session.prepare("SELECT id FROM units").all();
+    expect(stats.trips).toBe(3);
+    expect(stats.rowsRead).toBeGreaterThan(before);
+  });
+
+  it("counts a flow object's D1 work only while armed, and only with BENCH_STATS", async () => {
+    expect(benchFlowEnv(env)).toBe(env);
+    expect(benchFlowStats(env, "read")).toBeNull();
+    const wrapped = benchFlowEnv({ ...env, BENCH_STATS: "1" });
+    await wrapped.DB.prepare("SELECT id FROM units").all();
+    expect(benchFlowStats(wrapped, "read")).toEqual({ armed: false, trips: 0, rowsRead: 0 });
+    benchFlowStats(wrapped, "arm");
+    await wrapped.DB.batch([wrapped.DB.prepare("SELECT id FROM units"), wrapped.DB.prepare("SELECT 1")]);
+    const armed = benchFlowStats(wrapped, "disarm")!;
+    expect(armed.trips).toBe(1);
+    expect(armed.rowsRead).toBeGreaterThan(0);
+    await wrapped.DB.prepare("SELECT id FROM units").all();
+    expect(benchFlowStats(wrapped, "read")).toEqual({ ...armed, armed: false });
   });
 });
