@@ -36,6 +36,7 @@ import { registerSubmit } from "./routes/review/submit";
 import { registerUnpublish } from "./routes/review/unpublish";
 import { registerPortal } from "./routes/portal";
 import { webApp } from "./web";
+import { d1Session } from "./middleware/d1-session";
 import { d1Stats } from "./middleware/d1-stats";
 import { registerNotifications } from "./routes/notifications/list";
 import { registerPreferences } from "./routes/auth/preferences";
@@ -71,6 +72,9 @@ export function createApp() {
 
   app.use(requestId());
   app.use(privateNoStore());
+  // One D1 session per request, before anything that reads D1 (sign-in look-ups included); d1Stats
+  // comes after it so that it counts the queries sent through the session.
+  app.use(d1Session());
   app.use(d1Stats());
   app.use(
     secureHeaders({
