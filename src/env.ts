@@ -1,6 +1,11 @@
 import type { Role } from "./db/schema";
 
-export type Grant = { role: Role; unitIds: string[] };
+/**
+ * unitIds: the units granted (a covered unit includes its descendants); paths: their units.path,
+ * the subtrees covered, none inside another. Coverage is tested against a report's unit_path, so
+ * neither the look-up nor a query grows with the number of units under a grant.
+ */
+export type Grant = { role: Role; unitIds: string[]; paths: string[] };
 
 /** The signed-in caller, resolved once per request by the auth middleware. */
 export type Actor = {
@@ -8,6 +13,8 @@ export type Actor = {
   email: string;
   name: string;
   unitId: string;
+  /** units.path of the caller's own unit. */
+  unitPath: string;
   grants: Grant[];
   sessionTokenHash: string;
 };

@@ -21,7 +21,7 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPORT_STATUSES, ROLES, type ReportStatus, type Role } from "../src/db/schema";
-import { ACTIONS, allows, POLICY, rankOf, reachFor, type Action } from "../src/domain/policy";
+import { ACTIONS, allows, POLICY, rankOf, reachesUnit, type Action } from "../src/domain/policy";
 import type { Actor } from "../src/env";
 import { publishInstanceId } from "../src/flow/effects";
 import { DEMO_UNITS, demoUnits, demoUsers } from "../src/seed/demo-data";
@@ -61,17 +61,27 @@ type State = (typeof STATES)[number];
  * and later ones have passed the director. A reviewer reads a report only from their own stage on.
  */
 const REACH: Record<State, number> = { draft: 0, returned: 2, withdrawn: 2, in_review: 2, approved: 4, published: 4, unpublished: 4 };
-type Target = { unitId: string; status: ReportStatus; reviewReach: number };
+type Target = { unitId: string; unitPath: string; status: ReportStatus; reviewReach: number };
 
-/** The caller as the policy sees it, built from the demo data (covered units expanded to descendants). */
+const ancestors = (id: string): string[] => {
+  const unit = demoUnits.find((x) => x.id === id);
+  return unit?.parentId ? [unit.parentId, ...ancestors(unit.parentId)] : [];
+};
+/** units.path as insertUnit builds it: "/root/.../self/". */
+const pathOf = (id: string) => `/${[...ancestors(id).reverse(), id].join("/")}/`;
+
+/** The caller as the policy sees it, built from the demo data (covered units as their subtrees' paths). */
 function actorOf(email: string): Actor {
   const u = demoUsers.find((x) => x.email === email)!;
-  const ancestors = (id: string): string[] => {
-    const unit = demoUnits.find((x) => x.id === id);
-    return unit?.parentId ? [unit.parentId, ...ancestors(unit.parentId)] : [];
+  return {
+    id: u.id,
+    email,
+    name: u.name,
+    unitId: u.unitId,
+    unitPath: pathOf(u.unitId),
+    sessionTokenHash: "",
+    grants: u.grants.map((g) => ({ role: g.role as Role, unitIds: g.unitIds, paths: g.unitIds.map(pathOf) })),
   };
-  const expand = (ids: string[]) => demoUnits.filter((x) => ids.includes(x.id) || ancestors(x.id).some((a) => ids.includes(a))).map((x) => x.id);
-  return { id: u.id, email, name: u.name, unitId: u.unitId, sessionTokenHash: "", grants: u.grants.map((g) => ({ role: g.role as Role, unitIds: expand(g.unitIds) })) };
 }
 
 // ---- the expected answer, from the table ----
@@ -82,7 +92,7 @@ function permits(actor: Actor, action: Action, report?: Target, anyState = false
     POLICY.some((rule) => {
       if (rule.role !== g.role || rule.action !== action) return false;
       if (!report) return true;
-      const unitOk = rule.scope === "all" || (rule.scope === "own_unit" ? actor.unitId === report.unitId : g.unitIds.includes(report.unitId));
+      const unitOk = rule.scope === "all" || (rule.scope === "own_unit" ? actor.unitId === report.unitId : [report.unitId, ...ancestors(report.unitId)].some((id) => g.unitIds.includes(id)));
       // "In another state" includes further up the chain: reachFor ignores both.
       const reached = anyState || !rule.fromOwnStage || report.reviewReach >= rankOf(rule.role);
       return unitOk && reached && (anyState || !rule.states || rule.states.includes(report.status));
@@ -184,7 +194,7 @@ const reportCases: ReportCase[] = PERSONAS.flatMap((persona) =>
     STATES.flatMap((state) =>
       REPORT_ENDPOINTS.map((endpoint) => {
         const reviewReach = REACH[state];
-        const want = expected(actorOf(persona.email), endpoint.action, endpoint.success, { unitId: UNITS[unit].id, status: state, reviewReach });
+        const want = expected(actorOf(persona.email), endpoint.action, endpoint.success, { unitId: UNITS[unit].id, unitPath: pathOf(UNITS[unit].id), status: state, reviewReach });
         const real = endpoint.viaFlow && (want === endpoint.success || want === 409);
         return {
           name: `${persona.name} · ${UNITS[unit].label} report · ${state} · ${endpoint.name} -> ${want}${real ? " (state via API)" : ""}`,
@@ -349,10 +359,10 @@ describe("the matrix is generated from the table", () => {
   it("the expectation read from POLICY agrees with reachFor/allows for every case", () => {
     for (const c of reportCases) {
       const actor = actorOf(c.persona.email);
-      const report = { unitId: UNITS[c.unit].id, status: c.state as ReportStatus, reviewReach: REACH[c.state] };
+      const report = { unitId: UNITS[c.unit].id, unitPath: pathOf(UNITS[c.unit].id), status: c.state as ReportStatus, reviewReach: REACH[c.state] };
       expect(permits(actor, c.endpoint.action, report), c.name).toBe(allows(actor, c.endpoint.action, report));
       expect(permits(actor, c.endpoint.action, report, true), c.name).toBe(
-        reachFor(actor, c.endpoint.action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId)),
+        reachesUnit(actor, c.endpoint.action, report),
       );
     }
   });

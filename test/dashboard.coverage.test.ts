@@ -32,10 +32,12 @@ const UNITS = { quan6: DEMO_UNITS.quan6, leQuyDon: DEMO_UNITS.leQuyDon, minhKhai
 const AUTHORS: Record<keyof typeof UNITS, string> = { quan6: USERS.quan6, leQuyDon: "", minhKhai: USERS.minhKhai };
 const fixtures: Fixture[] = [];
 const personas: { name: string; token: string; actor: Actor }[] = [];
+const pathOf = new Map<string, string>();
 
 const ROLE_OF_STAGE: Record<string, string> = { centre_head: "centre_head", specialist: "specialist", deputy_head: "deputy_head", director: "director" };
 
 beforeAll(async () => {
+  for (const u of (await env.DB.prepare("SELECT id, path FROM units").all<{ id: string; path: string }>()).results) pathOf.set(u.id, u.path);
   const admin = await tokenFor(USERS.admin);
   // Lê Quý Đôn has no demo author: one is made, and a director who covers only that centre.
   const made: Record<string, string> = {};
@@ -82,7 +84,7 @@ beforeAll(async () => {
 
 /** The recount: what the POLICY table lets the caller read, among this test's reports. */
 const readable = (actor: Actor) =>
-  fixtures.filter((f) => allows(actor, "report.read", { unitId: f.unitId, status: f.status, reviewReach: f.reach }));
+  fixtures.filter((f) => allows(actor, "report.read", { unitId: f.unitId, unitPath: pathOf.get(f.unitId) ?? "", status: f.status, reviewReach: f.reach }));
 
 describe("dashboard figures equal a recount from the policy table", () => {
   it("for every persona: by stage, by unit, overdue and time in stage", async () => {
@@ -95,14 +97,14 @@ describe("dashboard figures equal a recount from the policy table", () => {
       // Counts cover every report in the database (other tests' too): each of ours must be within
       // what the caller may read, so the in-review count is at least ours and never counts a hidden one.
       const inReview = figures.byStage.reduce((a, r) => a + r.n, 0);
-      const { results } = await env.DB.prepare("SELECT id, unit_id, status, review_reach FROM reports WHERE status = 'in_review'").all<{ id: string; unit_id: string; status: ReportStatus; review_reach: number }>();
-      const recount = results.filter((r) => allows(p.actor, "report.read", { unitId: r.unit_id, status: r.status, reviewReach: r.review_reach })).length;
+      const { results } = await env.DB.prepare("SELECT id, unit_id, unit_path, status, review_reach FROM reports WHERE status = 'in_review'").all<{ id: string; unit_id: string; unit_path: string; status: ReportStatus; review_reach: number }>();
+      const recount = results.filter((r) => allows(p.actor, "report.read", { unitId: r.unit_id, unitPath: r.unit_path, status: r.status, reviewReach: r.review_reach })).length;
       expect(inReview, `${p.name}: in review, by stage`).toBe(recount);
       const units = await env.DB.prepare("SELECT id, name FROM units").all<{ id: string; name: string }>();
       const nameOf = new Map(units.results.map((u) => [u.id, u.name]));
-      const { results: all } = await env.DB.prepare("SELECT unit_id, status, review_reach FROM reports WHERE status <> 'draft'").all<{ unit_id: string; status: ReportStatus; review_reach: number }>();
+      const { results: all } = await env.DB.prepare("SELECT unit_id, unit_path, status, review_reach FROM reports WHERE status <> 'draft'").all<{ unit_id: string; unit_path: string; status: ReportStatus; review_reach: number }>();
       const byUnit = new Map<string, number>();
-      for (const r of all) if (allows(p.actor, "report.read", { unitId: r.unit_id, status: r.status, reviewReach: r.review_reach })) byUnit.set(`${nameOf.get(r.unit_id)}|${r.status}`, (byUnit.get(`${nameOf.get(r.unit_id)}|${r.status}`) ?? 0) + 1);
+      for (const r of all) if (allows(p.actor, "report.read", { unitId: r.unit_id, unitPath: r.unit_path, status: r.status, reviewReach: r.review_reach })) byUnit.set(`${nameOf.get(r.unit_id)}|${r.status}`, (byUnit.get(`${nameOf.get(r.unit_id)}|${r.status}`) ?? 0) + 1);
       expect(new Map(figures.byUnit.map((r) => [`${r.unit}|${r.status}`, r.n])), `${p.name}: by unit`).toEqual(byUnit);
       const returnedSeen = seen.filter((f) => f.status === "returned").length;
       expect(figures.durations.length, `${p.name}: time in stage`).toBe(returnedSeen);

@@ -39,16 +39,21 @@ describe("inbox query plan", () => {
     const { inbox } = await import("../src/queries/review");
     const actor = await actorForToken(env.DB, await tokenFor(USERS.specialist));
     let captured = "";
+    let bound: unknown[] = [];
     const spy = new Proxy(env.DB, {
       get(target, prop) {
-        if (prop === "prepare") return (q: string) => ((captured = q), target.prepare(q));
+        if (prop === "prepare")
+          return (q: string) => {
+            captured = q;
+            const stmt = target.prepare(q);
+            return new Proxy(stmt, { get: (t, p) => (p === "bind" ? (...args: unknown[]) => ((bound = args), t.bind(...args)) : Reflect.get(t, p).bind?.(t) ?? Reflect.get(t, p)) });
+          };
         const v = Reflect.get(target, prop);
         return typeof v === "function" ? v.bind(target) : v;
       },
     });
     await inbox(spy, actor!, { limit: 20 });
-    const params = [...(actor!.grants[0]!.role ? [actor!.grants[0]!.role] : []), ...actor!.grants[0]!.unitIds, actor!.id, actor!.id, 21];
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${captured}`).bind(...params).all<{ detail: string }>();
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${captured}`).bind(...bound).all<{ detail: string }>();
     const plan = results.map((r) => r.detail).join("\n");
     expect(plan).toMatch(/reports_inbox_idx/);
     expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);

@@ -93,6 +93,9 @@ export const roleGrants = sqliteTable(
       .notNull()
       .references(() => users.id),
     role: text("role", { enum: ROLES }).notNull(),
+    // The grant's covered subtrees, precomputed from grant_units by triggers (migration 0008): a
+    // JSON array of units.path, so the signed-in look-up reads one row per grant, not per unit.
+    coverage: text("coverage").notNull().default("[]"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("role_grants_user_role_uq").on(t.userId, t.role), index("role_grants_role_idx").on(t.role)],
@@ -143,6 +146,9 @@ export const reports = sqliteTable(
     unitId: text("unit_id")
       .notNull()
       .references(() => units.id),
+    // The unit's materialised path (units.path), copied so that coverage is a path range on the
+    // report row itself: no join, no list of unit ids. A trigger (migration 0008) keeps it right.
+    unitPath: text("unit_path").notNull().default(""),
     authorId: text("author_id")
       .notNull()
       .references(() => users.id),
@@ -256,6 +262,8 @@ export const reportEvents = sqliteTable(
   },
   (t) => [
     uniqueIndex("report_events_report_seq_uq").on(t.reportId, t.seq),
+    // The inbox's separation-of-duties probe: "did this reviewer approve this revision?" in one seek.
+    index("report_events_decider_idx").on(t.reportId, t.revision, t.action, t.actorId),
     index("report_events_actor_idx").on(t.actorId),
     index("report_events_created_idx").on(t.createdAt),
   ],

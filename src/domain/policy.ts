@@ -62,18 +62,36 @@ export const POLICY: readonly Rule[] = [
 ];
 
 /**
- * One way the caller may reach reports for an action: these units (or all) in these states (or
- * any), once the report has reached `minReach` up the review chain (0: from the start).
+ * Whose reports: every unit, the caller's own unit, or the subtrees under these units.path values.
+ * Paths, not lists of unit ids: a grant of the department root covers hundreds of units, and the
+ * test stays one comparison on the report's own unit_path.
  */
-export type Reach = { unitIds: readonly string[] | "all"; states: readonly ReportStatus[] | "any"; minReach: number };
+export type Coverage = { kind: "all" } | { kind: "unit"; unitId: string } | { kind: "paths"; paths: readonly string[] };
+
+/** Where a report sits in the unit tree (reports.unit_id and reports.unit_path). */
+export type UnitPlace = { unitId: string; unitPath: string };
+
+export function covers(coverage: Coverage, place: UnitPlace): boolean {
+  if (coverage.kind === "all") return true;
+  if (coverage.kind === "unit") return coverage.unitId === place.unitId;
+  return coverage.paths.some((p) => place.unitPath.startsWith(p));
+}
+
+/**
+ * One way the caller may reach reports for an action: these units in these states (or any), once
+ * the report has reached `minReach` up the review chain (0: from the start).
+ */
+export type Reach = { coverage: Coverage; states: readonly ReportStatus[] | "any"; minReach: number };
 
 export function reachFor(actor: Actor, action: Action): Reach[] {
   const out: Reach[] = [];
   for (const grant of actor.grants) {
     for (const rule of POLICY) {
       if (rule.role !== grant.role || rule.action !== action) continue;
-      const unitIds = rule.scope === "all" ? "all" : rule.scope === "own_unit" ? [actor.unitId] : grant.unitIds;
-      out.push({ unitIds, states: rule.states ?? "any", minReach: rule.fromOwnStage ? rankOf(rule.role) : 0 });
+      const coverage: Coverage =
+        rule.scope === "all" ? { kind: "all" } : rule.scope === "own_unit" ? { kind: "unit", unitId: actor.unitId } : { kind: "paths", paths: grant.paths };
+      if (coverage.kind === "paths" && coverage.paths.length === 0) continue;
+      out.push({ coverage, states: rule.states ?? "any", minReach: rule.fromOwnStage ? rankOf(rule.role) : 0 });
     }
   }
   return out;
@@ -85,11 +103,18 @@ export function mayDo(actor: Actor, action: Action): boolean {
 }
 
 /** May the caller do `action` on this report? */
-export function allows(actor: Actor, action: Action, report: { unitId: string; status: ReportStatus; reviewReach: number }): boolean {
+export function allows(actor: Actor, action: Action, report: UnitPlace & { status: ReportStatus; reviewReach: number }): boolean {
   return reachFor(actor, action).some(
-    (r) =>
-      (r.unitIds === "all" || r.unitIds.includes(report.unitId)) &&
-      (r.states === "any" || r.states.includes(report.status)) &&
-      report.reviewReach >= r.minReach,
+    (r) => covers(r.coverage, report) && (r.states === "any" || r.states.includes(report.status)) && report.reviewReach >= r.minReach,
   );
+}
+
+/** Does some rule for `action` cover this report's unit, whatever its state? */
+export function reachesUnit(actor: Actor, action: Action, place: UnitPlace): boolean {
+  return reachFor(actor, action).some((r) => covers(r.coverage, place));
+}
+
+/** Does a grant of `role` cover this unit (its own units and their descendants)? */
+export function grantCovers(actor: Actor, role: Role, place: UnitPlace): boolean {
+  return actor.grants.some((g) => g.role === role && covers({ kind: "paths", paths: g.paths }, place));
 }

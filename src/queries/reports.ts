@@ -1,9 +1,9 @@
 // Report reads and writes on D1. Visibility comes from the policy table (domain/policy.ts).
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { attachments, reportEvents, reports, type ReportStatus } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
-import { reachFor, type Reach } from "../domain/policy";
+import { reachFor, type Coverage, type Reach } from "../domain/policy";
 import { EDITABLE_STATUSES } from "../domain/review";
 import { ftsQuery, slugify } from "../domain/text";
 import type { Actor } from "../env";
@@ -68,24 +68,34 @@ export const reportView = (r: ReportRow, atts: AttachmentRow[]) => ({
 // A multi-value IN on an indexed column tempts SQLite into reading every matching row and sorting
 // them; the unary plus (SQLite's documented way to keep a term off an index) makes it walk
 // reports_created_idx newest-first instead and stop at the page size.
-const notIndexed = (column: typeof reports.unitId | typeof reports.status) => sql`+${column}`;
+const notIndexed = (column: typeof reports.status) => sql`+${column}`;
 
-function reachCondition(reach: Reach): SQL | undefined {
+/**
+ * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
+ * ("/root/a/" covers every path from "/root/a/" up to "/root/a/~"). Several subtrees go as one
+ * JSON parameter, so the bound parameters never grow with the coverage.
+ */
+export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unitPath: SQLWrapper } = { unitId: reports.unitId, unitPath: reports.unitPath }): SQL | undefined {
+  if (coverage.kind === "all") return undefined;
+  if (coverage.kind === "unit") return sql`${cols.unitId} = ${coverage.unitId}`;
+  const [only, ...more] = coverage.paths;
+  if (only === undefined) return sql`0`;
+  if (more.length === 0) return sql`(${cols.unitPath} >= ${only} AND ${cols.unitPath} < ${`${only}~`})`;
+  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < value || '~')`;
+}
+
+function reachCondition(reach: Reach): SQL {
   const parts = [
-    reach.unitIds === "all"
-      ? undefined
-      : reach.unitIds.length === 1
-        ? eq(reports.unitId, reach.unitIds[0]!)
-        : inArray(notIndexed(reports.unitId), [...reach.unitIds]),
+    coverageSql(reach.coverage),
     reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
     reach.minReach > 0 ? gte(reports.reviewReach, reach.minReach) : undefined,
   ].filter((p): p is SQL => p !== undefined);
-  return parts.length ? and(...parts) : sql`1 = 1`;
+  return parts.length ? and(...parts)! : sql`1 = 1`;
 }
 
 /** The SQL condition for "reports the actor may `read`", or null when they may see none. */
 export function visibleTo(actor: Actor): SQL | null {
-  const reaches = reachFor(actor, "report.read").filter((r) => r.unitIds === "all" || r.unitIds.length > 0);
+  const reaches = reachFor(actor, "report.read");
   if (reaches.length === 0) return null;
   return or(...reaches.map(reachCondition)) ?? null;
 }
@@ -145,6 +155,7 @@ export async function insertReport(
   const row = {
     id: newId(),
     unitId: actor.unitId,
+    unitPath: actor.unitPath,
     authorId: actor.id,
     kind: input.kind,
     title: input.title,

@@ -1,7 +1,11 @@
 // Read side of the review engine: audit trail, revisions, inbox.
 import { WORKFLOWS, type ReportKind } from "../../workflows";
 import type { Role } from "../db/schema";
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Coverage } from "../domain/policy";
 import type { Actor } from "../env";
+import { coverageSql } from "./reports";
 
 export type HistoryRow = {
   seq: number;
@@ -68,44 +72,37 @@ export type InboxRow = {
   updated_at: string;
 };
 
+const rendered = new SQLiteAsyncDialect();
+
 /**
  * Reports waiting at a stage whose role the caller holds, for units in their reach, due soonest
  * first, leaving out those where they already decided an earlier stage of the same revision.
- * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order. The
- * separation-of-duties check looks events up by report (the unary plus keeps SQLite off the
- * actor index, which would read every event of a busy reviewer for each row).
+ * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order; coverage is a
+ * test on the row's own unit_path (queries/reports.ts coverageSql), so a grant of the whole
+ * department binds one path, not hundreds of units. The separation-of-duties probe is one seek in
+ * report_events_decider_idx (report, revision, action, actor).
  */
 export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number }): Promise<InboxRow[]> {
-  const parts: { sql: string; params: unknown[] }[] = [];
+  const cols = { unitId: sql.raw("r.unit_id"), unitPath: sql.raw("r.unit_path") };
+  const parts: SQL[] = [];
   for (const g of actor.grants) {
     if (!REVIEW_ROLES.includes(g.role)) continue;
-    const units = g.role === "centre_head" ? [actor.unitId] : g.unitIds;
-    if (units.length === 0) continue;
-    parts.push({
-      sql: `(r.stage_role = ? AND +r.unit_id IN (${units.map(() => "?").join(",")}))`,
-      params: [g.role, ...units],
-    });
+    const coverage: Coverage = g.role === "centre_head" ? { kind: "unit", unitId: actor.unitId } : { kind: "paths", paths: g.paths };
+    if (coverage.kind === "paths" && coverage.paths.length === 0) continue;
+    parts.push(sql`(r.stage_role = ${g.role} AND ${coverageSql(coverage, cols)})`);
   }
   if (parts.length === 0) return [];
-  const after = opts.after ? "AND (r.stage_due_at > ? OR (r.stage_due_at = ? AND r.id > ?))" : "";
+  const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
   // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
-  const isAuthor = actor.grants.some((g) => g.role === "author");
+  const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
   // The unit name is looked up for the rows returned only: a join would let SQLite start from
   // units and read every report of the covered units.
-  const sql = `SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
+  const query = rendered.sqlToQuery(sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
     FROM reports r
-    WHERE r.status = 'in_review' AND (${parts.map((p) => p.sql).join(" OR ")}) ${after}
-      AND r.author_id <> ? ${isAuthor ? "AND r.unit_id <> ?" : ""}
-      AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND +e.actor_id = ? AND e.action = 'approve')
-    ORDER BY r.stage_due_at, r.id LIMIT ?`;
-  const params = [
-    ...parts.flatMap((p) => p.params),
-    ...(opts.after ? [opts.after[0], opts.after[0], opts.after[1]] : []),
-    actor.id,
-    ...(isAuthor ? [actor.unitId] : []),
-    actor.id,
-    opts.limit + 1,
-  ];
-  const { results } = await db.prepare(sql).bind(...params).all<InboxRow>();
+    WHERE r.status = 'in_review' AND (${sql.join(parts, sql` OR `)}) ${after}
+      AND r.author_id <> ${actor.id} ${ownUnit}
+      AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})
+    ORDER BY r.stage_due_at, r.id LIMIT ${opts.limit + 1}`);
+  const { results } = await db.prepare(query.sql).bind(...query.params).all<InboxRow>();
   return results;
 }

@@ -29,42 +29,51 @@ export async function revokeSession(db: D1Database, tokenHash: string): Promise<
   await db.prepare("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL").bind(nowIso(), tokenHash).run();
 }
 
-type SessionRow = { id: string; email: string; name: string; unit_id: string };
-type GrantRow = { grant_id: string; role: Role; unit_id: string | null };
+type SessionRow = { id: string; email: string; name: string; unit_id: string; unit_path: string; role: Role | null; coverage: string | null };
+
+/** A grant's stored coverage: a JSON array of the granted units' paths. */
+function grantedPaths(coverage: string | null): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(coverage ?? "[]");
+  } catch {
+    return [];
+  }
+  return (Array.isArray(parsed) ? parsed : []).filter((p): p is string => typeof p === "string" && p.startsWith("/") && p.endsWith("/")).sort();
+}
+
+/** The subtrees to test against, none inside another (a grant of the root and a school is the root). */
+export function outermostPaths(paths: readonly string[]): string[] {
+  const sorted = [...paths].sort();
+  return sorted.filter((p, i) => !sorted.slice(0, i).some((outer) => p.startsWith(outer)));
+}
+
+const unitIdOfPath = (path: string) => path.split("/").at(-2) ?? "";
 
 /**
- * The actor behind a live session, or null: one round trip for the user and their grants, with
- * each grant's covered units expanded to their descendants (units.path is a materialised path).
- * A deactivated user, an expired or a revoked session resolve to null at once.
+ * The actor behind a live session, or null: one statement reading the session, the user, their
+ * unit and one row per grant. Each grant's coverage is precomputed (role_grants.coverage, kept by
+ * triggers), so the cost does not grow with the units a grant covers. A deactivated user, an
+ * expired or a revoked session, a revoked grant take effect on the next request.
  */
 export async function actorForToken(db: D1Database, token: string): Promise<Actor | null> {
   const tokenHash = await hashToken(token);
-  const now = nowIso();
-  const [sessionRes, grantRes] = await db.batch([
-    db
-      .prepare(
-        `SELECT u.id, u.email, u.name, u.unit_id FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1`,
-      )
-      .bind(tokenHash, now),
-    db
-      .prepare(
-        `SELECT g.id AS grant_id, g.role, d.id AS unit_id FROM role_grants g
-         LEFT JOIN grant_units gu ON gu.grant_id = g.id
-         LEFT JOIN units cu ON cu.id = gu.unit_id
-         LEFT JOIN units d ON d.path >= cu.path AND d.path < cu.path || '~'
-         WHERE g.user_id = (SELECT user_id FROM sessions WHERE token_hash = ?)`,
-      )
-      .bind(tokenHash),
-  ]);
-  const user = (sessionRes?.results as SessionRow[] | undefined)?.[0];
+  const { results } = await db
+    .prepare(
+      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, g.role, g.coverage
+       FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
+       LEFT JOIN role_grants g ON g.user_id = u.id
+       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1`,
+    )
+    .bind(tokenHash, nowIso())
+    .all<SessionRow>();
+  const user = results[0];
   if (!user) return null;
-  const grants = new Map<string, Grant>();
-  for (const row of (grantRes?.results ?? []) as GrantRow[]) {
-    const grant = grants.get(row.grant_id) ?? { role: row.role, unitIds: [] };
-    if (row.unit_id && !grant.unitIds.includes(row.unit_id)) grant.unitIds.push(row.unit_id);
-    grants.set(row.grant_id, grant);
+  const grants: Grant[] = [];
+  for (const row of results) {
+    if (!row.role) continue;
+    const granted = grantedPaths(row.coverage);
+    grants.push({ role: row.role, unitIds: granted.map(unitIdOfPath), paths: outermostPaths(granted) });
   }
-  return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, grants: [...grants.values()], sessionTokenHash: tokenHash };
+  return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, unitPath: user.unit_path, grants, sessionTokenHash: tokenHash };
 }
-

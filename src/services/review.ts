@@ -15,7 +15,7 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
   const db = database(env.DB);
   const report = await reportFor(db, actor, id, "report.submit", { stateCheckedBy: "flow" });
   await assertReviewable(env.DB, report);
-  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor), expectedVersion }));
+  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion }));
 }
 
 /**
@@ -48,16 +48,16 @@ export async function decideReport(
   // Existence is checked against what the caller may see (from the stage the report has reached,
   // in D1 or, if D1 lags, in its DO); everything else is the DO's to decide.
   const flow = flowOf(env, id);
-  await reportFor(database(env.DB), actor, id, "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
-  return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor), ...decision, expectedVersion }));
+  const report = await reportFor(database(env.DB), actor, id, "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
+  return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor, report), ...decision, expectedVersion }));
 }
 
 export async function withdrawReport(env: Env, actor: Actor, id: string, comment?: string, expectedVersion?: number): Promise<FlowView> {
-  await reportFor(database(env.DB), actor, id, "report.withdraw", { stateCheckedBy: "flow" });
-  return unwrap(await flowOf(env, id).withdraw({ reportId: id, actor: reviewActorOf(actor), comment, expectedVersion }));
+  const report = await reportFor(database(env.DB), actor, id, "report.withdraw", { stateCheckedBy: "flow" });
+  return unwrap(await flowOf(env, id).withdraw({ reportId: id, actor: reviewActorOf(actor, report), comment, expectedVersion }));
 }
 
 export async function unpublishReport(env: Env, actor: Actor, id: string, reason: string): Promise<FlowView> {
-  await reportFor(database(env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
-  return unwrap(await flowOf(env, id).unpublish({ reportId: id, actor: reviewActorOf(actor), reason }));
+  const report = await reportFor(database(env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
+  return unwrap(await flowOf(env, id).unpublish({ reportId: id, actor: reviewActorOf(actor, report), reason }));
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { allows, rankOf, reachFor, type Action } from "../../domain/policy";
+import { allows, rankOf, reachesUnit, type Action } from "../../domain/policy";
 import { ApiError } from "../../errors";
 import type { Actor } from "../../env";
 import { getReport, type ReportRow } from "../../queries/reports";
@@ -25,7 +25,7 @@ export async function reportFor(
     if (live <= report.reviewReach || !allows(actor, "report.read", { ...report, reviewReach: live })) throw new ApiError("not_found");
   }
   if (action === "report.read" || allows(actor, action, report)) return report;
-  const inAnotherState = reachFor(actor, action).some((r) => r.unitIds === "all" || r.unitIds.includes(report.unitId));
+  const inAnotherState = reachesUnit(actor, action, report);
   // Review transitions: D1 may lag the ReportFlow DO, whose state is the one that counts.
   if (inAnotherState && opts.stateCheckedBy === "flow") return report;
   if (inAnotherState) {

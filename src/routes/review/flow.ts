@@ -2,14 +2,19 @@
 // into problems.
 import { z } from "@hono/zod-openapi";
 import type { Role } from "../../db/schema";
+import { grantCovers, type UnitPlace } from "../../domain/policy";
 import type { ReviewActor } from "../../domain/review";
 import { ApiError } from "../../errors";
 import type { Actor } from "../../env";
 import type { FlowResult, FlowView } from "../../flow/report-flow";
 
-export function reviewActorOf(actor: Actor): ReviewActor {
+/**
+ * The actor as the state machine sees them, for one report: per role, whether a grant covers the
+ * report's unit (by path, in the Worker, which has the report row), stated as that unit's id.
+ */
+export function reviewActorOf(actor: Actor, report: UnitPlace): ReviewActor {
   const coverage: Partial<Record<Role, string[]>> = {};
-  for (const g of actor.grants) coverage[g.role] = [...(coverage[g.role] ?? []), ...g.unitIds];
+  for (const g of actor.grants) if (grantCovers(actor, g.role, report)) coverage[g.role] = [report.unitId];
   return { id: actor.id, name: actor.name, unitId: actor.unitId, roles: actor.grants.map((g) => g.role), coverage };
 }
 
