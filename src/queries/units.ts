@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, like, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, like, or, type SQL } from "drizzle-orm";
+import { inJsonArray } from "./json-list";
 import type { Db } from "../db/client";
 import { units, type UnitType } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
@@ -20,9 +21,10 @@ export async function getUnit(db: Db, id: string): Promise<UnitRow | undefined> 
   return db.select().from(units).where(eq(units.id, id)).get();
 }
 
+/** The ids among `ids` that name no unit. The list travels as one JSON parameter, whatever its length. */
 export async function unitsExist(db: Db, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, [...ids])).all();
+  const found = await db.select({ id: units.id }).from(units).where(inJsonArray(units.id, ids)).all();
   const have = new Set(found.map((r) => r.id));
   return ids.filter((id) => !have.has(id));
 }

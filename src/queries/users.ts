@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, like, or, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../db/client";
+import { inJsonArray } from "./json-list";
 import { grantUnits, roleGrants, sessions, users, type Role } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
 
@@ -14,7 +15,7 @@ export async function grantsOf(db: Db, userIds: string[]): Promise<Map<string, G
     .select({ grantId: roleGrants.id, userId: roleGrants.userId, role: roleGrants.role, unitId: grantUnits.unitId })
     .from(roleGrants)
     .leftJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id))
-    .where(inArray(roleGrants.userId, userIds))
+    .where(inJsonArray(roleGrants.userId, userIds))
     .all();
   const byGrant = new Map<string, { userId: string; grant: GrantInput }>();
   for (const r of rows) {
