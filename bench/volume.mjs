@@ -93,6 +93,8 @@ const DIVISIONS = [
   { n: 6, code: "P-CTTT", name: "Phòng Chính trị tư tưởng", schools: { type: "centre", prefix: "Trung tâm Hoạt động thanh thiếu nhi", count: 6, by: "district" } },
 ];
 export const DIVISION_UNIT = benchId("9000", 3);
+/** Units the single-division grant covers: the division and its schools. */
+export const DIVISION_UNITS = 1 + DIVISIONS.find((d) => d.n === 3).schools.count;
 
 /** The 292 units beyond the demo's 8: divisions, their schools and centres, and branch campuses under some schools. */
 function benchUnits() {
