@@ -103,9 +103,9 @@ export function d1Session(): MiddlewareHandler<HonoEnv> {
         state.touched = true;
         return session.prepare(query);
       },
-      batch: (statements) => {
+      batch: <T = unknown>(statements: D1PreparedStatement[]) => {
         state.touched = true;
-        return session.batch(statements);
+        return session.batch<T>(statements);
       },
       getBookmark: () => session.getBookmark(),
     };
