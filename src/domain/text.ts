@@ -80,7 +80,7 @@ export function slugify(s: string, maxLength = 80): string {
 
 /**
  * A user's search text -> an FTS5 MATCH expression: each word a quoted prefix term, đ folded
- * as the index triggers fold it (migrations/0001_report_search.sql); other marks are folded by
+ * as the index triggers fold it (migrations/0009_search_scope.sql); other marks are folded by
  * the unicode61 tokenizer on both sides. Returns null when nothing searchable remains.
  */
 export function ftsQuery(q: string): string | null {
@@ -91,5 +91,7 @@ export function ftsQuery(q: string): string | null {
     .filter(Boolean)
     .slice(0, 12);
   if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(" ");
+  // Only the text columns: the index also holds unit tokens (scope), which the user's words must
+  // never match (a lone "u" would otherwise find every report).
+  return `{title summary body location} : (${words.map((w) => `"${w}"*`).join(" ")})`;
 }

@@ -1,12 +1,13 @@
 // Report reads and writes on D1. Visibility comes from the policy table (domain/policy.ts).
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { attachments, reportEvents, reports, type ReportStatus } from "../db/schema";
 import { newId, nowIso } from "../domain/ids";
-import { reachFor, type Coverage, type Reach } from "../domain/policy";
 import { EDITABLE_STATUSES } from "../domain/review";
-import { ftsQuery, slugify } from "../domain/text";
+import { slugify } from "../domain/text";
 import type { Actor } from "../env";
+import { reportSearchQuery } from "./report-search";
+import { visibleTo } from "./visibility";
 
 export type ReportRow = typeof reports.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
@@ -65,40 +66,8 @@ export const reportView = (r: ReportRow, atts: AttachmentRow[]) => ({
   attachments: atts.map(attachmentView),
 });
 
-// A multi-value IN on an indexed column tempts SQLite into reading every matching row and sorting
-// them; the unary plus (SQLite's documented way to keep a term off an index) makes it walk
-// reports_created_idx newest-first instead and stop at the page size.
-const notIndexed = (column: typeof reports.status) => sql`+${column}`;
-
-/**
- * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
- * ("/root/a/" covers every path from "/root/a/" up to "/root/a/~"). Several subtrees go as one
- * JSON parameter, so the bound parameters never grow with the coverage.
- */
-export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unitPath: SQLWrapper } = { unitId: reports.unitId, unitPath: reports.unitPath }): SQL | undefined {
-  if (coverage.kind === "all") return undefined;
-  if (coverage.kind === "unit") return sql`${cols.unitId} = ${coverage.unitId}`;
-  const [only, ...more] = coverage.paths;
-  if (only === undefined) return sql`0`;
-  if (more.length === 0) return sql`(${cols.unitPath} >= ${only} AND ${cols.unitPath} < ${`${only}~`})`;
-  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < value || '~')`;
-}
-
-function reachCondition(reach: Reach): SQL {
-  const parts = [
-    coverageSql(reach.coverage),
-    reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
-    reach.minReach > 0 ? gte(reports.reviewReach, reach.minReach) : undefined,
-  ].filter((p): p is SQL => p !== undefined);
-  return parts.length ? and(...parts)! : sql`1 = 1`;
-}
-
-/** The SQL condition for "reports the actor may `read`", or null when they may see none. */
-export function visibleTo(actor: Actor): SQL | null {
-  const reaches = reachFor(actor, "report.read");
-  if (reaches.length === 0) return null;
-  return or(...reaches.map(reachCondition)) ?? null;
-}
+// Visibility lives in visibility.ts; re-exported for the queries that filter reports by it.
+export { coverageSql, visibleTo } from "./visibility";
 
 export type ReportFilter = {
   status?: ReportStatus;
@@ -109,18 +78,19 @@ export type ReportFilter = {
   limit: number;
 };
 
-/** Newest first, keyset-paginated on (created_at, id); null when the caller can see nothing. */
+/**
+ * Newest first, keyset-paginated on (created_at, id); null when the caller can see nothing. A text
+ * search walks the search index instead (report-search.ts), newest first by rowid.
+ */
 export function reportListQuery(db: Db, actor: Actor, f: ReportFilter) {
+  if (f.q) return reportSearchQuery(db, actor, { ...f, q: f.q });
   const visible = visibleTo(actor);
   if (!visible) return null;
-  const match = f.q ? ftsQuery(f.q) : null;
-  if (f.q && !match) return null;
   const where = and(
     visible,
     f.status ? eq(reports.status, f.status) : undefined,
     f.kind ? eq(reports.kind, f.kind) : undefined,
     f.unitId ? eq(reports.unitId, f.unitId) : undefined,
-    match ? sql`${reports}.rowid IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ${match})` : undefined,
     f.after
       ? or(lt(reports.createdAt, f.after[0]), and(eq(reports.createdAt, f.after[0]), lt(reports.id, f.after[1])))
       : undefined,

@@ -5,7 +5,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Coverage } from "../domain/policy";
 import type { Actor } from "../env";
-import { coverageSql } from "./reports";
+import { coverageSql } from "./visibility";
 
 export type HistoryRow = {
   seq: number;

@@ -1,0 +1,51 @@
+// "Reports the actor may read" as SQL, from the policy table (domain/policy.ts): the one place that
+// turns a Reach into a condition, for lists, search, the inbox and the dashboard alike.
+import { and, gte, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { reports } from "../db/schema";
+import { reachFor, type Coverage, type Reach } from "../domain/policy";
+import type { Actor } from "../env";
+
+// A multi-value IN on an indexed column tempts SQLite into reading every matching row and sorting
+// them; the unary plus (SQLite's documented way to keep a term off an index) makes it walk
+// reports_created_idx newest-first instead and stop at the page size.
+const notIndexed = (column: typeof reports.status) => sql`+${column}`;
+
+// Up to this many subtrees are tested as ranges with their own parameters (two each: bounded, and
+// no extra rows read); a longer list of granted units goes as one JSON parameter instead, which
+// costs a few json_each rows per report looked at.
+const RANGES_INLINE = 8;
+
+/**
+ * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
+ * ("/root/a/" covers every path from "/root/a/" up to "/root/a/~"). The bound parameters never
+ * grow with the number of units covered: a grant of the department root is one range.
+ */
+export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unitPath: SQLWrapper } = { unitId: reports.unitId, unitPath: reports.unitPath }): SQL | undefined {
+  if (coverage.kind === "all") return undefined;
+  if (coverage.kind === "unit") return sql`${cols.unitId} = ${coverage.unitId}`;
+  if (coverage.paths.length === 0) return sql`0`;
+  if (coverage.paths.length <= RANGES_INLINE) {
+    return sql`(${sql.join(
+      coverage.paths.map((p) => sql`(${cols.unitPath} >= ${p} AND ${cols.unitPath} < ${`${p}~`})`),
+      sql` OR `,
+    )})`;
+  }
+  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < value || '~')`;
+}
+
+function reachCondition(reach: Reach): SQL {
+  const parts = [
+    coverageSql(reach.coverage),
+    reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
+    reach.minReach > 0 ? gte(reports.reviewReach, reach.minReach) : undefined,
+  ].filter((p): p is SQL => p !== undefined);
+  return parts.length ? and(...parts)! : sql`1 = 1`;
+}
+
+/** The SQL condition for "reports the actor may `read`", or null when they may see none. */
+export function visibleTo(actor: Actor): SQL | null {
+  const reaches = reachFor(actor, "report.read");
+  if (reaches.length === 0) return null;
+  return or(...reaches.map(reachCondition)) ?? null;
+}
+
