@@ -9,8 +9,8 @@ import { approveAll, d1Events, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, su
 
 type Flaky = { failures: number; commitThenFail?: boolean };
 
-/** A D1 binding whose batch() fails the next `failures` times (optionally after committing). */
-function flakyD1(real: D1Database, state: Flaky): D1Database {
+/** A D1 binding whose batch() fails the next `failures` times (optionally after committing), in its sessions too. */
+function flakyD1<D extends D1Database | D1DatabaseSession>(real: D, state: Flaky): D {
   return new Proxy(real, {
     get(target, prop) {
       if (prop === "batch") {
@@ -23,6 +23,8 @@ function flakyD1(real: D1Database, state: Flaky): D1Database {
           return target.batch(stmts);
         };
       }
+      // The object projects through a D1 session (for its bookmark): the failures reach it there.
+      if (prop === "withSession" && "withSession" in target) return (arg?: string) => flakyD1(target.withSession(arg), state);
       const v = Reflect.get(target, prop);
       return typeof v === "function" ? v.bind(target) : v;
     },
@@ -177,14 +179,17 @@ describe("notifications and SLAs", () => {
     await flowStub(r.id).view();
     const sent = await instrument(r.id);
     await ok(await submit(author, r.id));
+    await flowStub(r.id).settled(); // the messages go out after the answer
     expect(sent.map((m) => [m.template, m.email])).toEqual([["awaiting_review", USERS.specialist]]);
     expect(sent[0]).toMatchObject({ reportTitle: "Thông báo", stage: { id: "specialist", label: "Chuyên viên" } });
 
     await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "return", stage: "specialist", comment: "Thiếu ảnh" }));
+    await flowStub(r.id).settled();
     expect(sent.at(-1)).toMatchObject({ template: "returned", email: USERS.quan6, comment: "Thiếu ảnh" });
 
     await ok(await submit(author, r.id));
     await approveAll(r.id, DEFAULT_CHAIN);
+    await flowStub(r.id).settled();
     const templates = sent.map((m) => `${m.template}:${m.email}`);
     expect(templates).toContain(`awaiting_review:${USERS.deputy}`);
     expect(templates).toContain(`awaiting_review:${USERS.director}`);
@@ -218,6 +223,7 @@ describe("notifications and SLAs", () => {
   it("a decision clears the old stage's reminders; the new stage gets its own", async () => {
     const id = await submittedReport({ title: "Đổi bước" });
     await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    await flowStub(id).settled(); // the deputy head's email goes out after the answer
     const kinds = (await flowStub(id).work()).map((w) => w.id).sort();
     expect(kinds).toEqual(["escalate:1:deputy_head", "remind:1:deputy_head"]);
   });
@@ -227,6 +233,7 @@ describe("publication hand-off", () => {
   it("the final approval starts PUBLISH once, with an id derived from report and revision", async () => {
     const id = await submittedReport({ title: "Đăng bài", kind: "news" });
     await approveAll(id, DEFAULT_CHAIN);
+    await flowStub(id).settled(); // PUBLISH is started after the answer
     const instance = await env.PUBLISH.get(publishInstanceId(id, 1));
     expect(instance.id).toBe(`${id}-r1`);
     // A second attempt (a retried hand-off) finds the running instance and does not fail.

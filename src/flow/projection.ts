@@ -10,7 +10,7 @@ import type { FlowEvent, Revision } from "./storage";
 /** How far up the review chain this event takes the report: the stage it reaches or decided. */
 const reachOf = (e: FlowEvent) => Math.max(rankOf(e.postStageRole), e.action === "approve" || e.action === "return" ? rankOf(e.actorRole) : 0);
 
-export function projectionStatements(db: D1Database, reportId: string, events: FlowEvent[], revisions: Revision[]): D1PreparedStatement[] {
+export function projectionStatements(db: Pick<D1Database, "prepare">, reportId: string, events: FlowEvent[], revisions: Revision[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   for (const r of revisions) {
     out.push(
@@ -41,6 +41,23 @@ export function projectionStatements(db: D1Database, reportId: string, events: F
     );
   }
   return out;
+}
+
+type Session = Pick<D1Database, "prepare" | "batch"> & { getBookmark?: () => string | null };
+
+/**
+ * Runs the projection's batch in a D1 session that starts at the primary, and answers the session's
+ * bookmark after it: the write's place in D1's order, which a client hands back so that a read
+ * replica serves it nothing older. A runtime without the Sessions API runs it plainly (no bookmark).
+ */
+export async function projectInSession(db: D1Database, reportId: string, events: FlowEvent[], revisions: Revision[]): Promise<string | null> {
+  const session: Session = typeof db.withSession === "function" ? db.withSession("first-primary") : db;
+  await session.batch(projectionStatements(session, reportId, events, revisions));
+  try {
+    return session.getBookmark?.() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 type ReportRowRaw = {

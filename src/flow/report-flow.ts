@@ -1,16 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
-import { ApiError, type ErrorCode, type FieldError } from "../errors";
-import { backoffMs, ensurePublication, sendNotifications, type NotifyPayload } from "./effects";
-import { recordTransition, slaNotification } from "./record";
-import { retract } from "../portal/publish";
-import { claimForReview, projectionStatements, readClaimed, reportSnapshot, type Claim } from "./projection";
+import { ApiError } from "../errors";
+import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
+import { backoffMs } from "./effects";
+import { recordTransition } from "./record";
+import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
   allEvents,
   allWork,
-  appendEvent,
   decidersOf,
   dueWork,
   getRevision,
@@ -25,44 +24,23 @@ import {
   saveFlow,
   saveRevision,
   schemaVersion,
-  scheduledAt,
-  setWorkPayload,
   deferWorkUntil,
   addIssue,
   recentIssues,
   type FlowEvent,
   type FlowRecord,
   type Issue,
-  type Work,
 } from "./storage";
+import { viewOf, type FlowResult, type FlowView } from "./view";
+import { LookAgain, perform } from "./work";
 
 export { FLOW_SCHEMA_VERSION } from "./storage";
-
-export type FlowView = {
-  reportId: string;
-  status: string;
-  stage: { id: string; label: string; role: string } | null;
-  stageDueAt: string | null;
-  version: number;
-  revision: number;
-  pendingProjection: boolean;
-};
-
-export type Problem = { code: ErrorCode; detail?: string; errors?: FieldError[]; extra?: Record<string, unknown> };
-/** RPC carries plain data, not error classes: problems come back as values. */
-export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Problem };
+export type { FlowResult, FlowView, Problem } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
 
-/** Not a failure: the work is being done elsewhere (a workflow), and is looked at again later (not before `notBefore`). */
-class LookAgain extends Error {
-  constructor(readonly notBefore: string | null = null) {
-    super("look again");
-  }
-}
-
-// When the alarm armed with each transition fires if the work done at once did not finish (the
-// process died, or a step failed and was rescheduled sooner or later by runDue).
+// When the alarm armed with each transition fires if the follow-up did not finish (the process
+// died, or a step failed and was rescheduled sooner or later by runDue).
 const RECOVERY_DELAY_MS = 5_000;
 
 /**
@@ -82,6 +60,8 @@ export class ReportFlow extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Benchmarks only (BENCH_STATS = "1"): counts this object's D1 work; otherwise env unchanged.
+    this.env = benchFlowEnv(env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql);
@@ -153,7 +133,7 @@ export class ReportFlow extends DurableObject<Env> {
 
   view(): FlowView | null {
     const flow = loadFlow(this.sql);
-    return flow ? this.viewOf(flow) : null;
+    return flow ? viewOf(this.sql, flow) : null;
   }
 
   /** The object's own log, for comparing with D1. */
@@ -178,6 +158,16 @@ export class ReportFlow extends DurableObject<Env> {
 
   revision(number: number) {
     return getRevision(this.sql, number);
+  }
+
+  /** Resolves once every transition and follow-up queued so far has run: for tests and diagnostics. */
+  settled(): Promise<void> {
+    return this.serialRaw(async () => undefined);
+  }
+
+  /** Benchmarks only: arm, read or disarm the count of this object's D1 work (null when not counting). */
+  benchStats(cmd: FlowBenchCommand): FlowBenchStats | null {
+    return benchFlowStats(this.env, cmd);
   }
 
   override async alarm(): Promise<void> {
@@ -308,43 +298,77 @@ export class ReportFlow extends DurableObject<Env> {
    * Records a transition and the work it sets off in one storage transaction, and arms the alarm
    * in the same synchronous turn: the runtime commits writes made without an intervening await
    * atomically, so the event never exists without the alarm that will finish its work, whatever
-   * happens to this process afterwards. The work is then done at once (afterRecord); the alarm
-   * only fires for what is left.
+   * happens to this process afterwards (before or after the answer). The alarm only fires for
+   * what the follow-up (afterRecord) has not done by then.
    */
   private commit(record: () => void): void {
     this.ctx.storage.transactionSync(record);
     void this.ctx.storage.setAlarm(Date.now() + RECOVERY_DELAY_MS);
   }
 
+  /**
+   * Only the D1 projection is done before answering, so that a read right after the answer (this
+   * client's, with the bookmark) shows the new state. Emails, publication and retraction follow
+   * the answer: already durable in this object's storage, they need nobody to wait for them.
+   */
   private async afterRecord(reportId: string): Promise<FlowResult> {
     if (this.crashAt) await this.checkpoint("committed");
-    await this.runDue(new Date());
+    const bookmark = await this.projectNow();
     const flow = loadFlow(this.sql)!;
     if (flow.reportId !== reportId) throw new ApiError("internal");
-    return { ok: true, view: this.viewOf(flow) };
+    this.followUp();
+    return { ok: true, view: viewOf(this.sql, flow, bookmark) };
+  }
+
+  /** The due projection, at once; the bookmark of its batch, or null if D1 failed (retried by the alarm). */
+  private async projectNow(): Promise<string | null> {
+    if (this.crashAt) await this.checkpoint("before:project");
+    const { done, bookmark } = await this.project();
+    if (!done) {
+      // Emails and publication read the report in D1: they wait for the projection's retry.
+      deferWorkUntil(this.sql, "project");
+      await this.reschedule();
+      return null;
+    }
+    if (this.crashAt) await this.checkpoint("after:project");
+    return bookmark;
+  }
+
+  /**
+   * The rest of the due work, after the answer: queued behind the transition that set it off (so
+   * never beside another run of the due work), and kept going by waitUntil. If the process dies
+   * first, the alarm armed with the commit does it; every piece is idempotent.
+   */
+  private followUp(): void {
+    const run = this.serialRaw(() => this.runDue(new Date()));
+    this.ctx.waitUntil(run.catch((err) => console.error(JSON.stringify({ level: "error", message: "follow-up failed; the alarm retries it", error: String(err) }))));
   }
 
   // ---- projection and due work ----
 
-  /** Projects pending events to D1 in one batch; true when none is left pending. */
-  private async project(): Promise<boolean> {
+  /** Projects pending events to D1 in one batch; done when none is left pending. */
+  private async project(): Promise<{ done: boolean; bookmark: string | null }> {
     const pending = pendingEvents(this.sql);
-    if (pending.length === 0) return true;
+    if (pending.length === 0) {
+      removeWork(this.sql, "project");
+      return { done: true, bookmark: null };
+    }
     const flow = loadFlow(this.sql)!;
     const revisions = pending.filter((e) => e.action === "submit").flatMap((e) => getRevision(this.sql, e.revision) ?? []);
+    let bookmark: string | null;
     try {
-      await this.env.DB.batch(projectionStatements(this.env.DB, flow.reportId, pending, revisions));
+      bookmark = await projectInSession(this.env.DB, flow.reportId, pending, revisions);
     } catch (err) {
       addIssue(this.sql, "projection", String(err));
       const attempts = this.sql.exec<{ attempts: number }>("SELECT attempts FROM work WHERE id = 'project'").toArray()[0]?.attempts ?? 0;
       addWork(this.sql, { id: "project", kind: "project", dueAt: new Date().toISOString(), payload: {} });
       retryWork(this.sql, "project", new Date(Date.now() + backoffMs(attempts)).toISOString(), String(err));
       await this.reschedule();
-      return false;
+      return { done: false, bookmark: null };
     }
     markProjected(this.sql, pending.map((e) => e.seq));
     removeWork(this.sql, "project");
-    return true;
+    return { done: true, bookmark };
   }
 
   private async runDue(now: Date): Promise<void> {
@@ -353,7 +377,7 @@ export class ReportFlow extends DurableObject<Env> {
       const later = new Date(Date.now() + backoffMs(work.attempts)).toISOString();
       let again: LookAgain | null = null;
       try {
-        await this.perform(work);
+        await perform(this.env, this.sql, work, async () => (await this.project()).done);
       } catch (err) {
         // project() has rescheduled itself and noted the issue; the rest waits for D1 to catch up
         // (emails and publication read the report there: a page must not leave out the approval
@@ -376,43 +400,6 @@ export class ReportFlow extends DurableObject<Env> {
     await this.reschedule();
   }
 
-  private async perform(work: Work): Promise<void> {
-    const flow = loadFlow(this.sql)!;
-    switch (work.kind) {
-      case "project":
-        if (!(await this.project())) throw new Error("projection pending");
-        return;
-      case "notify":
-        await sendNotifications(this.env, flow.reportId, work.payload as NotifyPayload);
-        return;
-      case "publish": {
-        // Watched until the revision is on the portal: a PUBLISH instance lost with a process
-        // that died, or failed for good, is started again.
-        const revision = Number(work.payload.revision);
-        if (flow.revision !== revision || (flow.status !== "approved" && flow.status !== "scheduled")) return;
-        // A scheduled publication sleeps until its time: it is not stale, nor worth a look, before.
-        const publishAt = flow.status === "scheduled" ? scheduledAt(this.sql) : null;
-        const since = [typeof work.payload.since === "string" ? work.payload.since : null, publishAt]
-          .filter((t): t is string => t !== null)
-          .sort()
-          .pop();
-        if (await ensurePublication(this.env, flow.reportId, revision, since ?? null)) {
-          setWorkPayload(this.sql, work.id, { ...work.payload, since: new Date().toISOString() });
-        }
-        throw new LookAgain(publishAt);
-      }
-      case "retract":
-        await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, flow.reportId, String(work.payload.reason), String(work.payload.at));
-        return;
-      case "remind":
-      case "escalate": {
-        const payload = slaNotification(flow, work);
-        if (payload) await sendNotifications(this.env, flow.reportId, payload);
-        return;
-      }
-    }
-  }
-
   private async reschedule(): Promise<void> {
     const due = nextDue(this.sql);
     if (due) await this.ctx.storage.setAlarm(Math.max(Date.parse(due), Date.now()));
@@ -428,18 +415,5 @@ export class ReportFlow extends DurableObject<Env> {
     this.crashAt = null;
     await this.ctx.storage.sync();
     this.ctx.abort(`crash injected at ${point}`);
-  }
-
-  private viewOf(flow: FlowRecord): FlowView {
-    const stage = flow.status === "in_review" && flow.definition && flow.stageIndex !== null ? flow.definition.stages[flow.stageIndex]! : null;
-    return {
-      reportId: flow.reportId,
-      status: flow.status,
-      stage: stage ? { id: stage.id, label: stage.label, role: stage.role } : null,
-      stageDueAt: flow.stageDueAt,
-      version: flow.version,
-      revision: flow.revision,
-      pendingProjection: pendingEvents(this.sql).length > 0,
-    };
   }
 }

@@ -1,51 +1,68 @@
 // Who can decide a stage of a unit's reports: one definition, used both to refuse a report that
 // nobody could review (at submit) and to address a stage's emails.
-import type { Role } from "../db/schema";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { database, type Db } from "../db/client";
+import { grantUnits, roleGrants, units, users, type Role } from "../db/schema";
 
 export type StageScope = "own_unit" | "covered_units";
 export type Holder = { id: string; email: string; name: string };
 
 /**
+ * The report's unit: known, or read by the same statement from the report row, so that a caller
+ * can ask about holders in the batch that reads the report itself.
+ */
+export type UnitRef = { id: string; path: string } | { ofReport: string };
+
+const unitIdOf = (u: UnitRef): SQL => ("ofReport" in u ? sql`(SELECT unit_id FROM reports WHERE id = ${u.ofReport})` : sql`${u.id}`);
+const unitPathOf = (u: UnitRef): SQL =>
+  "ofReport" in u ? sql`(SELECT path FROM units WHERE id = (SELECT unit_id FROM reports WHERE id = ${u.ofReport}))` : sql`${u.path}`;
+
+const coveredUnit = alias(units, "cu");
+
+/**
  * Active holders of `role` for a report of this unit: members of the unit itself for an
  * own_unit stage, otherwise those whose covered units include the unit or one of its ancestors
  * (unit paths nest). An author of the unit never decides its reports (domain/review.ts), so is
- * not counted even if they also hold the role.
+ * not counted even if they also hold the role. A drizzle query, so that it can go in a drizzle
+ * batch with the report's own read.
  */
-export function stageHoldersStatement(db: D1Database, role: Role, scope: StageScope, unit: { id: string; path: string }, limit = 1000): D1PreparedStatement {
-  const notUnitAuthor = "NOT EXISTS (SELECT 1 FROM role_grants a WHERE a.user_id = u.id AND a.role = 'author' AND u.unit_id = ?3)";
+export function stageHoldersQuery(db: Db, role: Role, scope: StageScope, unit: UnitRef, limit = 1000) {
+  const unitId = unitIdOf(unit);
+  const notUnitAuthor = sql`NOT EXISTS (SELECT 1 FROM role_grants a WHERE a.user_id = ${users.id} AND a.role = 'author' AND ${users.unitId} = ${unitId})`;
+  const holders = db.selectDistinct({ id: users.id, email: users.email, name: users.name }).from(users).innerJoin(roleGrants, eq(roleGrants.userId, users.id));
   if (scope === "own_unit") {
-    return db
-      .prepare(
-        `SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id
-         WHERE g.role = ?1 AND u.unit_id = ?3 AND u.active = 1 AND ${notUnitAuthor} ORDER BY u.id LIMIT ?4`,
-      )
-      .bind(role, unit.path, unit.id, limit);
+    return holders.where(and(eq(roleGrants.role, role), sql`${users.unitId} = ${unitId}`, eq(users.active, true), notUnitAuthor)).orderBy(users.id).limit(limit);
   }
-  return db
-    .prepare(
-      `SELECT DISTINCT u.id, u.email, u.name FROM users u
-       JOIN role_grants g ON g.user_id = u.id JOIN grant_units gu ON gu.grant_id = g.id JOIN units cu ON cu.id = gu.unit_id
-       WHERE g.role = ?1 AND u.active = 1 AND ?2 >= cu.path AND ?2 < cu.path || '~' AND ${notUnitAuthor} ORDER BY u.id LIMIT ?4`,
-    )
-    .bind(role, unit.path, unit.id, limit);
+  const path = unitPathOf(unit);
+  return holders
+    .innerJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id))
+    .innerJoin(coveredUnit, eq(coveredUnit.id, grantUnits.unitId))
+    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < ${coveredUnit.path} || '~'`, notUnitAuthor))
+    .orderBy(users.id)
+    .limit(limit);
 }
 
+/** The same query as a plain D1 statement (for code that does not go through drizzle). */
+export function stageHoldersStatement(db: D1Database, role: Role, scope: StageScope, unit: UnitRef, limit = 1000): D1PreparedStatement {
+  const q = stageHoldersQuery(database(db), role, scope, unit, limit).toSQL();
+  return db.prepare(q.sql).bind(...q.params);
+}
+
+/** The stage's key in a map of holders fetched per (role, scope). */
+export const holdersKey = (s: { role: Role; scope: StageScope }) => `${s.role}:${s.scope}`;
+
 /**
- * The first of these stages that nobody can decide for the unit, or null when each has someone.
- * Nobody decides two stages of one revision (separation of duties), so the stages need distinct
- * people: the only holder of two stages can decide just one of them, and the later one is named.
+ * The first of these stages that nobody can decide for the unit, or null when each has someone,
+ * given each stage's holders (by holdersKey, at least as many as there are stages, if there are
+ * that many). Nobody decides two stages of one revision (separation of duties), so the stages
+ * need distinct people: the only holder of two stages can decide just one of them, and the later
+ * one is named.
  */
-export async function firstStageWithoutHolder<S extends { role: Role; scope: StageScope }>(
-  db: D1Database,
-  stages: readonly S[],
-  unit: { id: string; path: string },
-): Promise<S | null> {
-  if (stages.length === 0) return null;
-  // A stage with as many holders as there are stages can always be given one of its own.
-  const answers = await db.batch<Holder>(stages.map((s) => stageHoldersStatement(db, s.role, s.scope, unit, stages.length)));
-  const holders = answers.map((a) => (a.results ?? []).map((h) => h.id));
+export function firstStageWithoutHolder<S extends { role: Role; scope: StageScope }>(stages: readonly S[], holders: ReadonlyMap<string, readonly Holder[]>): S | null {
+  const ids = stages.map((s) => (holders.get(holdersKey(s)) ?? []).map((h) => h.id));
   for (let n = 1; n <= stages.length; n++) {
-    if (!distinctPeople(holders.slice(0, n))) return stages[n - 1]!;
+    if (!distinctPeople(ids.slice(0, n))) return stages[n - 1]!;
   }
   return null;
 }

@@ -4,7 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
 import { decideReport } from "../../services/review";
-import { IfMatchHeader, ReviewStateSchema } from "./flow";
+import { IfMatchHeader, ReviewStateSchema, reviewState } from "./flow";
 
 export const Decision = z
   .strictObject({
@@ -32,6 +32,6 @@ export function registerDecide(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await decideReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json"), optionalVersion(c.req.header("if-match")));
     c.header("etag", etagOf(view.version));
-    return c.json(view, 200);
+    return c.json(reviewState(view), 200);
   });
 }

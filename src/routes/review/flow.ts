@@ -4,9 +4,8 @@ import { z } from "@hono/zod-openapi";
 import type { Role } from "../../db/schema";
 import { grantCovers, type UnitPlace } from "../../domain/policy";
 import type { ReviewActor } from "../../domain/review";
-import { ApiError } from "../../errors";
 import type { Actor } from "../../env";
-import type { FlowResult, FlowView } from "../../flow/report-flow";
+import type { FlowView } from "../../flow/view";
 
 /**
  * The actor as the state machine sees them, for one report: per role, whether a grant covers the
@@ -18,12 +17,13 @@ export function reviewActorOf(actor: Actor, report: UnitPlace): ReviewActor {
   return { id: actor.id, name: actor.name, unitId: actor.unitId, roles: actor.grants.map((g) => g.role), coverage };
 }
 
-export const flowOf = (env: Env, reportId: string) => env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName(reportId));
+// The stub and the answer's unwrapping live with the object (src/flow/client.ts), for services too.
+export { flowOf, unwrap } from "../../flow/client";
 
-export function unwrap(result: FlowResult): FlowView {
-  if (result.ok) return result.view;
-  const { code, ...rest } = result.problem;
-  throw new ApiError(code, rest);
+/** The review state as the API answers it: the object's view without its D1 bookmark (sent in a header by the d1-session middleware). */
+export function reviewState(view: FlowView): Omit<FlowView, "bookmark"> {
+  const { bookmark: _bookmark, ...state } = view;
+  return state;
 }
 
 export const ReviewStateSchema = z

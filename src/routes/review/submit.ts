@@ -4,7 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonContent, problems, security, actionMiddleware, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
 import { submitReport, withdrawReport } from "../../services/review";
-import { IfMatchHeader, ReviewStateSchema } from "./flow";
+import { IfMatchHeader, ReviewStateSchema, reviewState } from "./flow";
 
 const route = createRoute({
   method: "post",
@@ -38,13 +38,13 @@ export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await submitReport(c.env, c.get("actor"), c.req.valid("param").id, optionalVersion(c.req.header("if-match")));
     c.header("etag", etagOf(view.version));
-    return c.json(view, 200);
+    return c.json(reviewState(view), 200);
   });
 
   app.openapi(withdrawRoute, async (c) => {
     const comment = c.req.header("content-type") ? c.req.valid("json")?.comment : undefined;
     const view = await withdrawReport(c.env, c.get("actor"), c.req.valid("param").id, comment, optionalVersion(c.req.header("if-match")));
     c.header("etag", etagOf(view.version));
-    return c.json(view, 200);
+    return c.json(reviewState(view), 200);
   });
 }

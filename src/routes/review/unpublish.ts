@@ -4,7 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf } from "../reports/access";
 import { unpublishReport } from "../../services/review";
-import { ReviewStateSchema } from "./flow";
+import { ReviewStateSchema, reviewState } from "./flow";
 
 export const Unpublish = z
   .strictObject({ reason: multiLineText(2000).min(5).openapi({ example: "Số liệu trong bài chưa chính xác, đơn vị sẽ hiệu chỉnh." }) })
@@ -25,6 +25,6 @@ export function registerUnpublish(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await unpublishReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json").reason);
     c.header("etag", etagOf(view.version));
-    return c.json(view, 200);
+    return c.json(reviewState(view), 200);
   });
 }
