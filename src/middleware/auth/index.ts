@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
+import { sessionAsDatabase } from "../../db/client";
 import { actorForToken } from "../../queries/sessions";
 
 export const SESSION_COOKIE = "sogd_session";
@@ -35,7 +36,10 @@ export function crossSiteCookieWrite(c: Context): boolean {
 export function requireSession(): MiddlewareHandler<HonoEnv> {
   return async function requireSession(c, next) {
     const token = sessionToken(c);
-    const actor = token ? await actorForToken(c.env.DB, token) : null;
+    let actor = token ? await actorForToken(c.env.DB, token) : null;
+    // A replica may not have the session yet (a client that signed in and dropped the bookmark):
+    // a miss is asked again of the primary before it becomes a 401.
+    if (token && !actor) actor = await actorForToken(sessionAsDatabase(c.env.DB.withSession("first-primary")), token);
     if (!actor) throw new ApiError("unauthenticated", { headers: { "www-authenticate": 'Bearer realm="sogd"' } });
     if (crossSiteCookieWrite(c)) throw new ApiError("forbidden", { detail: "Yêu cầu từ trang khác bị từ chối (CSRF)" });
     c.set("actor", actor);
