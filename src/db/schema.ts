@@ -342,3 +342,73 @@ export const portalEntries = sqliteTable(
     index("portal_entries_live_idx").on(t.retractedAt, t.seq),
   ],
 );
+
+// The dashboard's counters (issue 10): kept by triggers on reports and report_events (migration
+// 0011), so they change in the same transaction as every writer's statement and the dashboard
+// reads O(units shown) rows. Every cell carries what visibility needs: the unit (id and path, for
+// coverage) and the report's review_reach (a reviewer reads from their own stage on). A cell whose
+// counts reach zero is deleted, so the tables hold only what the page may show. Keys start with
+// the unit (triggers seek by it); the dashboard reads through the (school year, unit_path) indexes.
+
+// Submitted reports by the school year (năm học, from 1 September, UTC+7) they were created in,
+// unit and review_reach; one column per non-draft status, the page's table layout.
+export const dashboardUnitTallies = sqliteTable(
+  "dashboard_unit_tallies",
+  {
+    schoolYear: integer("school_year").notNull(),
+    unitId: text("unit_id").notNull(),
+    unitPath: text("unit_path").notNull(),
+    reach: integer("reach").notNull(),
+    inReview: integer("in_review").notNull().default(0),
+    returned: integer("returned").notNull().default(0),
+    withdrawn: integer("withdrawn").notNull().default(0),
+    approved: integer("approved").notNull().default(0),
+    scheduled: integer("scheduled").notNull().default(0),
+    published: integer("published").notNull().default(0),
+    unpublished: integer("unpublished").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear] }), index("dashboard_unit_tallies_path_idx").on(t.schoolYear, t.unitPath)],
+);
+
+// Reports in review now, by unit, review_reach, kind and stage.
+export const dashboardStageTallies = sqliteTable(
+  "dashboard_stage_tallies",
+  {
+    unitId: text("unit_id").notNull(),
+    unitPath: text("unit_path").notNull(),
+    reach: integer("reach").notNull(),
+    kind: text("kind").notNull(),
+    stage: text("stage").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.kind, t.stage] }), index("dashboard_stage_tallies_path_idx").on(t.unitPath)],
+);
+
+// Time spent in a stage, one entry per decision (approve or return): from the event before it to
+// the decision, by the decision's school year, the report's unit and its CURRENT review_reach
+// (moved when the reach grows), and the stage. Count, total seconds (integers: adding and taking
+// away never drifts) and a fixed histogram from which the page reads the median's range.
+export const dashboardStageTimes = sqliteTable(
+  "dashboard_stage_times",
+  {
+    schoolYear: integer("school_year").notNull(),
+    unitId: text("unit_id").notNull(),
+    unitPath: text("unit_path").notNull(),
+    reach: integer("reach").notNull(),
+    stage: text("stage").notNull(),
+    n: integer("n").notNull().default(0),
+    seconds: integer("seconds").notNull().default(0),
+    // Decisions taken within: 1 h, 4 h, 8 h, 24 h, 48 h, 72 h, 5 days, 7 days, 14 days, longer.
+    h1: integer("h1").notNull().default(0),
+    h4: integer("h4").notNull().default(0),
+    h8: integer("h8").notNull().default(0),
+    h24: integer("h24").notNull().default(0),
+    h48: integer("h48").notNull().default(0),
+    h72: integer("h72").notNull().default(0),
+    h120: integer("h120").notNull().default(0),
+    h168: integer("h168").notNull().default(0),
+    h336: integer("h336").notNull().default(0),
+    hMore: integer("h_more").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear, t.stage] }), index("dashboard_stage_times_path_idx").on(t.schoolYear, t.unitPath)],
+);

@@ -1,58 +1,186 @@
-// The director's and admin's dashboard figures. Every aggregate is over the reports the caller may
-// read (visibleTo, from the policy table), exactly as the lists are: a count is information too.
-import { and, asc, count, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+// The director's and admin's dashboard figures, read from counters that triggers keep on every write
+// (migration 0011): O(units shown) rows, whatever the number of reports. Every figure is over the
+// reports the caller may read, with the same reaches as visibleTo (policy table): the counter rows
+// carry the unit (coverage), the report's review_reach and its status, so a count never includes a
+// report the caller could not open. A count is information too.
+import { and, asc, eq, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { reportEvents, reports, units } from "../db/schema";
+import { dashboardStageTallies, dashboardStageTimes, dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
+import { reachFor, REVIEW_RANK, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
-import { visibleTo } from "./reports";
+import { coverageSql, visibleTo } from "./reports";
 
+/** The statuses the unit table counts (every one but draft), in the page's column order. */
+export const UNIT_STATUSES = ["in_review", "returned", "approved", "scheduled", "published", "unpublished", "withdrawn"] as const satisfies readonly ReportStatus[];
+type UnitStatus = (typeof UNIT_STATUSES)[number];
+const UNIT_COLUMN = {
+  in_review: dashboardUnitTallies.inReview,
+  returned: dashboardUnitTallies.returned,
+  withdrawn: dashboardUnitTallies.withdrawn,
+  approved: dashboardUnitTallies.approved,
+  scheduled: dashboardUnitTallies.scheduled,
+  published: dashboardUnitTallies.published,
+  unpublished: dashboardUnitTallies.unpublished,
+} as const;
+
+/** Upper bounds (hours) of the time-in-stage histogram's bins, as the columns h1 ... h_more. */
+export const STAGE_TIME_BINS = [1, 4, 8, 24, 48, 72, 120, 168, 336, Infinity] as const;
+const BIN_COLUMNS = [
+  dashboardStageTimes.h1,
+  dashboardStageTimes.h4,
+  dashboardStageTimes.h8,
+  dashboardStageTimes.h24,
+  dashboardStageTimes.h48,
+  dashboardStageTimes.h72,
+  dashboardStageTimes.h120,
+  dashboardStageTimes.h168,
+  dashboardStageTimes.h336,
+  dashboardStageTimes.hMore,
+];
+
+export type StageTime = { stage: string; n: number; seconds: number; histogram: number[] };
 export type Dashboard = {
-  byStage: { kind: string; stage: string | null; n: number }[];
-  byUnit: { unit: string; status: string; n: number }[];
+  /** The school year (năm học) the unit table and the times are for: from 1 September of this year. */
+  schoolYear: number;
+  byStage: { kind: string; stage: string; n: number }[];
+  byUnit: { unitId: string; unit: string; counts: Record<UnitStatus, number> }[];
   overdue: { id: string; title: string; kind: string; stage: string | null; stageDueAt: string | null; unit: string }[];
-  durations: { kind: string; stage: string | null; hours: number }[];
+  /** More overdue reports than the list shows. */
+  overdueMore: boolean;
+  stageTimes: StageTime[];
 };
 
-const DAY = 24 * 3600_000;
+export const OVERDUE_PAGE = 50;
+const MAX_REACH = Math.max(...Object.values(REVIEW_RANK));
+const VN_OFFSET = 7 * 3600_000;
 
-export async function dashboardFigures(db: Db, actor: Actor, now = new Date()): Promise<Dashboard> {
+/** The school year a moment falls in: from 1 September, Vietnam time (as the triggers count). */
+export function schoolYearOf(at: Date): number {
+  const vn = new Date(at.getTime() + VN_OFFSET);
+  return vn.getUTCFullYear() - (vn.getUTCMonth() < 8 ? 1 : 0);
+}
+
+/** Where the median falls in a histogram: the bin's bounds in hours, or null when it is empty. */
+export function medianBin(histogram: readonly number[]): { from: number; to: number } | null {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  // The lower median: the ceil(n/2)-th decision in time order.
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i]!;
+    if (seen * 2 >= total) return { from: i === 0 ? 0 : STAGE_TIME_BINS[i - 1]!, to: STAGE_TIME_BINS[i]! };
+  }
+  return null;
+}
+
+type TallyCols = { unitId: SQLWrapper; unitPath: SQLWrapper; reach: SQLWrapper };
+
+/** One reach as a condition on a counter row: its coverage and its minimum review_reach. */
+function reachOnTally(r: Reach, cols: TallyCols): SQL {
+  const parts = [coverageSql(r.coverage, cols), r.minReach > 0 ? sql`${cols.reach} >= ${r.minReach}` : undefined].filter((p): p is SQL => p !== undefined);
+  return parts.length ? and(...parts)! : sql`1 = 1`;
+}
+
+const allows = (r: Reach, status: ReportStatus) => r.states === "any" || r.states.includes(status);
+const anyOf = (reaches: Reach[], cols: TallyCols): SQL | null => (reaches.length ? (or(...reaches.map((r) => reachOnTally(r, cols))) ?? null) : null);
+
+export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), schoolYear = schoolYearOf(now)): Promise<Dashboard> {
+  const empty: Dashboard = { schoolYear, byStage: [], byUnit: [], overdue: [], overdueMore: false, stageTimes: [] };
   const visible = visibleTo(actor);
-  if (!visible) return { byStage: [], byUnit: [], overdue: [], durations: [] };
-  const since = new Date(now.getTime() - 365 * DAY).toISOString();
-  const previous = alias(reportEvents, "previous");
-  const [byStage, byUnit, overdue, durations] = await db.batch([
+  const reaches = reachFor(actor, "report.read");
+  if (!visible || reaches.length === 0) return empty;
+
+  // In review now: the reaches that may read an in-review report.
+  const st = dashboardStageTallies;
+  const inReview = anyOf(reaches.filter((r) => allows(r, "in_review")), { unitId: st.unitId, unitPath: st.unitPath, reach: st.reach });
+
+  // By unit: a row is read if some reach covers it; each status column is summed only where a
+  // reach that allows that status covers the row (every rule allows all of them today, so the
+  // plain sum is used then).
+  const ut = dashboardUnitTallies;
+  const utCols = { unitId: ut.unitId, unitPath: ut.unitPath, reach: ut.reach };
+  const submitted = reaches.filter((r) => UNIT_STATUSES.some((s) => allows(r, s)));
+  const anyUnit = anyOf(submitted, utCols);
+  const column = (s: UnitStatus) => {
+    const those = submitted.filter((r) => allows(r, s));
+    if (those.length === submitted.length) return sql<number>`coalesce(sum(${UNIT_COLUMN[s]}), 0)`;
+    const cond = anyOf(those, utCols);
+    return cond ? sql<number>`coalesce(sum(CASE WHEN ${cond} THEN ${UNIT_COLUMN[s]} ELSE 0 END), 0)` : sql<number>`0`;
+  };
+
+  // Time in stage is filed by the report's unit and current reach, not its status: only decided
+  // (never draft) reports have any, so only a reach that reads every submitted status may count them.
+  const tt = dashboardStageTimes;
+  const times = anyOf(
+    reaches.filter((r) => UNIT_STATUSES.every((s) => allows(r, s))),
+    { unitId: tt.unitId, unitPath: tt.unitPath, reach: tt.reach },
+  );
+
+  const perUnit = anyUnit
+    ? db
+        .select({ unitId: ut.unitId, ...Object.fromEntries(UNIT_STATUSES.map((s) => [s, column(s).as(s)])) } as { unitId: typeof ut.unitId } & Record<UnitStatus, SQL.Aliased<number>>)
+        .from(ut)
+        .where(and(eq(ut.schoolYear, schoolYear), anyUnit))
+        .groupBy(ut.unitId)
+        .as("per_unit")
+    : null;
+
+  // Overdue reports, for each reach level some reach may read (reach only ever reaches MAX_REACH).
+  const lowest = Math.min(...reaches.filter((r) => allows(r, "in_review")).map((r) => r.minReach));
+  const overdueLevels = Number.isFinite(lowest) ? Array.from({ length: MAX_REACH - lowest + 1 }, (_, i) => lowest + i) : [];
+
+  const [byStage, byUnit, stageTimes, ...overdueByLevel] = await db.batch([
     db
-      .select({ kind: reports.kind, stage: reports.stage, n: count() })
-      .from(reports)
-      .where(and(visible, eq(reports.status, "in_review")))
-      .groupBy(reports.kind, reports.stage),
-    db
-      .select({ unit: units.name, status: reports.status, n: count() })
-      .from(reports)
-      .innerJoin(units, eq(units.id, reports.unitId))
-      .where(and(visible, gte(reports.createdAt, since), ne(reports.status, "draft")))
-      .groupBy(units.name, reports.status)
-      .orderBy(asc(units.name)),
-    db
-      .select({ id: reports.id, title: reports.title, kind: reports.kind, stage: reports.stage, stageDueAt: reports.stageDueAt, unit: units.name })
-      .from(reports)
-      .innerJoin(units, eq(units.id, reports.unitId))
-      .where(and(visible, eq(reports.status, "in_review"), lt(reports.stageDueAt, now.toISOString())))
-      .orderBy(asc(reports.stageDueAt))
-      .limit(50),
-    // Time in a stage: from the event that brought the report there to the decision that left it.
+      .select({ kind: st.kind, stage: st.stage, n: sql<number>`sum(${st.n})` })
+      .from(st)
+      .where(inReview ?? sql`0`)
+      .groupBy(st.kind, st.stage),
+    perUnit
+      ? db
+          .select({ unit: units.name, unitId: perUnit.unitId, ...Object.fromEntries(UNIT_STATUSES.map((s) => [s, perUnit[s]])) })
+          .from(perUnit)
+          .innerJoin(units, eq(units.id, perUnit.unitId))
+          .orderBy(asc(units.name), asc(units.id))
+      : db.select({ unit: units.name, unitId: units.id }).from(units).where(sql`0`),
     db
       .select({
-        kind: reports.kind,
-        stage: reportEvents.stage,
-        hours: sql<number>`(julianday(${reportEvents.createdAt}) - julianday(${previous.createdAt})) * 24`,
+        stage: tt.stage,
+        n: sql<number>`sum(${tt.n})`,
+        seconds: sql<number>`sum(${tt.seconds})`,
+        histogram: sql<string>`json_array(${sql.join(BIN_COLUMNS.map((c) => sql`sum(${c})`), sql`, `)})`,
       })
-      .from(reportEvents)
-      .innerJoin(previous, and(eq(previous.reportId, reportEvents.reportId), eq(previous.seq, sql`${reportEvents.seq} - 1`)))
-      .innerJoin(reports, eq(reports.id, reportEvents.reportId))
-      .where(and(visible, inArray(reportEvents.action, ["approve", "return"]), gte(reportEvents.createdAt, new Date(now.getTime() - 90 * DAY).toISOString())))
-      .limit(5000),
+      .from(tt)
+      .where(and(eq(tt.schoolYear, schoolYear), times ?? sql`0`))
+      .groupBy(tt.stage),
+    // Overdue: one walk of reports_due_idx per review_reach the caller may read, in due order.
+    ...overdueLevels.map((level) =>
+      db
+        .select({ id: reports.id, title: reports.title, kind: reports.kind, stage: reports.stage, stageDueAt: reports.stageDueAt, unit: units.name })
+        .from(reports)
+        .innerJoin(units, eq(units.id, reports.unitId))
+        .where(and(visible, eq(reports.status, "in_review"), eq(reports.reviewReach, level), lt(reports.stageDueAt, now.toISOString())))
+        .orderBy(asc(reports.stageDueAt), asc(reports.id))
+        .limit(OVERDUE_PAGE + 1),
+    ),
   ]);
-  return { byStage, byUnit, overdue, durations };
+  const overdue = overdueByLevel
+    .flat()
+    .sort((a, b) => (a.stageDueAt! < b.stageDueAt! ? -1 : a.stageDueAt! > b.stageDueAt! ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  return {
+    schoolYear,
+    byStage: byStage.filter((r) => r.n > 0),
+    byUnit: (byUnit as ({ unit: string; unitId: string } & Record<string, unknown>)[])
+      .map((row) => ({
+        unitId: row.unitId,
+        unit: row.unit,
+        counts: Object.fromEntries(UNIT_STATUSES.map((s) => [s, Number(row[s] ?? 0)])) as Record<UnitStatus, number>,
+      }))
+      .filter((r) => UNIT_STATUSES.some((s) => r.counts[s] > 0)),
+    overdue: overdue.slice(0, OVERDUE_PAGE),
+    overdueMore: overdue.length > OVERDUE_PAGE,
+    stageTimes: stageTimes
+      .filter((r) => r.n > 0)
+      .map((r) => ({ stage: r.stage, n: Number(r.n), seconds: Number(r.seconds), histogram: (JSON.parse(r.histogram) as number[]).map(Number) })),
+  };
 }

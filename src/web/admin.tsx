@@ -1,12 +1,11 @@
 /** @jsxImportSource hono/jsx */
 // Director and admin pages: the dashboard, the notifications log, users and units.
 import type { Context, Hono } from "hono";
-import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
 import { ROLES, UNIT_TYPES } from "../db/schema";
 import { mayDo } from "../domain/policy";
-import { viDateTime, viNumber } from "../portal/format";
-import { dashboardFigures } from "../queries/dashboard";
+import { viDateTime } from "../portal/format";
+import { dashboardFigures, schoolYearOf } from "../queries/dashboard";
 import { listUnits } from "../queries/units";
 import { listUsers } from "../queries/users";
 import { CreateUnit } from "../routes/units/create";
@@ -17,15 +16,9 @@ import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
 import { forbiddenPage, refusal } from "./refusal";
-import { StatusBadge, STATUS_LABELS } from "./views/report-detail";
+import { DashboardPage, schoolYearText } from "./views/dashboard";
 import { ROLE_LABELS } from "./views/shell";
 
-const median = (xs: number[]) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const USER_LABELS: Record<string, string> = { email: "Email", name: "Họ tên", unitId: "Đơn vị", password: "Mật khẩu", grants: "Vai trò" };
 
@@ -36,118 +29,13 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
     const actor = c.get("actor");
     const roles = actor.grants.map((g) => g.role);
     if (!roles.includes("director") && !roles.includes("admin")) return forbiddenPage(c);
-    const figures = await dashboardFigures(database(c.env.DB), actor);
-    const label = (kind: string, stage: string | null) => WORKFLOWS[kind as ReportKind]?.stages.find((s) => s.id === stage)?.label ?? stage ?? "";
-    const stageCounts = new Map<string, number>();
-    for (const r of figures.byStage) stageCounts.set(label(r.kind, r.stage), (stageCounts.get(label(r.kind, r.stage)) ?? 0) + r.n);
-    const unitRows = new Map<string, Record<string, number>>();
-    for (const r of figures.byUnit) unitRows.set(r.unit, { ...(unitRows.get(r.unit) ?? {}), [r.status]: r.n });
-    const perStage = new Map<string, number[]>();
-    for (const r of figures.durations) perStage.set(label(r.kind, r.stage), [...(perStage.get(label(r.kind, r.stage)) ?? []), r.hours]);
-    const statuses = ["in_review", "returned", "approved", "published", "unpublished", "withdrawn"];
-    const overdueRows = figures.overdue;
-    return page(
-      c,
-      "Tổng quan",
-      <>
-        <h1>Tổng quan</h1>
-        <section aria-labelledby="theo-buoc">
-          <h2 id="theo-buoc">Đang thẩm định, theo bước</h2>
-          <div class="stats">
-            {stageCounts.size === 0 ? <p>Không có báo cáo nào đang thẩm định.</p> : null}
-            {[...stageCounts].map(([stage, n]) => (
-              <div class="stat">
-                <b>{viNumber(n)}</b>
-                {stage}
-              </div>
-            ))}
-            <div class="stat">
-              <b>{viNumber(overdueRows.length)}</b>Quá hạn
-            </div>
-          </div>
-        </section>
-        <section aria-labelledby="qua-han">
-          <h2 id="qua-han">Quá hạn xử lý</h2>
-          {overdueRows.length === 0 ? <p>Không có báo cáo quá hạn.</p> : null}
-          {overdueRows.length ? (
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Hạn</th>
-                  <th scope="col">Tiêu đề</th>
-                  <th scope="col">Đơn vị</th>
-                  <th scope="col">Bước</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overdueRows.map((r) => (
-                  <tr>
-                    <td data-label="Hạn">
-                      {viDateTime(r.stageDueAt ?? "")} <StatusBadge status="in_review" overdue />
-                    </td>
-                    <td data-label="Tiêu đề">
-                      <a href={`/app/reports/${r.id}`}>{r.title}</a>
-                    </td>
-                    <td data-label="Đơn vị">{r.unit}</td>
-                    <td data-label="Bước">{label(r.kind, r.stage)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-        </section>
-        <section aria-labelledby="thoi-gian">
-          <h2 id="thoi-gian">Thời gian xử lý ở mỗi bước (trung vị, 90 ngày qua)</h2>
-          {perStage.size === 0 ? <p>Chưa có quyết định nào trong 90 ngày qua ở các đơn vị bạn phụ trách.</p> : null}
-          <table hidden={perStage.size === 0}>
-            <thead>
-              <tr>
-                <th scope="col">Bước</th>
-                <th scope="col" class="num">Số lượt</th>
-                <th scope="col" class="num">Trung vị (giờ)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...perStage].map(([stage, hours]) => (
-                <tr>
-                  <td>{stage}</td>
-                  <td class="num">{viNumber(hours.length)}</td>
-                  <td class="num">{viNumber(median(hours) ?? 0, 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-        <section aria-labelledby="theo-don-vi">
-          <h2 id="theo-don-vi">Theo đơn vị (12 tháng qua)</h2>
-          {unitRows.size === 0 ? <p>Chưa có báo cáo nào đã gửi trong 12 tháng qua ở các đơn vị bạn phụ trách.</p> : null}
-          <table class="responsive" hidden={unitRows.size === 0}>
-            <thead>
-              <tr>
-                <th scope="col">Đơn vị</th>
-                {statuses.map((s) => (
-                  <th scope="col" class="num">
-                    {STATUS_LABELS[s]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {[...unitRows].map(([unit, counts]) => (
-                <tr>
-                  <td data-label="Đơn vị">{unit}</td>
-                  {statuses.map((s) => (
-                    <td class="num" data-label={STATUS_LABELS[s]}>
-                      {viNumber(counts[s] ?? 0)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      </>,
-    );
+    // The school year to show (?nam-hoc=2024 is 2024-2025); the current one unless a past one is asked for.
+    const now = new Date();
+    const currentYear = schoolYearOf(now);
+    const asked = Number(c.req.query("nam-hoc"));
+    const year = Number.isInteger(asked) && asked >= 2000 && asked <= currentYear ? asked : currentYear;
+    const figures = await dashboardFigures(database(c.env.DB), actor, now, year);
+    return page(c, year === currentYear ? "Tổng quan" : `Tổng quan năm học ${schoolYearText(year)}`, <DashboardPage figures={figures} currentYear={currentYear} />);
   });
 
   app.get("/app/notifications", auth, async (c) => {
