@@ -35,7 +35,7 @@ import { viewOf, type FlowResult, type FlowView } from "./view";
 import { LookAgain, perform } from "./work";
 
 export { FLOW_SCHEMA_VERSION } from "./storage";
-export type { FlowResult, FlowView, Problem } from "./view";
+export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
 
@@ -317,7 +317,7 @@ export class ReportFlow extends DurableObject<Env> {
     const flow = loadFlow(this.sql)!;
     if (flow.reportId !== reportId) throw new ApiError("internal");
     this.followUp();
-    return { ok: true, view: viewOf(this.sql, flow, bookmark) };
+    return { ok: true, view: { ...viewOf(this.sql, flow), bookmark } };
   }
 
   /** The due projection, at once; the bookmark of its batch, or null if D1 failed (retried by the alarm). */

@@ -11,18 +11,22 @@ export type FlowView = {
   version: number;
   revision: number;
   pendingProjection: boolean;
+};
+
+/** A transition's answer: the new state, and where its write stands in D1. */
+export type TransitionView = FlowView & {
   /**
-   * The D1 Sessions API bookmark of the transition's projection (null when it did not land, or for
-   * a plain read of the state): a client that hands it back reads its own write from a replica.
+   * The D1 Sessions API bookmark of the transition's projection (null when it did not land): a
+   * client that hands it back reads its own write, even from a replica.
    */
   bookmark: string | null;
 };
 
 export type Problem = { code: ErrorCode; detail?: string; errors?: FieldError[]; extra?: Record<string, unknown> };
 /** RPC carries plain data, not error classes: problems come back as values. */
-export type FlowResult = { ok: true; view: FlowView } | { ok: false; problem: Problem };
+export type FlowResult = { ok: true; view: TransitionView } | { ok: false; problem: Problem };
 
-export function viewOf(sql: SqlStorage, flow: FlowRecord, bookmark: string | null = null): FlowView {
+export function viewOf(sql: SqlStorage, flow: FlowRecord): FlowView {
   const stage = flow.status === "in_review" && flow.definition && flow.stageIndex !== null ? flow.definition.stages[flow.stageIndex]! : null;
   return {
     reportId: flow.reportId,
@@ -32,6 +36,5 @@ export function viewOf(sql: SqlStorage, flow: FlowRecord, bookmark: string | nul
     version: flow.version,
     revision: flow.revision,
     pendingProjection: pendingEvents(sql).length > 0,
-    bookmark,
   };
 }

@@ -9,7 +9,7 @@ import { reports, units } from "../db/schema";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { flowOf, unwrap } from "../flow/client";
-import type { FlowView } from "../flow/view";
+import type { TransitionView } from "../flow/view";
 import { getReport } from "../queries/reports";
 import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } from "../queries/stage-holders";
 // TODO(layering): reviewActorOf belongs below routes/ (its owner is moving it); imported from there until then.
@@ -21,7 +21,7 @@ import { accessTo } from "./report-access";
 const STAGE_KINDS = [...new Map(Object.values(WORKFLOWS).flatMap((w) => w.stages.map((s) => [holdersKey(s), s] as const))).values()];
 const MOST_STAGES = Math.max(...Object.values(WORKFLOWS).map((w) => w.stages.length));
 
-export async function submitReport(env: Env, actor: Actor, id: string, expectedVersion?: number): Promise<FlowView> {
+export async function submitReport(env: Env, actor: Actor, id: string, expectedVersion?: number): Promise<TransitionView> {
   const db = database(env.DB);
   const [found, unitRows, ...holderLists] = await db.batch([
     db.select().from(reports).where(eq(reports.id, id)),
@@ -58,7 +58,7 @@ export async function decideReport(
   id: string,
   decision: { action: "approve" | "return"; stage: string; comment?: string },
   expectedVersion?: number,
-): Promise<FlowView> {
+): Promise<TransitionView> {
   if (decision.action === "return" && !decision.comment?.trim()) {
     throw new ApiError("validation_failed", { errors: [{ path: "comment", in: "json", message: "Trả lại cần có ý kiến" }] });
   }
@@ -69,12 +69,12 @@ export async function decideReport(
   return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor, report), ...decision, expectedVersion }));
 }
 
-export async function withdrawReport(env: Env, actor: Actor, id: string, comment?: string, expectedVersion?: number): Promise<FlowView> {
+export async function withdrawReport(env: Env, actor: Actor, id: string, comment?: string, expectedVersion?: number): Promise<TransitionView> {
   const report = await accessTo(actor, await getReport(database(env.DB), id), "report.withdraw", { stateCheckedBy: "flow" });
   return unwrap(await flowOf(env, id).withdraw({ reportId: id, actor: reviewActorOf(actor, report), comment, expectedVersion }));
 }
 
-export async function unpublishReport(env: Env, actor: Actor, id: string, reason: string): Promise<FlowView> {
+export async function unpublishReport(env: Env, actor: Actor, id: string, reason: string): Promise<TransitionView> {
   const report = await accessTo(actor, await getReport(database(env.DB), id), "report.unpublish", { stateCheckedBy: "flow" });
   return unwrap(await flowOf(env, id).unpublish({ reportId: id, actor: reviewActorOf(actor, report), reason }));
 }

@@ -5,7 +5,7 @@ import type { Role } from "../../db/schema";
 import { grantCovers, type UnitPlace } from "../../domain/policy";
 import type { ReviewActor } from "../../domain/review";
 import type { Actor } from "../../env";
-import type { FlowView } from "../../flow/view";
+import type { FlowView, TransitionView } from "../../flow/view";
 
 /**
  * The actor as the state machine sees them, for one report: per role, whether a grant covers the
@@ -21,7 +21,7 @@ export function reviewActorOf(actor: Actor, report: UnitPlace): ReviewActor {
 export { flowOf, unwrap } from "../../flow/client";
 
 /** The review state as the API answers it: the object's view without its D1 bookmark (sent in a header by the d1-session middleware). */
-export function reviewState(view: FlowView): Omit<FlowView, "bookmark"> {
+export function reviewState(view: TransitionView): FlowView {
   const { bookmark: _bookmark, ...state } = view;
   return state;
 }
