@@ -77,32 +77,37 @@ const rendered = new SQLiteAsyncDialect();
 /**
  * Reports waiting at a stage whose role the caller holds, for units in their reach, due soonest
  * first, leaving out those where they already decided an earlier stage of the same revision.
- * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order; coverage is a
- * test on the row's own unit_path (queries/reports.ts coverageSql), so a grant of the whole
- * department binds one path, not hundreds of units. The separation-of-duties probe is one seek in
- * report_events_decider_idx (report, revision, action, actor).
+ * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order and stops at
+ * the page; a caller holding several reviewing roles gets one such walk per role, in one batch, and
+ * the pages are merged here (an OR of roles would make SQLite read and sort every report in review).
+ * Coverage is a test on the row's own unit_path (queries/visibility.ts coverageSql), so a grant of
+ * the whole department binds one path, not hundreds of units. The separation-of-duties probe is one
+ * seek in report_events_decider_idx (report, revision, action, actor).
  */
 export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number }): Promise<InboxRow[]> {
   const cols = { unitId: sql.raw("r.unit_id"), unitPath: sql.raw("r.unit_path") };
-  const parts: SQL[] = [];
+  const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
+  // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
+  const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
+  const statements: D1PreparedStatement[] = [];
   for (const g of actor.grants) {
     if (!REVIEW_ROLES.includes(g.role)) continue;
     const coverage: Coverage = g.role === "centre_head" ? { kind: "unit", unitId: actor.unitId } : { kind: "paths", paths: g.paths };
     if (coverage.kind === "paths" && coverage.paths.length === 0) continue;
-    parts.push(sql`(r.stage_role = ${g.role} AND ${coverageSql(coverage, cols)})`);
+    // The unit name is looked up for the rows returned only: a join would let SQLite start from
+    // units and read every report of the covered units.
+    const walk = rendered.sqlToQuery(sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
+      FROM reports r
+      WHERE r.status = 'in_review' AND r.stage_role = ${g.role} AND ${coverageSql(coverage, cols)} ${after}
+        AND r.author_id <> ${actor.id} ${ownUnit}
+        AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})
+      ORDER BY r.stage_due_at, r.id LIMIT ${opts.limit + 1}`);
+    statements.push(db.prepare(walk.sql).bind(...walk.params));
   }
-  if (parts.length === 0) return [];
-  const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
-  // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
-  const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
-  // The unit name is looked up for the rows returned only: a join would let SQLite start from
-  // units and read every report of the covered units.
-  const query = rendered.sqlToQuery(sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
-    FROM reports r
-    WHERE r.status = 'in_review' AND (${sql.join(parts, sql` OR `)}) ${after}
-      AND r.author_id <> ${actor.id} ${ownUnit}
-      AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})
-    ORDER BY r.stage_due_at, r.id LIMIT ${opts.limit + 1}`);
-  const { results } = await db.prepare(query.sql).bind(...query.params).all<InboxRow>();
-  return results;
+  if (statements.length === 0) return [];
+  // One round trip; each walk stops at its page, and the few pages are merged here.
+  const pages = statements.length === 1 ? [await statements[0]!.all<InboxRow>()] : await db.batch<InboxRow>(statements);
+  const rows = pages.flatMap((p) => p.results);
+  rows.sort((a, b) => (a.stage_due_at < b.stage_due_at ? -1 : a.stage_due_at > b.stage_due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.slice(0, opts.limit + 1);
 }

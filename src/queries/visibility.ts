@@ -1,7 +1,7 @@
 // "Reports the actor may read" as SQL, from the policy table (domain/policy.ts): the one place that
 // turns a Reach into a condition, for lists, search, the inbox and the dashboard alike.
-import { and, gte, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { reports } from "../db/schema";
+import { and, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { REPORT_STATUSES, reports, type ReportStatus } from "../db/schema";
 import { reachFor, type Coverage, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
 
@@ -13,7 +13,7 @@ const notIndexed = (column: typeof reports.status) => sql`+${column}`;
 // Up to this many subtrees are tested as ranges with their own parameters (two each: bounded, and
 // no extra rows read); a longer list of granted units goes as one JSON parameter instead, which
 // costs a few json_each rows per report looked at.
-const RANGES_INLINE = 8;
+const RANGES_INLINE = 4;
 
 /**
  * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
@@ -33,11 +33,18 @@ export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unit
   return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < value || '~')`;
 }
 
+// The policy's states and ranks are constants of the code (schema enums, policy.ts), written into
+// the SQL as literals: binding them would spend D1's 100 parameters on what never varies.
+const statusLiteral = (s: ReportStatus) => {
+  if (!REPORT_STATUSES.includes(s)) throw new Error(`not a report status: ${s}`);
+  return sql.raw(`'${s}'`);
+};
+
 function reachCondition(reach: Reach): SQL {
   const parts = [
     coverageSql(reach.coverage),
-    reach.states === "any" ? undefined : inArray(notIndexed(reports.status), [...reach.states]),
-    reach.minReach > 0 ? gte(reports.reviewReach, reach.minReach) : undefined,
+    reach.states === "any" ? undefined : sql`${notIndexed(reports.status)} IN (${sql.join(reach.states.map(statusLiteral), sql`, `)})`,
+    reach.minReach > 0 ? sql`${reports.reviewReach} >= ${sql.raw(String(Math.trunc(reach.minReach)))}` : undefined,
   ].filter((p): p is SQL => p !== undefined);
   return parts.length ? and(...parts)! : sql`1 = 1`;
 }

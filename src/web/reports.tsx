@@ -9,6 +9,7 @@ import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
 import { listReports, type ReportRow } from "../queries/reports";
+import { unitNames } from "../queries/units";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
@@ -87,7 +88,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
     const rows = await listReports(database(c.env.DB), actor, { status, after, limit: 25 });
     const list = pageOf(rows, 25, (r) => [r.createdAt, r.id]);
-    const units = new Map((await c.env.DB.prepare("SELECT id, name FROM units").all<{ id: string; name: string }>()).results.map((u) => [u.id, u.name]));
+    const units = await unitNames(database(c.env.DB), list.items.map((r) => r.unitId));
     const tab = (s: ReportStatus | undefined, label: string) => (
       <li>
         <a href={s ? `/app/reports?status=${s}` : "/app/reports"} aria-current={status === s ? "page" : undefined}>
