@@ -150,7 +150,9 @@ CREATE TRIGGER `units_dashboard_path_au` AFTER UPDATE OF `path` ON `units` BEGIN
 	UPDATE `dashboard_stage_times` SET `unit_path` = new.`path` WHERE `unit_id` = new.`id`;
 END;
 --> statement-breakpoint
--- The overdue list: in-review reports at one review_reach in due order, so a reviewer's walk never
--- passes over the reports below their stage, and stops at the page. unit_path rides along so that
--- coverage is tested on the index entry.
-CREATE INDEX `reports_due_idx` ON `reports` (`review_reach`, `stage_due_at`, `id`, `unit_path`) WHERE `status` = 'in_review';
+-- The overdue list walks in-review reports in due order and stops at the page: all of them for a
+-- caller who reads every reach (admin), or one review_reach at a time for a reviewer, so that the
+-- walk never passes over the reports below their stage. Both indexes hold in-review reports only.
+CREATE INDEX `reports_due_idx` ON `reports` (`stage_due_at`, `id`) WHERE `status` = 'in_review';
+--> statement-breakpoint
+CREATE INDEX `reports_due_reach_idx` ON `reports` (`review_reach`, `stage_due_at`, `id`) WHERE `status` = 'in_review';

@@ -125,9 +125,11 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
         .as("per_unit")
     : null;
 
-  // Overdue reports, for each reach level some reach may read (reach only ever reaches MAX_REACH).
+  // Overdue: correctness is `visible`; the walks are for cost. A caller who reads from the first
+  // stage on walks every in-review report in due order (reports_due_idx); a reviewer walks each
+  // reach level they may read (reports_due_reach_idx), never the reports below their stage.
   const lowest = Math.min(...reaches.filter((r) => allows(r, "in_review")).map((r) => r.minReach));
-  const overdueLevels = Number.isFinite(lowest) ? Array.from({ length: MAX_REACH - lowest + 1 }, (_, i) => lowest + i) : [];
+  const overdueLevels: (number | null)[] = !Number.isFinite(lowest) ? [] : lowest <= 1 ? [null] : Array.from({ length: MAX_REACH - lowest + 1 }, (_, i) => lowest + i);
 
   const [byStage, byUnit, stageTimes, ...overdueByLevel] = await db.batch([
     db
@@ -152,13 +154,22 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
       .from(tt)
       .where(and(eq(tt.schoolYear, schoolYear), times ?? sql`0`))
       .groupBy(tt.stage),
-    // Overdue: one walk of reports_due_idx per review_reach the caller may read, in due order.
     ...overdueLevels.map((level) =>
       db
-        .select({ id: reports.id, title: reports.title, kind: reports.kind, stage: reports.stage, stageDueAt: reports.stageDueAt, unit: units.name })
-        .from(reports)
+        .select({
+          // Expressions, not columns: drizzle does not know the table behind INDEXED BY.
+          id: sql<string>`${reports.id}`,
+          title: sql<string>`${reports.title}`,
+          kind: sql<string>`${reports.kind}`,
+          stage: sql<string | null>`${reports.stage}`,
+          stageDueAt: sql<string | null>`${reports.stageDueAt}`,
+          unit: units.name,
+        })
+        // Named: without statistics SQLite would rather seek reports by status and sort them all.
+        .from(sql`${reports} INDEXED BY ${sql.identifier(level === null ? "reports_due_idx" : "reports_due_reach_idx")}`)
         .innerJoin(units, eq(units.id, reports.unitId))
-        .where(and(visible, eq(reports.status, "in_review"), eq(reports.reviewReach, level), lt(reports.stageDueAt, now.toISOString())))
+        // A literal, not a bound parameter: the partial indexes are only usable when SQLite can see it.
+        .where(and(visible, sql`${reports.status} = 'in_review'`, level === null ? undefined : eq(reports.reviewReach, level), lt(reports.stageDueAt, now.toISOString())))
         .orderBy(asc(reports.stageDueAt), asc(reports.id))
         .limit(OVERDUE_PAGE + 1),
     ),
