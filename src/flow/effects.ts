@@ -44,24 +44,22 @@ export type NotificationMessage = NotifyPayload & {
 
 type Recipient = { id: string; email: string; name: string };
 
+/** The report's title and unit, and who the audience is: one D1 round trip (the unit is read by the statements). */
 export async function recipients(db: D1Database, reportId: string, audience: Audience): Promise<{ title: string; unitId: string; to: Recipient[] }> {
-  const report = await db
-    .prepare("SELECT r.title, r.unit_id, r.author_id, u.path FROM reports r JOIN units u ON u.id = r.unit_id WHERE r.id = ?")
-    .bind(reportId)
-    .first<{ title: string; unit_id: string; author_id: string; path: string }>();
-  if (!report) throw new Error(`report ${reportId} not in D1`);
   let stmt: D1PreparedStatement;
   if (audience.type === "author") {
-    stmt = db.prepare("SELECT id, email, name FROM users WHERE id = ? AND active = 1").bind(report.author_id);
+    stmt = db.prepare("SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1").bind(reportId);
   } else if (audience.type === "reviewers") {
-    stmt = stageHoldersStatement(db, audience.role, audience.scope, { id: report.unit_id, path: report.path });
+    stmt = stageHoldersStatement(db, audience.role, audience.scope, { ofReport: reportId });
   } else {
     stmt = db
       .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
       .bind(audience.role);
   }
-  const { results } = await stmt.all<Recipient>();
-  return { title: report.title, unitId: report.unit_id, to: results };
+  const [found, to] = await db.batch([db.prepare("SELECT title, unit_id FROM reports WHERE id = ?").bind(reportId), stmt]);
+  const report = (found?.results as { title: string; unit_id: string }[] | undefined)?.[0];
+  if (!report) throw new Error(`report ${reportId} not in D1`);
+  return { title: report.title, unitId: report.unit_id, to: (to?.results ?? []) as Recipient[] };
 }
 
 /**
