@@ -11,6 +11,11 @@ const stageLabel = (stage: string | null, kind?: string) => {
   return inKind ?? Object.values(WORKFLOWS).flatMap((w) => w.stages).find((s) => s.id === stage)?.label ?? stage ?? "";
 };
 
+// Stages in review order (the periodic chain has them all), for tiles and rows.
+const STAGE_ORDER = [...new Set(Object.values(WORKFLOWS).flatMap((w) => w.stages.map((s) => s.id)))];
+const byChain = <T extends { stage: string | null }>(rows: readonly T[]) =>
+  [...rows].sort((a, b) => (STAGE_ORDER.indexOf(a.stage ?? "") >>> 0) - (STAGE_ORDER.indexOf(b.stage ?? "") >>> 0));
+
 const hoursText = (h: number) => (h >= 24 && h % 24 === 0 ? `${viNumber(h / 24)} ngày` : `${viNumber(h)} giờ`);
 
 /** The histogram bin the median falls in, in words ("8 giờ – 1 ngày"). */
@@ -28,9 +33,9 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number }
   const f = props.figures;
   const year = f.schoolYear;
   const stageCounts = new Map<string, number>();
-  for (const r of f.byStage) stageCounts.set(stageLabel(r.stage, r.kind), (stageCounts.get(stageLabel(r.stage, r.kind)) ?? 0) + r.n);
+  for (const r of byChain(f.byStage)) stageCounts.set(stageLabel(r.stage, r.kind), (stageCounts.get(stageLabel(r.stage, r.kind)) ?? 0) + r.n);
   const times = new Map<string, { n: number; seconds: number; histogram: number[] }>();
-  for (const r of f.stageTimes) {
+  for (const r of byChain(f.stageTimes)) {
     const label = stageLabel(r.stage);
     const t = times.get(label) ?? { n: 0, seconds: 0, histogram: r.histogram.map(() => 0) };
     times.set(label, { n: t.n + r.n, seconds: t.seconds + r.seconds, histogram: t.histogram.map((x, i) => x + (r.histogram[i] ?? 0)) });
@@ -132,7 +137,8 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number }
         <h3 id="theo-don-vi">Theo đơn vị</h3>
         <p class="hint">Báo cáo đã gửi (không tính bản nháp) được tạo trong năm học, theo trạng thái hiện tại.</p>
         {f.byUnit.length === 0 ? <p>Chưa có báo cáo nào đã gửi trong năm học này ở các đơn vị bạn phụ trách.</p> : null}
-        <table class="responsive" hidden={f.byUnit.length === 0}>
+        {/* A plain table, narrow numbers under their headings: the stacked layout's cell labels do not show. */}
+        <table hidden={f.byUnit.length === 0}>
           <thead>
             <tr>
               <th scope="col">Đơn vị</th>
@@ -146,9 +152,9 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number }
           <tbody>
             {f.byUnit.map((u) => (
               <tr>
-                <td data-label="Đơn vị">{u.unit}</td>
+                <td>{u.unit}</td>
                 {statuses.map((s) => (
-                  <td class="num" data-label={STATUS_LABELS[s]}>
+                  <td class="num">
                     {viNumber(u.counts[s])}
                   </td>
                 ))}
