@@ -298,14 +298,8 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
   let eventN = 0;
   const counts = { reports: 0, events: 0, portal: 0 };
   const BATCH = 20_000;
-  // Secondary indexes of the tables that grow are dropped for the load and built again after it,
-  // from their own SQL in sqlite_master (several times faster than keeping them up to date row by
-  // row). Primary keys, UNIQUE constraints and every trigger stay as they are.
-  const GROWING = ["reports", "report_events", "portal_entries"];
-  const deferred = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${GROWING.map(() => "?").join(", ")})`)
-    .all(...GROWING);
-  for (const { name } of deferred) db.exec(`DROP INDEX "${name}"`);
+  // Every index stays in place during the load: triggers (search index, dashboard tallies) look
+  // rows up through them, and dropping them made the load quadratic.
   db.exec("BEGIN");
   for (let i = 1; i <= count; i++) {
     const created = start + (span * (i - 0.5)) / count;
@@ -425,18 +419,12 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
     }
   }
   db.exec("COMMIT");
-  const tRows = performance.now();
-  log(`  rows in ${((tRows - tUnits) / 1000).toFixed(0)} s; building ${deferred.length} indexes…`);
-  db.exec("BEGIN");
-  for (const { sql } of deferred) db.exec(sql);
-  db.exec("COMMIT");
   const tReports = performance.now();
   db.close();
   return {
     ...counts,
     units: UNIT_COUNT,
     seconds: (tReports - t0) / 1000,
-    indexSeconds: (tReports - tRows) / 1000,
     reportsPerSecond: count / ((tReports - tUnits) / 1000),
     fileBytes: statSync(file).size,
     authorOfDivision: writers.find((w) => unitOf(units, w.id)?.parentId === DIVISION_UNIT),
