@@ -133,6 +133,19 @@ describe("the dashboard page names nothing outside the caller's coverage", () =>
     }
   });
 
+  it("names its school year, and shows a past one when asked; a bad or future year falls back to the current one", async () => {
+    const cookie = `sogd_session=${await tokenFor(USERS.director)}`;
+    const year = schoolYearOf(new Date());
+    const text = async (q: string) => (await call(`/app/dashboard${q}`, { headers: { cookie } })).text();
+    expect(await text("")).toContain(`Năm học ${year}–${year + 1}`);
+    const past = await text(`?nam-hoc=${year - 3}`);
+    expect(past).toContain(`Năm học ${year - 3}–${year - 2}`);
+    expect(past).toContain(`từ ngày 01/09/${year - 3}`);
+    // Nothing of this test's reports (all made today) belongs to that year's tables.
+    expect(past).toContain("Chưa có báo cáo nào đã gửi trong năm học này");
+    for (const bad of [`?nam-hoc=${year + 1}`, "?nam-hoc=abc", "?nam-hoc=1999"]) expect(await text(bad)).toContain(`Năm học ${year}–${year + 1}`);
+  });
+
   it("a specialist is not shown the dashboard at all", async () => {
     const res = await call("/app/dashboard", { headers: { cookie: `sogd_session=${await tokenFor(USERS.specialist)}` } });
     expect(res.status).toBe(403);
