@@ -195,6 +195,31 @@ export const reports = sqliteTable(
   ],
 );
 
+// One row per report and per unit on its path (its own unit and every ancestor), carrying what lists
+// and the inbox filter and order by: "the newest reports under this unit" is then one index walk
+// that stops at the page, however few of the department's reports the subtree holds. Kept by
+// triggers on reports (migrations/0013_report_scopes_triggers.sql); never written by code.
+export const reportScopes = sqliteTable(
+  "report_scopes",
+  {
+    unitId: text("unit_id").notNull(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id),
+    createdAt: text("created_at").notNull(),
+    status: text("status", { enum: REPORT_STATUSES }).notNull(),
+    reviewReach: integer("review_reach").notNull(),
+    stageRole: text("stage_role"),
+    stageDueAt: text("stage_due_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.unitId, t.reportId] }),
+    index("report_scopes_report_idx").on(t.reportId),
+    index("report_scopes_list_idx").on(t.unitId, t.createdAt, t.reportId, t.status, t.reviewReach),
+    index("report_scopes_inbox_idx").on(t.unitId, t.status, t.stageRole, t.stageDueAt, t.reportId),
+  ],
+);
+
 // Immutable snapshot frozen at each submit.
 export const reportRevisions = sqliteTable(
   "report_revisions",
