@@ -127,3 +127,50 @@ export function figuresShape(f: Dashboard) {
     times: new Map(f.stageTimes.map((t) => [t.stage, { n: t.n, seconds: t.seconds, histogram: t.histogram }])),
   };
 }
+
+const AUTHOR = "00000000-0000-7000-8000-000000000105";
+// Every state the dashboard counts, with a reach that fits it.
+const SHAPES = [
+  { status: "in_review", stage: "specialist", reach: 2 },
+  { status: "in_review", stage: "deputy_head", reach: 3 },
+  { status: "in_review", stage: "director", reach: 4 },
+  { status: "in_review", stage: "centre_head", reach: 1 },
+  { status: "returned", stage: null, reach: 3 },
+  { status: "withdrawn", stage: null, reach: 2 },
+  { status: "approved", stage: null, reach: 4 },
+  { status: "published", stage: null, reach: 4 },
+  { status: "unpublished", stage: null, reach: 4 },
+  { status: "draft", stage: null, reach: 0 },
+] as const;
+
+let made = 0;
+/** n reports over the last two years in these units, each submitted and decided once (events included), straight into D1. */
+export async function insertDashboardReports(UNIT_IDS: readonly string[], n: number) {
+  const now = Date.now();
+  const stmts: D1PreparedStatement[] = [];
+  for (let i = 0; i < n; i++, made++) {
+    const s = SHAPES[made % SHAPES.length]!;
+    const id = `scale-${String(made).padStart(6, "0")}`;
+    const created = new Date(now - ((made * 7919) % 730) * 86400_000 - 5 * 3600_000);
+    const at = (h: number) => new Date(created.getTime() + h * 3600_000).toISOString();
+    const due = s.status === "in_review" ? new Date(now + (made % 3 === 0 ? 1 : -1) * ((made % 97) + 1) * 3600_000).toISOString() : null;
+    stmts.push(
+      env.DB.prepare(
+        `INSERT INTO reports (id, unit_id, author_id, kind, title, slug, body, attendees, status, stage, stage_role, stage_due_at, review_reach, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'Nội dung', '[]', ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(id, UNIT_IDS[made % UNIT_IDS.length]!, AUTHOR, made % 2 ? "news" : "event", `Báo cáo ${made}`, `bao-cao-${made}`, s.status, s.stage, s.stage, due, s.reach, at(0), at(0)),
+      env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_role, to_status, revision, created_at) VALUES (?, ?, 0, 'create', 'author', 'draft', 0, ?)").bind(`${id}-0`, id, at(0)),
+    );
+    if (s.status !== "draft") {
+      stmts.push(env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_role, stage, to_status, revision, created_at) VALUES (?, ?, 1, 'submit', 'author', 'specialist', 'in_review', 1, ?)").bind(`${id}-1`, id, at(1)));
+      if (s.status !== "withdrawn" && s.reach >= 2) {
+        stmts.push(
+          env.DB.prepare("INSERT INTO report_events (id, report_id, seq, action, actor_role, stage, to_status, revision, created_at) VALUES (?, ?, 2, ?, 'specialist', 'specialist', ?, 1, ?)")
+            .bind(`${id}-2`, id, s.status === "returned" ? "return" : "approve", s.status === "returned" ? "returned" : "in_review", at(1 + ((made * 13) % 200) / 4)),
+        );
+      }
+    }
+  }
+  for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
+}
+
