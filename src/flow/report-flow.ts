@@ -38,6 +38,8 @@ export { FLOW_SCHEMA_VERSION } from "./storage";
 export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
+/** What never changes about a report (its version aside, which the submit's claim sets anyway). */
+export type ReportFacts = { kind: string; unitId: string; authorId: string; version: number };
 
 // When the alarm armed with each transition fires if the follow-up did not finish (the process
 // died, or a step failed and was rescheduled sooner or later by runDue).
@@ -87,12 +89,17 @@ export class ReportFlow extends DurableObject<Env> {
     return schemaVersion(this.sql);
   }
 
-  submit(input: Base & { expectedVersion?: number }): Promise<FlowResult> {
-    return this.serial(input.reportId, async (flow) => {
-      const { actor } = input;
-      if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
-      return this.submitClaimed(flow, actor, input.expectedVersion);
-    });
+  /** `facts`: the report's row as the Worker just read it, which spares a first contact its own D1 read. */
+  submit(input: Base & { expectedVersion?: number; facts?: ReportFacts }): Promise<FlowResult> {
+    return this.serial(
+      input.reportId,
+      async (flow) => {
+        const { actor } = input;
+        if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
+        return this.submitClaimed(flow, actor, input.expectedVersion);
+      },
+      input.facts,
+    );
   }
 
   decide(input: Base & { action: "approve" | "return"; stage: string; comment?: string; expectedVersion?: number }): Promise<FlowResult> {
@@ -179,10 +186,10 @@ export class ReportFlow extends DurableObject<Env> {
   // ---- transitions ----
 
   /** Transitions run one at a time, D1 round trips included, so no two can interleave. */
-  private serial(reportId: string, fn: (flow: FlowRecord) => Promise<FlowResult>): Promise<FlowResult> {
+  private serial(reportId: string, fn: (flow: FlowRecord) => Promise<FlowResult>, facts?: ReportFacts): Promise<FlowResult> {
     return this.serialRaw(async () => {
       try {
-        return await fn(await this.flow(reportId));
+        return await fn(await this.flow(reportId, facts));
       } catch (err) {
         if (err instanceof ApiError) return { ok: false, problem: { code: err.code, detail: err.detail, errors: err.errors, extra: err.extra } };
         throw err;
@@ -196,26 +203,23 @@ export class ReportFlow extends DurableObject<Env> {
     return run;
   }
 
-  /** This report's flow; the first call takes the report's facts from D1. */
-  private async flow(reportId: string): Promise<FlowRecord> {
+  /** This report's flow; the first call takes the report's facts from the caller or from D1. */
+  private async flow(reportId: string, facts?: ReportFacts): Promise<FlowRecord> {
     const existing = loadFlow(this.sql);
     if (existing) {
       if (existing.reportId !== reportId) throw new ApiError("internal");
       return existing;
     }
-    const snap = await reportSnapshot(this.env.DB, reportId).catch(() => {
-      throw new ApiError("unavailable");
-    });
-    if (!snap) throw new ApiError("not_found");
-    const flow = initialFlow({
-      reportId,
-      kind: snap.kind,
-      unitId: snap.unit_id,
-      authorId: snap.author_id,
-      status: "draft",
-      version: snap.version,
-      revision: 0,
-    });
+    const known =
+      facts ??
+      (await reportSnapshot(this.env.DB, reportId).then(
+        (snap) => snap && { kind: snap.kind, unitId: snap.unit_id, authorId: snap.author_id, version: snap.version },
+        () => {
+          throw new ApiError("unavailable");
+        },
+      ));
+    if (!known) throw new ApiError("not_found");
+    const flow = initialFlow({ reportId, kind: known.kind, unitId: known.unitId, authorId: known.authorId, status: "draft", version: known.version, revision: 0 });
     saveFlow(this.sql, flow);
     return flow;
   }

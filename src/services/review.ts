@@ -33,7 +33,8 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
   ]);
   const report = await accessTo(actor, found[0], "report.submit", { stateCheckedBy: "flow" });
   assertReviewable(report.kind, unitRows[0], new Map(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])));
-  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion }));
+  const facts = { kind: report.kind, unitId: report.unitId, authorId: report.authorId, version: report.version };
+  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion, facts }));
 }
 
 /**
