@@ -35,7 +35,7 @@ describe("report list query plans", () => {
 });
 
 describe("inbox query plan", () => {
-  it("walks reports_inbox_idx in due order without a temporary sort", async () => {
+  it("walks report_scopes_inbox_idx (one covered subtree) in due order without a temporary sort", async () => {
     const { inbox } = await import("../src/queries/review");
     const actor = await actorForToken(env.DB, await tokenFor(USERS.specialist));
     let captured = "";
@@ -55,7 +55,7 @@ describe("inbox query plan", () => {
     await inbox(spy, actor!, { limit: 20 });
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${captured}`).bind(...bound).all<{ detail: string }>();
     const plan = results.map((r) => r.detail).join("\n");
-    expect(plan).toMatch(/reports_inbox_idx/);
+    expect(plan).toMatch(/SEARCH s USING COVERING INDEX report_scopes_inbox_idx \(unit_id=\? AND status=\? AND stage_role=\?/);
     expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     // The separation-of-duties check seeks by report, never through all of a reviewer's events.
     expect(plan).not.toMatch(/report_events_actor_idx/);

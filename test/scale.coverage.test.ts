@@ -16,8 +16,10 @@ import { capture, isRead, planOf, planProblems, type Captured } from "./helpers/
 import { buildScale, PERSONAS, type Persona, type Scale } from "./helpers/scale";
 import { signIn } from "./helpers/web";
 
-// Far below D1's 100: a query's own conditions, a page size, a cursor, a few statuses.
-const MAX_PARAMS = 20;
+// D1 allows 100. The most any statement needs is bounded by the roles a person holds, not by the
+// units they cover: per reviewing role, its role name, its subtrees (up to 4 inline, else one JSON
+// list), a cursor and the caller's id. Three reviewing roles over 8 subtrees come to about 22.
+const MAX_PARAMS = 30;
 
 let S: Scale;
 const token = {} as Record<Persona, string>;
@@ -226,7 +228,7 @@ describe("what those queries cost", () => {
     expect(over).toEqual([]);
   });
 
-  it("the parameters do not grow with coverage: 120 units bind no more than 2, the root within one of 120", () => {
+  it("the parameters do not grow with coverage: 120 units bind no more than 2 subtrees, the root stays small", () => {
     const most = (who: Persona, label: string) => {
       const counts = runs.filter((r) => r.who === who && r.label === label).flatMap((r) => r.statements.map((s) => s.params.length));
       return counts.length ? Math.max(...counts) : null;
@@ -238,8 +240,9 @@ describe("what those queries cost", () => {
       const [long, short, eight, root] = [most("reviewer120", label), most("reviewer2", label), most("reviewer8", label), most("rootSpecialist", label)];
       if (long === null || short === null || eight === null || root === null) continue;
       compared++;
-      // One covered subtree binds its range's two ends; a long list binds one JSON array of paths.
-      if (long > short || long > eight || Math.abs(long - root) > 1) differ.push(`${label}: reviewer120 ${long}, reviewer8 ${eight}, reviewer2 ${short}, rootSpecialist ${root}`);
+      // A long list binds one JSON array of paths; the root's subtree is walked once per stage at or
+      // above the caller's (report_scopes), each walk binding the unit and the cursor.
+      if (long > short || long > eight || root > 15) differ.push(`${label}: reviewer120 ${long}, reviewer8 ${eight}, reviewer2 ${short}, rootSpecialist ${root}`);
     }
     expect(compared).toBeGreaterThan(15);
     expect(differ).toEqual([]);

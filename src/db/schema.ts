@@ -216,6 +216,10 @@ export const reportScopes = sqliteTable(
     primaryKey({ columns: [t.unitId, t.reportId] }),
     index("report_scopes_report_idx").on(t.reportId),
     index("report_scopes_list_idx").on(t.unitId, t.createdAt, t.reportId, t.status, t.reviewReach),
+    // A reviewer reads from their stage on: one walk per review_reach at or above it, each exact, so
+    // none skips reports they may not read; the list filtered by a status walks that status alone.
+    index("report_scopes_reach_idx").on(t.unitId, t.reviewReach, t.createdAt, t.reportId, t.status),
+    index("report_scopes_status_idx").on(t.unitId, t.status, t.createdAt, t.reportId, t.reviewReach),
     index("report_scopes_inbox_idx").on(t.unitId, t.status, t.stageRole, t.stageDueAt, t.reportId),
   ],
 );

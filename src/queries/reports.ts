@@ -5,8 +5,10 @@ import { attachments, reportEvents, reports, type ReportStatus } from "../db/sch
 import { newId, nowIso } from "../domain/ids";
 import { EDITABLE_STATUSES } from "../domain/review";
 import { slugify } from "../domain/text";
+import { reachFor } from "../domain/policy";
 import type { Actor } from "../env";
 import { reportSearchQuery } from "./report-search";
+import { listByScopes } from "./report-walks";
 import { visibleTo } from "./visibility";
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -78,6 +80,8 @@ export type ReportFilter = {
   limit: number;
 };
 
+const ownUnitOnly = (actor: Actor) => reachFor(actor, "report.read").every((r) => r.coverage.kind === "unit");
+
 /**
  * Newest first, keyset-paginated on (created_at, id); null when the caller can see nothing. A text
  * search walks the search index instead (report-search.ts), newest first by rowid.
@@ -88,7 +92,9 @@ export function reportListQuery(db: Db, actor: Actor, f: ReportFilter) {
   if (!visible) return null;
   const where = and(
     visible,
-    f.status ? eq(reports.status, f.status) : undefined,
+    // One unit's reports (an author's, or a unit filter): walk that unit's index in date order and
+    // test the status on each row, rather than every report of that status in the department.
+    f.status ? (f.unitId || ownUnitOnly(actor) ? sql`+${reports.status} = ${f.status}` : eq(reports.status, f.status)) : undefined,
     f.kind ? eq(reports.kind, f.kind) : undefined,
     f.unitId ? eq(reports.unitId, f.unitId) : undefined,
     f.after
@@ -98,7 +104,12 @@ export function reportListQuery(db: Db, actor: Actor, f: ReportFilter) {
   return db.select().from(reports).where(where).orderBy(desc(reports.createdAt), desc(reports.id)).limit(f.limit + 1);
 }
 
+/** The page (limit + 1 rows): by the search index, by scope walks for part of the tree, or by date. */
 export async function listReports(db: Db, actor: Actor, f: ReportFilter): Promise<ReportRow[]> {
+  if (!f.q) {
+    const walked = await listByScopes(db, actor, f);
+    if (walked) return walked;
+  }
   return (await reportListQuery(db, actor, f)?.all()) ?? [];
 }
 

@@ -5,7 +5,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Coverage } from "../domain/policy";
 import type { Actor } from "../env";
-import { coverageSql } from "./visibility";
+import { inboxScopeWalk, MAX_ARMS, unitOfPath, type InboxWalk } from "./report-walks";
+import { coverageSql, RANGES_INLINE } from "./visibility";
 
 export type HistoryRow = {
   seq: number;
@@ -77,11 +78,11 @@ const rendered = new SQLiteAsyncDialect();
 /**
  * Reports waiting at a stage whose role the caller holds, for units in their reach, due soonest
  * first, leaving out those where they already decided an earlier stage of the same revision.
- * Each role walks reports_inbox_idx (status, stage_role, stage_due_at, id) in order and stops at
- * the page; a caller holding several reviewing roles gets one such walk per role, in one batch, and
- * the pages are merged here (an OR of roles would make SQLite read and sort every report in review).
- * Coverage is a test on the row's own unit_path (queries/visibility.ts coverageSql), so a grant of
- * the whole department binds one path, not hundreds of units. The separation-of-duties probe is one
+ * Each role and covered subtree is one walk of report_scopes_inbox_idx (unit, status, stage_role,
+ * stage_due_at) in due order that stops at the page, however small the subtree; the walks go in
+ * one batch and their pages are merged here (an OR of roles would make SQLite read and sort every
+ * report in review). A grant listing many separate units walks reports_inbox_idx instead, testing
+ * unit_path against the list sent as one JSON parameter. The separation-of-duties probe is one
  * seek in report_events_decider_idx (report, revision, action, actor).
  */
 export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number }): Promise<InboxRow[]> {
@@ -89,25 +90,41 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
   // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
   const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
-  const statements: D1PreparedStatement[] = [];
+  const walks: InboxWalk[] = [];
   for (const g of actor.grants) {
     if (!REVIEW_ROLES.includes(g.role)) continue;
-    const coverage: Coverage = g.role === "centre_head" ? { kind: "unit", unitId: actor.unitId } : { kind: "paths", paths: g.paths };
-    if (coverage.kind === "paths" && coverage.paths.length === 0) continue;
-    // The unit name is looked up for the rows returned only: a join would let SQLite start from
-    // units and read every report of the covered units.
-    const walk = rendered.sqlToQuery(sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at
-      FROM reports r
-      WHERE r.status = 'in_review' AND r.stage_role = ${g.role} AND ${coverageSql(coverage, cols)} ${after}
-        AND r.author_id <> ${actor.id} ${ownUnit}
-        AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})
-      ORDER BY r.stage_due_at, r.id LIMIT ${opts.limit + 1}`);
-    statements.push(db.prepare(walk.sql).bind(...walk.params));
+    if (g.role === "centre_head") walks.push(inboxScopeWalk(actor.unitId, g.role, { after: opts.after, exactUnit: actor.unitId }));
+    else if (g.paths.length <= RANGES_INLINE) for (const path of g.paths) walks.push(inboxScopeWalk(unitOfPath(path), g.role, { after: opts.after }));
+    else {
+      // Many separate units: one walk of everything waiting at this role's stage, tested by path.
+      const coverage: Coverage = { kind: "paths", paths: g.paths };
+      walks.push({
+        from: sql`reports r`,
+        where: sql`r.status = 'in_review' AND r.stage_role = ${g.role} AND ${coverageSql(coverage, cols)} ${after}`,
+        keys: sql`r.stage_due_at AS sort_due, r.id AS sort_id`,
+      });
+    }
   }
-  if (statements.length === 0) return [];
-  // One round trip; each walk stops at its page, and the few pages are merged here.
-  const pages = statements.length === 1 ? [await statements[0]!.all<InboxRow>()] : await db.batch<InboxRow>(statements);
-  const rows = pages.flatMap((p) => p.results);
-  rows.sort((a, b) => (a.stage_due_at < b.stage_due_at ? -1 : a.stage_due_at > b.stage_due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (walks.length === 0) return [];
+  // The unit name is looked up for the rows returned only: a join would let SQLite start from
+  // units and read every report of the covered units.
+  const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at, ${w.keys}
+      FROM ${w.from}
+      WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit}
+        AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})`;
+  const prepare = (q: SQL) => {
+    const { sql: text, params } = rendered.sqlToQuery(q);
+    return db.prepare(text).bind(...params);
+  };
+  let rows: InboxRow[];
+  if (walks.length <= MAX_ARMS) {
+    // One statement: SQLite merges the walks lazily in due order and stops at the page.
+    rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`).all<InboxRow>()).results;
+  } else {
+    // More walks than D1 allows in one compound SELECT: one round trip, each walk stops at its page.
+    const pages = await db.batch<InboxRow>(walks.map((w) => prepare(sql`${select(w)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`)));
+    rows = pages.flatMap((p) => p.results);
+    rows.sort((a, b) => (a.stage_due_at < b.stage_due_at ? -1 : a.stage_due_at > b.stage_due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
   return rows.slice(0, opts.limit + 1);
 }

@@ -13,7 +13,7 @@ const notIndexed = (column: typeof reports.status) => sql`+${column}`;
 // Up to this many subtrees are tested as ranges with their own parameters (two each: bounded, and
 // no extra rows read); a longer list of granted units goes as one JSON parameter instead, which
 // costs a few json_each rows per report looked at.
-const RANGES_INLINE = 4;
+export const RANGES_INLINE = 4;
 
 /**
  * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
@@ -40,12 +40,20 @@ const statusLiteral = (s: ReportStatus) => {
   return sql.raw(`'${s}'`);
 };
 
-function reachCondition(reach: Reach): SQL {
+/** The reach's states and rank, on any table that carries a report's status and review_reach. */
+export function stateSql(reach: Reach, cols: { status: SQLWrapper; reviewReach: SQLWrapper }): SQL | undefined {
   const parts = [
-    coverageSql(reach.coverage),
-    reach.states === "any" ? undefined : sql`${notIndexed(reports.status)} IN (${sql.join(reach.states.map(statusLiteral), sql`, `)})`,
-    reach.minReach > 0 ? sql`${reports.reviewReach} >= ${sql.raw(String(Math.trunc(reach.minReach)))}` : undefined,
+    reach.states === "any" ? undefined : sql`${cols.status} IN (${sql.join(reach.states.map(statusLiteral), sql`, `)})`,
+    reach.minReach > 0 ? sql`${cols.reviewReach} >= ${sql.raw(String(Math.trunc(reach.minReach)))}` : undefined,
   ].filter((p): p is SQL => p !== undefined);
+  return parts.length ? and(...parts) : undefined;
+}
+
+/** One reach as a condition on the reports row. */
+export function reachCondition(reach: Reach): SQL {
+  const parts = [coverageSql(reach.coverage), stateSql(reach, { status: notIndexed(reports.status), reviewReach: reports.reviewReach })].filter(
+    (p): p is SQL => p !== undefined,
+  );
   return parts.length ? and(...parts)! : sql`1 = 1`;
 }
 

@@ -1,0 +1,2 @@
+CREATE INDEX `report_scopes_reach_idx` ON `report_scopes` (`unit_id`,`review_reach`,`created_at`,`report_id`,`status`);--> statement-breakpoint
+CREATE INDEX `report_scopes_status_idx` ON `report_scopes` (`unit_id`,`status`,`created_at`,`report_id`,`review_reach`);
