@@ -123,3 +123,22 @@ describe("D1 sessions: bookmarks", () => {
     }
   });
 });
+
+describe("D1 sessions: review transitions", () => {
+  it("a decision's answer carries a newer bookmark, and another client reading with it sees the decision", async () => {
+    const { submittedReport } = await import("./helpers/review");
+    const id = await submittedReport();
+    const specialist = await tokenFor(USERS.specialist);
+    const before = bookmarkOf(await call("/api/v1/me", { token: specialist }));
+    const res = await call(`/api/v1/reports/${id}/decisions`, { method: "POST", token: specialist, json: { action: "approve", stage: "specialist" } });
+    expect(res.status).toBe(200);
+    const after = bookmarkOf(res);
+    // Locally every query moves the bookmark on, so this shows the plumbing, not replica routing:
+    // the route hands on the later of its session's bookmark and the ReportFlow projection's.
+    expect(after > before).toBe(true);
+    const deputy = await tokenFor(USERS.deputy);
+    const read = await call(`/api/v1/reports/${id}`, { token: deputy, headers: { [BOOKMARK_HEADER]: after } });
+    expect(read.status).toBe(200);
+    expect((await json(read)).stage).toBe("deputy_head");
+  });
+});

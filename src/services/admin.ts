@@ -10,7 +10,7 @@ import type { Actor } from "../env";
 import { isUniqueViolation } from "../queries/errors";
 import { getUnit, insertUnit, type UnitRow } from "../queries/units";
 import { getUserView, replaceGrantsStatements, revokeUserSessions, type GrantInput } from "../queries/users";
-import { assertGrantUnitsExist } from "../routes/users/grants";
+import { assertGrantUnitsExist } from "./grants";
 
 const field = (path: string, message: string) => new ApiError("validation_failed", { errors: [{ path, in: "json", message }] });
 

@@ -19,7 +19,7 @@ import {
   type Refusal,
 } from "../queries/attachments";
 import { liveAttachments, type AttachmentRow } from "../queries/reports";
-import { reportFor } from "../routes/reports/access";
+import { reportFor } from "./report-access";
 
 const tooMany = () => new ApiError("conflict", { detail: `Tối đa ${MAX_ATTACHMENTS} ảnh mỗi báo cáo` });
 

@@ -1,10 +1,10 @@
-// The access rule for one report, on a row the caller has already read: for services that read
-// the report in one batch with other statements, so the check costs no round trip of its own.
-// The same rule as reportFor (src/routes/reports/access.ts), which reads the row itself.
+// The access rule for one report: `accessTo` on a row the caller has already read (services that
+// read it in one batch with other statements), `reportFor` reading the row itself.
 import { allows, rankOf, reachesUnit, type Action } from "../domain/policy";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
-import type { ReportRow } from "../queries/reports";
+import type { Db } from "../db/client";
+import { getReport, type ReportRow } from "../queries/reports";
 
 /**
  * The report, if the caller may do `action` on it. One they may not even read answers 404 (its
@@ -32,4 +32,15 @@ export async function accessTo(
     throw new ApiError("conflict", { detail: `Báo cáo đang ở trạng thái "${report.status}"`, extra: { currentStatus: report.status } });
   }
   throw new ApiError("forbidden");
+}
+
+/** The report by id, if the caller may do `action` on it (the rule of `accessTo`). */
+export async function reportFor(
+  db: Db,
+  actor: Actor,
+  id: string,
+  action: Action,
+  opts: { stateCheckedBy?: "flow"; liveStageRole?: () => Promise<string | null> } = {},
+): Promise<ReportRow> {
+  return accessTo(actor, await getReport(db, id), action, opts);
 }

@@ -7,7 +7,7 @@ import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { getReport, insertReport, updateReportContent, type ReportContent, type ReportRow } from "../queries/reports";
 import { getUnit } from "../queries/units";
-import { reportFor } from "../routes/reports/access";
+import { reportFor } from "./report-access";
 
 export async function createDraft(db: D1Database, actor: Actor, input: ReportContent & { kind: ReportKind }): Promise<ReportRow> {
   if (!mayDo(actor, "report.create")) throw new ApiError("forbidden");

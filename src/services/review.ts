@@ -12,8 +12,7 @@ import { flowOf, unwrap } from "../flow/client";
 import type { TransitionView } from "../flow/view";
 import { getReport } from "../queries/reports";
 import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } from "../queries/stage-holders";
-// TODO(layering): reviewActorOf belongs below routes/ (its owner is moving it); imported from there until then.
-import { reviewActorOf } from "../routes/review/flow";
+import { reviewActorOf } from "../domain/review-actor";
 import { accessTo } from "./report-access";
 
 // Every (role, scope) some workflow's stage has, and the most stages any workflow has: submit

@@ -10,7 +10,7 @@ import { ApiError } from "../errors";
 import { viDateTime } from "../portal/format";
 import { liveAttachments } from "../queries/reports";
 import { history, lastReturnedBy, revisionContent } from "../queries/review";
-import { reportFor } from "../routes/reports/access";
+import { reportFor } from "../services/report-access";
 import { page } from "./render";
 import { Notice } from "./reports";
 import type { WebEnv } from "./session";

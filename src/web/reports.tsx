@@ -17,7 +17,8 @@ import { cursorCodec, pageOf } from "../routes/shared";
 import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
 import { createDraft, editReport } from "../services/reports";
 import { submitReport, withdrawReport } from "../services/review";
-import { reportFor } from "../routes/reports/access";
+import { noteBookmark } from "../middleware/d1-session";
+import { reportFor } from "../services/report-access";
 import { refusal } from "./refusal";
 import { apiErrorToFields, attendeesText, issuesToFields, readForm, reportFields, str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
@@ -228,6 +229,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const id = c.req.param("id");
     try {
       const view = await submitReport(c.env, c.get("actor"), id);
+      noteBookmark(c, view.bookmark);
       return seeOther(c, `/app/reports/${id}`, `Đã gửi thẩm định: bước ${view.stage?.label ?? ""}.`);
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}`);
@@ -237,7 +239,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
   app.post("/app/reports/:id/withdraw", auth, async (c) => {
     const id = c.req.param("id");
     try {
-      await withdrawReport(c.env, c.get("actor"), id);
+      noteBookmark(c, (await withdrawReport(c.env, c.get("actor"), id)).bookmark);
       return seeOther(c, `/app/reports/${id}`, "Đã rút báo cáo về đơn vị.");
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}`);

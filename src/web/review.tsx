@@ -7,6 +7,7 @@ import { cursorCodec, pageOf } from "../routes/shared";
 import { Decision } from "../routes/review/decide";
 import { Unpublish } from "../routes/review/unpublish";
 import { decideReport, unpublishReport } from "../services/review";
+import { noteBookmark } from "../middleware/d1-session";
 import { issuesToFields, readForm, str } from "./forms";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
@@ -84,6 +85,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const version = Number(str(form, "version")) || undefined;
     try {
       const view = await decideReport(c.env, c.get("actor"), id, decision.data, version);
+      noteBookmark(c, view.bookmark);
       const done = action === "return" ? "Đã trả lại báo cáo cho đơn vị." : view.stage ? `Đã duyệt; chuyển bước ${view.stage.label}.` : "Đã duyệt bước cuối.";
       return seeOther(c, "/app/inbox", done);
     } catch (err) {
@@ -100,7 +102,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
       return seeOther(c, `/app/reports/${id}`, short ? "Cần nêu lý do gỡ bài (ít nhất 5 ký tự)." : `Không thực hiện được: ${fieldsNotice(parsed.error.issues, { reason: "Lý do" })}`);
     }
     try {
-      await unpublishReport(c.env, c.get("actor"), id, parsed.data.reason);
+      noteBookmark(c, (await unpublishReport(c.env, c.get("actor"), id, parsed.data.reason)).bookmark);
       return seeOther(c, `/app/reports/${id}`, "Đã gỡ bài khỏi cổng thông tin.");
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}`);

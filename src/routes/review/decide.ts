@@ -4,6 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
 import { decideReport } from "../../services/review";
+import { noteBookmark } from "../../middleware/d1-session";
 import { IfMatchHeader, ReviewStateSchema, reviewState } from "./flow";
 
 export const Decision = z
@@ -31,6 +32,7 @@ const route = createRoute({
 export function registerDecide(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await decideReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json"), optionalVersion(c.req.header("if-match")));
+    noteBookmark(c, view.bookmark);
     c.header("etag", etagOf(view.version));
     return c.json(reviewState(view), 200);
   });

@@ -1,21 +1,6 @@
-// The Worker's side of ReportFlow: who the actor is to the state machine, and RPC results back
-// into problems.
+// The Worker's side of ReportFlow: RPC results back into problems, and the review state's schema.
 import { z } from "@hono/zod-openapi";
-import type { Role } from "../../db/schema";
-import { grantCovers, type UnitPlace } from "../../domain/policy";
-import type { ReviewActor } from "../../domain/review";
-import type { Actor } from "../../env";
 import type { FlowView, TransitionView } from "../../flow/view";
-
-/**
- * The actor as the state machine sees them, for one report: per role, whether a grant covers the
- * report's unit (by path, in the Worker, which has the report row), stated as that unit's id.
- */
-export function reviewActorOf(actor: Actor, report: UnitPlace): ReviewActor {
-  const coverage: Partial<Record<Role, string[]>> = {};
-  for (const g of actor.grants) if (grantCovers(actor, g.role, report)) coverage[g.role] = [report.unitId];
-  return { id: actor.id, name: actor.name, unitId: actor.unitId, roles: actor.grants.map((g) => g.role), coverage };
-}
 
 // The stub and the answer's unwrapping live with the object (src/flow/client.ts), for services too.
 export { flowOf, unwrap } from "../../flow/client";

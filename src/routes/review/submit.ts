@@ -4,6 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonContent, problems, security, actionMiddleware, writeMiddleware } from "../shared";
 import { etagOf, optionalVersion } from "../reports/access";
 import { submitReport, withdrawReport } from "../../services/review";
+import { noteBookmark } from "../../middleware/d1-session";
 import { IfMatchHeader, ReviewStateSchema, reviewState } from "./flow";
 
 const route = createRoute({
@@ -37,6 +38,7 @@ const withdrawRoute = createRoute({
 export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await submitReport(c.env, c.get("actor"), c.req.valid("param").id, optionalVersion(c.req.header("if-match")));
+    noteBookmark(c, view.bookmark);
     c.header("etag", etagOf(view.version));
     return c.json(reviewState(view), 200);
   });
@@ -44,6 +46,7 @@ export function registerSubmit(app: OpenAPIHono<HonoEnv>) {
   app.openapi(withdrawRoute, async (c) => {
     const comment = c.req.header("content-type") ? c.req.valid("json")?.comment : undefined;
     const view = await withdrawReport(c.env, c.get("actor"), c.req.valid("param").id, comment, optionalVersion(c.req.header("if-match")));
+    noteBookmark(c, view.bookmark);
     c.header("etag", etagOf(view.version));
     return c.json(reviewState(view), 200);
   });

@@ -4,6 +4,7 @@ import type { HonoEnv } from "../../env";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { etagOf } from "../reports/access";
 import { unpublishReport } from "../../services/review";
+import { noteBookmark } from "../../middleware/d1-session";
 import { ReviewStateSchema, reviewState } from "./flow";
 
 export const Unpublish = z
@@ -24,6 +25,7 @@ const route = createRoute({
 export function registerUnpublish(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const view = await unpublishReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json").reason);
+    noteBookmark(c, view.bookmark);
     c.header("etag", etagOf(view.version));
     return c.json(reviewState(view), 200);
   });

@@ -5,7 +5,7 @@ import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { getUserView, replaceGrantsStatements } from "../../queries/users";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { assertGrantUnitsExist } from "./grants";
+import { assertGrantUnitsExist } from "../../services/grants";
 import { GrantsInput, UserSchema } from "./schemas";
 
 export const SetGrants = z.strictObject({ grants: GrantsInput }).openapi("SetGrants");

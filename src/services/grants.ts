@@ -1,7 +1,7 @@
-import type { Db } from "../../db/client";
-import { ApiError } from "../../errors";
-import { unitsExist } from "../../queries/units";
-import type { GrantInput } from "../../queries/users";
+import type { Db } from "../db/client";
+import { ApiError } from "../errors";
+import { unitsExist } from "../queries/units";
+import type { GrantInput } from "../queries/users";
 
 /** Every unit a grant names must exist; the field path says which. */
 export async function assertGrantUnitsExist(db: Db, grants: GrantInput[], field: string): Promise<void> {
