@@ -120,6 +120,13 @@ describe("text search", () => {
     }
   }, 120_000);
 
+  it("a unit filter cannot write FTS syntax into the MATCH expression", async () => {
+    for (const unitId of ['x") OR title : ("a', '"', "x* OR y", "NEAR(a b)"]) {
+      const { ids } = await run(actors.admin!, { q: "giáo dục", limit: PAGE, unitId });
+      expect(ids, unitId).toEqual([]);
+    }
+  });
+
   it("an author's search of their own unit and a unit filter stay within the page bound", async () => {
     const quan6 = actors.quan6!;
     const own = await run(quan6, { q: "giáo dục", limit: PAGE, unitId: quan6.unitId });

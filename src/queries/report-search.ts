@@ -20,8 +20,11 @@ import { visibleTo } from "./visibility";
 // of db/schema.ts (drizzle-kit would try to create it as a plain table).
 const reportsFts = sqliteTable("reports_fts", { rowid: integer("rowid").notNull() });
 
-/** "…/0193ab-…/" -> the scope token the index holds for that unit. */
-const unitToken = (unitId: string) => `"u${unitId.replace(/-/g, "").toLowerCase()}"`;
+/**
+ * A unit id -> the scope token the index holds for it ("u" + the id without dashes). Whatever the
+ * caller sent as a unit filter, only letters and digits reach the MATCH expression.
+ */
+const unitToken = (unitId: string) => `"u${unitId.toLowerCase().replace(/[^0-9a-z]/g, "")}"`;
 const lastUnitOf = (path: string) => path.split("/").at(-2) ?? "";
 
 /** The units whose subtrees hold every report the caller may read; null when that is all of them. */

@@ -3,7 +3,7 @@
 // unit on its path), which stops at the page however small the subtree. Walking all reports in
 // date order and skipping the others would read ten rows for each one shown when a division holds
 // a tenth of the department. One walk per covered subtree (and per stage at or above the caller's),
-// merged lazily by SQLite in one UNION ALL. An admin's "all" needs no scope table.
+// merged lazily by SQLite in one compound SELECT. An admin's "all" needs no scope table.
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
@@ -11,7 +11,7 @@ import { REPORT_STATUSES, reports, type ReportStatus } from "../db/schema";
 import { REVIEW_RANK, reachFor, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
 import type { ReportFilter, ReportRow } from "./reports";
-import { RANGES_INLINE } from "./visibility";
+import { RANGES_INLINE, visibleTo } from "./visibility";
 
 // A reviewer reads only from their stage on (review_reach >= their rank): each arm takes one
 // reach value (report_scopes_reach_idx), so no arm walks past reports the caller may not read.
@@ -24,7 +24,10 @@ export const MAX_ARMS = 5;
 export const unitOfPath = (path: string) => path.split("/").at(-2) ?? "";
 
 const rendered = new SQLiteAsyncDialect();
-const statusLiteral = (s: ReportStatus) => sql.raw(`'${REPORT_STATUSES.includes(s) ? s : "draft"}'`);
+const statusLiteral = (s: ReportStatus) => {
+  if (!REPORT_STATUSES.includes(s)) throw new Error(`not a report status: ${s}`);
+  return sql.raw(`'${s}'`);
+};
 
 /**
  * One arm: the (created_at, id) of reports under `unit` in the reach, newest first, from a covering
@@ -94,21 +97,23 @@ function reportRowOf(raw: Record<string, unknown>): ReportRow {
 
 /**
  * The page (limit + 1 rows) by scope walks, or null when the caller's coverage is not walked so.
- * The arms go as one UNION ALL ordered newest first: SQLite merges them lazily, each walking its
- * index in order, and stops at the page; then only the page's reports rows are read. A report two
- * reaches both return (an author's unit inside a subtree they review) shows once.
+ * The arms go as one compound SELECT ordered newest first: SQLite merges them lazily, each walking
+ * its index in order, and stops at the page; then only the page's reports rows are read.
  */
 export async function listByScopes(db: Db, actor: Actor, f: ReportFilter): Promise<ReportRow[] | null> {
   const reaches = reachFor(actor, "report.read");
   const arms = armsFor(reaches, f);
   if (!arms) return null;
   if (arms.length === 0) return [];
-  const limit = f.limit + 1 + (reaches.length > 1 ? arms.length - 1 : 0);
-  const query = rendered.sqlToQuery(sql`SELECT r.* FROM (${sql.join(arms, sql` UNION ALL `)} ORDER BY sort_at DESC, sort_id DESC LIMIT ${limit}) p
-    CROSS JOIN reports r WHERE r.id = p.sort_id`);
+  // UNION, not UNION ALL: two reaches may both return a report (an author's unit inside a subtree
+  // they review, or two reviewing roles over one subtree); SQLite drops the copy in its ordered
+  // merge, so the page stays full. The reports row is then checked against the policy once more:
+  // report_scopes is a copy, and a copy must not be the only thing between a caller and a report.
+  const visible = visibleTo(actor) ?? sql`0`;
+  const query = rendered.sqlToQuery(sql`SELECT reports.* FROM (${sql.join(arms, sql` UNION `)} ORDER BY sort_at DESC, sort_id DESC LIMIT ${f.limit + 1}) p
+    CROSS JOIN reports WHERE reports.id = p.sort_id AND ${visible}`);
   const { results } = await db.$client.prepare(query.sql).bind(...query.params).all<Record<string, unknown>>();
-  const seen = new Set<string>();
-  const rows = results.map(reportRowOf).filter((r) => !seen.has(r.id) && seen.add(r.id));
+  const rows = results.map(reportRowOf);
   rows.sort((a, b) => (a.createdAt > b.createdAt ? -1 : a.createdAt < b.createdAt ? 1 : a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
   return rows.slice(0, f.limit + 1);
 }
@@ -125,7 +130,7 @@ export function inboxScopeWalk(scopeUnit: string, role: string, opts: { after?: 
     from: sql`report_scopes s INDEXED BY report_scopes_inbox_idx CROSS JOIN reports r`,
     where: sql`s.unit_id = ${scopeUnit} AND s.status = 'in_review' AND s.stage_role = ${role} ${
       opts.after ? sql`AND (s.stage_due_at > ${opts.after[0]} OR (s.stage_due_at = ${opts.after[0]} AND s.report_id > ${opts.after[1]}))` : sql``
-    } AND r.id = s.report_id ${opts.exactUnit ? sql`AND r.unit_id = ${opts.exactUnit}` : sql``}`,
+    } AND r.id = s.report_id AND r.status = 'in_review' AND r.stage_role = ${role} ${opts.exactUnit ? sql`AND r.unit_id = ${opts.exactUnit}` : sql``}`,
     keys: sql`s.stage_due_at AS sort_due, s.report_id AS sort_id`,
   };
 }

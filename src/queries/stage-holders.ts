@@ -38,7 +38,7 @@ export function stageHoldersQuery(db: Db, role: Role, scope: StageScope, unit: U
   return holders
     .innerJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id))
     .innerJoin(coveredUnit, eq(coveredUnit.id, grantUnits.unitId))
-    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < ${coveredUnit.path} || '~'`, notUnitAuthor))
+    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < substr(${coveredUnit.path}, 1, length(${coveredUnit.path}) - 1) || '0'`, notUnitAuthor))
     .orderBy(users.id)
     .limit(limit);
 }

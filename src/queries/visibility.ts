@@ -16,8 +16,14 @@ const notIndexed = (column: typeof reports.status) => sql`+${column}`;
 export const RANGES_INLINE = 4;
 
 /**
+ * The first path after every path under `path` ("/a/b/" -> "/a/b0": "0" follows "/"), whatever
+ * characters unit ids are made of.
+ */
+export const pathEnd = (path: string) => `${path.slice(0, -1)}0`;
+
+/**
  * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
- * ("/root/a/" covers every path from "/root/a/" up to "/root/a/~"). The bound parameters never
+ * ("/root/a/" covers every path from "/root/a/" up to, not including, "/root/a0"). The bound parameters never
  * grow with the number of units covered: a grant of the department root is one range.
  */
 export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unitPath: SQLWrapper } = { unitId: reports.unitId, unitPath: reports.unitPath }): SQL | undefined {
@@ -26,11 +32,11 @@ export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unit
   if (coverage.paths.length === 0) return sql`0`;
   if (coverage.paths.length <= RANGES_INLINE) {
     return sql`(${sql.join(
-      coverage.paths.map((p) => sql`(${cols.unitPath} >= ${p} AND ${cols.unitPath} < ${`${p}~`})`),
+      coverage.paths.map((p) => sql`(${cols.unitPath} >= ${p} AND ${cols.unitPath} < ${pathEnd(p)})`),
       sql` OR `,
     )})`;
   }
-  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < value || '~')`;
+  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < substr(value, 1, length(value) - 1) || '0')`;
 }
 
 // The policy's states and ranks are constants of the code (schema enums, policy.ts), written into

@@ -6,6 +6,7 @@ import { getCookie } from "hono/cookie";
 import { sha256Hex } from "../domain/ids";
 import type { HonoEnv } from "../env";
 import { crossSiteCookieWrite, SESSION_COOKIE } from "../middleware/auth";
+import { onPrimary } from "../middleware/d1-session";
 import { actorForToken } from "../queries/sessions";
 import { readForm, type FormBody } from "./forms";
 
@@ -38,7 +39,7 @@ export function loginRedirect(c: Context): Response {
 export function webSession(): MiddlewareHandler<WebEnv> {
   return async function webSession(c, next) {
     const token = getCookie(c, SESSION_COOKIE);
-    const actor = token && /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await actorForToken(c.env.DB, token) : null;
+    const actor = token && /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await onPrimary(c, c.env.DB, (db) => actorForToken(db, token)) : null;
     if (!actor) return loginRedirect(c);
     c.set("actor", actor);
     const csrf = await csrfTokenFor(actor.sessionTokenHash);

@@ -2,10 +2,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
-import { sessionAsDatabase } from "../../db/client";
 import { actorForToken } from "../../queries/sessions";
+import { onPrimary } from "../d1-session";
 
-export const SESSION_COOKIE = "sogd_session";
+import { SESSION_COOKIE } from "./cookie";
+
+export { SESSION_COOKIE };
 
 /** The session token from `Authorization: Bearer` or the session cookie. */
 export function sessionToken(c: Parameters<MiddlewareHandler<HonoEnv>>[0]): string | null {
@@ -36,10 +38,7 @@ export function crossSiteCookieWrite(c: Context): boolean {
 export function requireSession(): MiddlewareHandler<HonoEnv> {
   return async function requireSession(c, next) {
     const token = sessionToken(c);
-    let actor = token ? await actorForToken(c.env.DB, token) : null;
-    // A replica may not have the session yet (a client that signed in and dropped the bookmark):
-    // a miss is asked again of the primary before it becomes a 401.
-    if (token && !actor) actor = await actorForToken(sessionAsDatabase(c.env.DB.withSession("first-primary")), token);
+    const actor = token ? await onPrimary(c, c.env.DB, (db) => actorForToken(db, token)) : null;
     if (!actor) throw new ApiError("unauthenticated", { headers: { "www-authenticate": 'Bearer realm="sogd"' } });
     if (crossSiteCookieWrite(c)) throw new ApiError("forbidden", { detail: "Yêu cầu từ trang khác bị từ chối (CSRF)" });
     c.set("actor", actor);

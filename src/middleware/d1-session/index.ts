@@ -15,7 +15,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { sessionAsDatabase } from "../../db/client";
 import type { HonoEnv } from "../../env";
-import { SESSION_COOKIE } from "../auth";
+import { SESSION_COOKIE } from "../auth/cookie";
 
 export const BOOKMARK_HEADER = "x-d1-bookmark";
 export const BOOKMARK_COOKIE = "sogd_d1";
@@ -63,6 +63,18 @@ export function noteBookmark(c: Context, bookmark: string | null): void {
   if (!state || !isBookmark(bookmark)) return;
   state.noted = laterBookmark(state.noted, bookmark);
   state.touched = true;
+}
+
+/**
+ * Runs `fn` on a session that starts at the primary, never on a read replica, and carries its
+ * bookmark back like the request's own. For the signed-in look-up: a sign-out, a revoked grant or
+ * a deactivated user takes effect on the very next request, whatever bookmark the client sends.
+ */
+export async function onPrimary<T>(c: Context, db: D1Database, fn: (db: D1Database) => Promise<T>): Promise<T> {
+  const session = db.withSession("first-primary");
+  const result = await fn(sessionAsDatabase(session));
+  noteBookmark(c, session.getBookmark());
+  return result;
 }
 
 /** The bookmark this request would send back now (for tests and diagnostics). */
