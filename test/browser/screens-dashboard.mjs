@@ -1,6 +1,7 @@
-// Screenshots of /app/dashboard as the director (issue 10: figures from counters), at phone and
-// office widths (not a test: for people to look at).
-// PATH=node_modules/.bin:$PATH node test/browser/screens-dashboard.mjs -> test/artifacts/issue10-dashboard-*.png
+// Screenshots of the pages issue 10 changed underneath: /app/dashboard as the director (figures
+// from counters), /app/reports and /app/inbox as the specialist (lists walked per covered unit), at
+// phone and office widths (not a test: for people to look at).
+// PATH=node_modules/.bin:$PATH node test/browser/screens-dashboard.mjs -> test/artifacts/issue10-*.png
 import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
 
@@ -57,20 +58,27 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 try {
-  for (const [w, h] of [
-    [390, 844],
-    [1366, 900],
-  ]) {
-    const ctx = await browser.newContext({ viewport: { width: w, height: h } });
-    const page = await ctx.newPage();
-    await page.goto(`${worker.base}/app/login`);
-    await page.fill("#email", "truongphong@sogd.example");
-    await page.fill("#password", "demo-password");
-    await page.click("main button[type=submit]");
-    await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
-    await page.goto(`${worker.base}/app/dashboard`);
-    await page.screenshot({ path: `test/artifacts/issue10-dashboard-${w}.png`, fullPage: true });
-    await ctx.close();
+  const shots = [
+    ["truongphong@sogd.example", "/app/dashboard", "dashboard"],
+    ["chuyenvien@sogd.example", "/app/reports", "reports"],
+    ["photruongphong@sogd.example", "/app/inbox", "inbox"],
+  ];
+  for (const [email, path, name] of shots) {
+    for (const [w, h] of [
+      [390, 844],
+      [1366, 900],
+    ]) {
+      const ctx = await browser.newContext({ viewport: { width: w, height: h } });
+      const page = await ctx.newPage();
+      await page.goto(`${worker.base}/app/login`);
+      await page.fill("#email", email);
+      await page.fill("#password", "demo-password");
+      await page.click("main button[type=submit]");
+      await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
+      await page.goto(`${worker.base}${path}`);
+      await page.screenshot({ path: `test/artifacts/issue10-${name}-${w}.png`, fullPage: true });
+      await ctx.close();
+    }
   }
 } finally {
   await browser.close();
