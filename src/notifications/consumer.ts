@@ -55,23 +55,27 @@ export async function handleNotification(message: Message<unknown>, env: Env): P
   }
   const m: NotificationMessage = parsed.data;
   const db = env.DB;
-  const prior = await db.prepare("SELECT status FROM notifications WHERE id = ?").bind(m.id).first<{ status: Status }>();
-  if (prior && prior.status !== "queued" && prior.status !== "failed") {
+  // One round trip for what decides whether to send: the record (the flow writes it as "queued"
+  // before the message is put on the queue) and the recipient's opt-out.
+  const facts = await db
+    .prepare("SELECT (SELECT status FROM notifications WHERE id = ?1) AS status, (SELECT email_opt_out FROM users WHERE id = ?2) AS opt_out")
+    .bind(m.id, m.userId)
+    .first<{ status: Status | null; opt_out: number | null }>();
+  const prior = facts?.status ?? null;
+  if (prior && prior !== "queued" && prior !== "failed") {
     message.ack(); // already sent (or skipped): a redelivery sends nothing twice
     return;
   }
   const appBase = new URL(env.PORTAL_BASE_URL).origin;
   const rendered = renderNotification(m, appBase);
-  if (!ESSENTIAL.includes(m.template)) {
-    const user = await db.prepare("SELECT email_opt_out FROM users WHERE id = ?").bind(m.userId).first<{ email_opt_out: number }>();
-    if (user?.email_opt_out) {
-      await record(db, m, rendered.subject, "skipped", message.attempts, null);
-      message.ack();
-      return;
-    }
+  if (!ESSENTIAL.includes(m.template) && facts?.opt_out) {
+    await record(db, m, rendered.subject, "skipped", message.attempts, null);
+    message.ack();
+    return;
   }
   // Recorded before sending: if D1 cannot take the record, nothing is sent (and the queue retries).
-  await record(db, m, rendered.subject, "queued", message.attempts, null);
+  // The flow has normally recorded it already; a message without a record gets one here.
+  if (!prior) await record(db, m, rendered.subject, "queued", message.attempts, null);
   try {
     await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
   } catch (err) {
