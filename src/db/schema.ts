@@ -396,7 +396,10 @@ export const dashboardUnitTallies = sqliteTable(
     published: integer("published").notNull().default(0),
     unpublished: integer("unpublished").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear] }), index("dashboard_unit_tallies_path_idx").on(t.schoolYear, t.unitPath)],
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear] }), index("dashboard_unit_tallies_path_idx").on(t.schoolYear, t.unitPath),
+    // A reviewer counts from their stage on: the cells of each reach at or above it, in one range.
+    index("dashboard_unit_tallies_reach_idx").on(t.schoolYear, t.reach, t.unitPath),
+  ],
 );
 
 // Reports in review now, by unit, review_reach, kind and stage.
@@ -410,7 +413,9 @@ export const dashboardStageTallies = sqliteTable(
     stage: text("stage").notNull(),
     n: integer("n").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.kind, t.stage] }), index("dashboard_stage_tallies_path_idx").on(t.unitPath)],
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.kind, t.stage] }), index("dashboard_stage_tallies_path_idx").on(t.unitPath),
+    index("dashboard_stage_tallies_reach_idx").on(t.reach, t.unitPath),
+  ],
 );
 
 // Time spent in a stage, one entry per decision (approve or return): from the event before it to
@@ -439,5 +444,7 @@ export const dashboardStageTimes = sqliteTable(
     h336: integer("h336").notNull().default(0),
     hMore: integer("h_more").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear, t.stage] }), index("dashboard_stage_times_path_idx").on(t.schoolYear, t.unitPath)],
+  (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear, t.stage] }), index("dashboard_stage_times_path_idx").on(t.schoolYear, t.unitPath),
+    index("dashboard_stage_times_reach_idx").on(t.schoolYear, t.reach, t.unitPath),
+  ],
 );

@@ -8,7 +8,7 @@ import type { Db } from "../db/client";
 import { dashboardStageTallies, dashboardStageTimes, dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
 import { reachFor, REVIEW_RANK, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
-import { coverageSql, visibleTo } from "./reports";
+import { coverageSql, visibleTo } from "./visibility";
 
 /** The statuses the unit table counts (every one but draft), in the page's column order. */
 export const UNIT_STATUSES = ["in_review", "returned", "approved", "scheduled", "published", "unpublished", "withdrawn"] as const satisfies readonly ReportStatus[];
@@ -77,7 +77,11 @@ type TallyCols = { unitId: SQLWrapper; unitPath: SQLWrapper; reach: SQLWrapper }
 
 /** One reach as a condition on a counter row: its coverage and its minimum review_reach. */
 function reachOnTally(r: Reach, cols: TallyCols): SQL {
-  const parts = [coverageSql(r.coverage, cols), r.minReach > 0 ? sql`${cols.reach} >= ${r.minReach}` : undefined].filter((p): p is SQL => p !== undefined);
+  // The reaches as a list of values (ranks are few): SQLite then seeks each value's cells in the
+  // reach index and reads no cell below the caller's stage.
+  const ranks = Array.from({ length: MAX_REACH - r.minReach + 1 }, (_, i) => r.minReach + i);
+  const onReach = r.minReach > 0 ? sql`${cols.reach} IN (${sql.raw(ranks.map((n) => String(Math.trunc(n))).join(", "))})` : undefined;
+  const parts = [coverageSql(r.coverage, cols), onReach].filter((p): p is SQL => p !== undefined);
   return parts.length ? and(...parts)! : sql`1 = 1`;
 }
 
