@@ -220,6 +220,8 @@ export const reportScopes = sqliteTable(
     // none skips reports they may not read; the list filtered by a status walks that status alone.
     index("report_scopes_reach_idx").on(t.unitId, t.reviewReach, t.createdAt, t.reportId, t.status),
     index("report_scopes_status_idx").on(t.unitId, t.status, t.createdAt, t.reportId, t.reviewReach),
+    // The dashboard's overdue list under a covered unit: reports in review at one reach, due soonest first.
+    index("report_scopes_due_idx").on(t.unitId, t.status, t.reviewReach, t.stageDueAt, t.reportId),
     index("report_scopes_inbox_idx").on(t.unitId, t.status, t.stageRole, t.stageDueAt, t.reportId),
   ],
 );

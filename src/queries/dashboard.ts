@@ -8,7 +8,8 @@ import type { Db } from "../db/client";
 import { dashboardStageTallies, dashboardStageTimes, dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
 import { reachFor, REVIEW_RANK, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
-import { coverageSql, visibleTo } from "./visibility";
+import { MAX_ARMS, unitOfPath } from "./report-walks";
+import { coverageSql, RANGES_INLINE, visibleTo } from "./visibility";
 
 /** The statuses the unit table counts (every one but draft), in the page's column order. */
 export const UNIT_STATUSES = ["in_review", "returned", "approved", "scheduled", "published", "unpublished", "withdrawn"] as const satisfies readonly ReportStatus[];
@@ -88,6 +89,42 @@ function reachOnTally(r: Reach, cols: TallyCols): SQL {
 const allows = (r: Reach, status: ReportStatus) => r.states === "any" || r.states.includes(status);
 const anyOf = (reaches: Reach[], cols: TallyCols): SQL | null => (reaches.length ? (or(...reaches.map((r) => reachOnTally(r, cols))) ?? null) : null);
 
+/**
+ * The overdue list for a caller who covers a few subtrees (a division's director): one walk of
+ * report_scopes per covered unit in due order, merged by SQLite, so no overdue report of another
+ * division is read. Null when the caller sees all units, or too many separate ones (the walk of
+ * all reports in due order serves them).
+ */
+function overdueByScopes(db: Db, reaches: Reach[], visible: SQL, now: Date) {
+  if (reaches.length === 0 || reaches.some((r) => r.coverage.kind !== "paths" || r.coverage.paths.length > RANGES_INLINE)) return null;
+  // One walk per covered unit and per reach at or above the caller's stage: each exact, so none
+  // reads a report the caller may not see.
+  const arms = reaches.flatMap((r) =>
+    r.coverage.kind !== "paths"
+      ? []
+      : r.coverage.paths.flatMap((p) =>
+          Array.from({ length: MAX_REACH - Math.max(r.minReach, 1) + 1 }, (_, i) => Math.max(r.minReach, 1) + i).map(
+            (level) => sql`SELECT stage_due_at AS sort_due, report_id AS sort_id FROM report_scopes INDEXED BY report_scopes_due_idx
+              WHERE unit_id = ${unitOfPath(p)} AND status = 'in_review' AND review_reach = ${sql.raw(String(Math.trunc(level)))} AND stage_due_at < ${now.toISOString()}`,
+          ),
+        ),
+  );
+  if (arms.length === 0 || arms.length > MAX_ARMS) return null;
+  // The reports and units rows are read for the page only; the policy is checked on them again.
+  // Qualified by hand: drizzle does not know the tables behind a FROM written as SQL.
+  return db
+    .select({
+      id: sql<string>`reports.id`,
+      title: sql<string>`reports.title`,
+      kind: sql<string>`reports.kind`,
+      stage: sql<string | null>`reports.stage`,
+      stageDueAt: sql<string | null>`reports.stage_due_at`,
+      unit: sql<string>`units.name`,
+    })
+    .from(sql`(${sql.join(arms, sql` UNION `)} ORDER BY sort_due, sort_id LIMIT ${OVERDUE_PAGE + 1}) p CROSS JOIN reports CROSS JOIN units`)
+    .where(sql`reports.id = p.sort_id AND units.id = reports.unit_id AND ${visible}`);
+}
+
 export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), schoolYear = schoolYearOf(now)): Promise<Dashboard> {
   const empty: Dashboard = { schoolYear, byStage: [], byUnit: [], overdue: [], overdueMore: false, stageTimes: [] };
   const visible = visibleTo(actor);
@@ -135,6 +172,7 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
   const lowest = Math.min(...reaches.filter((r) => allows(r, "in_review")).map((r) => r.minReach));
   const overdueLevels: (number | null)[] = !Number.isFinite(lowest) ? [] : lowest <= 1 ? [null] : Array.from({ length: MAX_REACH - lowest + 1 }, (_, i) => lowest + i);
 
+  const overdueScoped = overdueByScopes(db, reaches.filter((r) => allows(r, "in_review")), visible, now);
   const [byStage, byUnit, stageTimes, ...overdueByLevel] = await db.batch([
     db
       .select({ kind: st.kind, stage: st.stage, n: sql<number>`sum(${st.n})` })
@@ -158,7 +196,7 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
       .from(tt)
       .where(and(eq(tt.schoolYear, schoolYear), times ?? sql`0`))
       .groupBy(tt.stage),
-    ...overdueLevels.map((level) =>
+    ...overdueLevels.filter(() => !overdueScoped).map((level) =>
       db
         .select({
           // Expressions, not columns: drizzle does not know the table behind INDEXED BY.
@@ -177,6 +215,7 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
         .orderBy(asc(reports.stageDueAt), asc(reports.id))
         .limit(OVERDUE_PAGE + 1),
     ),
+    ...(overdueScoped ? [overdueScoped] : []),
   ]);
   const overdue = overdueByLevel
     .flat()

@@ -1,0 +1,1 @@
+CREATE INDEX `report_scopes_due_idx` ON `report_scopes` (`unit_id`,`status`,`review_reach`,`stage_due_at`,`report_id`);
