@@ -35,6 +35,10 @@ export type Rule = { role: Role; action: Action; scope: Scope; states?: readonly
  */
 export const REVIEW_RANK: Partial<Record<Role, number>> = { centre_head: 1, specialist: 2, deputy_head: 3, director: 4 };
 export const rankOf = (role: string | null | undefined): number => (role ? (REVIEW_RANK[role as Role] ?? 0) : 0);
+const TOP_RANK = Math.max(...Object.values(REVIEW_RANK));
+
+/** The review ranks from `min` (at least 1) up to the chain's top: the reaches a reviewer reads. */
+export const ranksFrom = (min: number): number[] => Array.from({ length: TOP_RANK - Math.max(min, 1) + 1 }, (_, i) => Math.max(min, 1) + i);
 
 const EDITABLE = EDITABLE_STATUSES;
 // Reviewers never see a unit's drafts: a draft is the unit's own until it is submitted.
@@ -70,6 +74,9 @@ export type Coverage = { kind: "all" } | { kind: "unit"; unitId: string } | { ki
 
 /** Where a report sits in the unit tree (reports.unit_id and reports.unit_path). */
 export type UnitPlace = { unitId: string; unitPath: string };
+
+/** "/root/div/school/" -> "school": the unit a path names. */
+export const unitOfPath = (path: string) => path.split("/").at(-2) ?? "";
 
 export function covers(coverage: Coverage, place: UnitPlace): boolean {
   if (coverage.kind === "all") return true;

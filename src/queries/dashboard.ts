@@ -6,9 +6,9 @@
 import { and, asc, eq, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { dashboardStageTallies, dashboardStageTimes, dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
-import { reachFor, REVIEW_RANK, type Reach } from "../domain/policy";
+import { ranksFrom, reachFor, unitOfPath, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
-import { MAX_ARMS, unitOfPath } from "./report-walks";
+import { MAX_ARMS } from "./report-walks";
 import { coverageSql, RANGES_INLINE, visibleTo } from "./visibility";
 
 /** The statuses the unit table counts (every one but draft), in the page's column order. */
@@ -52,7 +52,6 @@ export type Dashboard = {
 };
 
 export const OVERDUE_PAGE = 50;
-const MAX_REACH = Math.max(...Object.values(REVIEW_RANK));
 const VN_OFFSET = 7 * 3600_000;
 
 /** The school year a moment falls in: from 1 September, Vietnam time (as the triggers count). */
@@ -80,8 +79,7 @@ type TallyCols = { unitId: SQLWrapper; unitPath: SQLWrapper; reach: SQLWrapper }
 function reachOnTally(r: Reach, cols: TallyCols): SQL {
   // The reaches as a list of values (ranks are few): SQLite then seeks each value's cells in the
   // reach index and reads no cell below the caller's stage.
-  const ranks = Array.from({ length: MAX_REACH - r.minReach + 1 }, (_, i) => r.minReach + i);
-  const onReach = r.minReach > 0 ? sql`${cols.reach} IN (${sql.raw(ranks.map((n) => String(Math.trunc(n))).join(", "))})` : undefined;
+  const onReach = r.minReach > 0 ? sql`${cols.reach} IN (${sql.raw(ranksFrom(r.minReach).map((n) => String(Math.trunc(n))).join(", "))})` : undefined;
   const parts = [coverageSql(r.coverage, cols), onReach].filter((p): p is SQL => p !== undefined);
   return parts.length ? and(...parts)! : sql`1 = 1`;
 }
@@ -103,7 +101,7 @@ function overdueByScopes(db: Db, reaches: Reach[], visible: SQL, now: Date) {
     r.coverage.kind !== "paths"
       ? []
       : r.coverage.paths.flatMap((p) =>
-          Array.from({ length: MAX_REACH - Math.max(r.minReach, 1) + 1 }, (_, i) => Math.max(r.minReach, 1) + i).map(
+          ranksFrom(r.minReach).map(
             (level) => sql`SELECT stage_due_at AS sort_due, report_id AS sort_id FROM report_scopes INDEXED BY report_scopes_due_idx
               WHERE unit_id = ${unitOfPath(p)} AND status = 'in_review' AND review_reach = ${sql.raw(String(Math.trunc(level)))} AND stage_due_at < ${now.toISOString()}`,
           ),
@@ -170,7 +168,7 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
   // stage on walks every in-review report in due order (reports_due_idx); a reviewer walks each
   // reach level they may read (reports_due_reach_idx), never the reports below their stage.
   const lowest = Math.min(...reaches.filter((r) => allows(r, "in_review")).map((r) => r.minReach));
-  const overdueLevels: (number | null)[] = !Number.isFinite(lowest) ? [] : lowest <= 1 ? [null] : Array.from({ length: MAX_REACH - lowest + 1 }, (_, i) => lowest + i);
+  const overdueLevels: (number | null)[] = !Number.isFinite(lowest) ? [] : lowest <= 1 ? [null] : ranksFrom(lowest);
 
   const overdueScoped = overdueByScopes(db, reaches.filter((r) => allows(r, "in_review")), visible, now);
   const [byStage, byUnit, stageTimes, ...overdueByLevel] = await db.batch([

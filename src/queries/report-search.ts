@@ -10,7 +10,7 @@ import { and, desc, eq, getTableColumns, lt, sql } from "drizzle-orm";
 import { integer, sqliteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { reports } from "../db/schema";
-import { reachFor, type Coverage } from "../domain/policy";
+import { reachFor, unitOfPath, type Coverage } from "../domain/policy";
 import { ftsQuery } from "../domain/text";
 import type { Actor } from "../env";
 import type { ReportFilter } from "./reports";
@@ -25,7 +25,6 @@ const reportsFts = sqliteTable("reports_fts", { rowid: integer("rowid").notNull(
  * caller sent as a unit filter, only letters and digits reach the MATCH expression.
  */
 const unitToken = (unitId: string) => `"u${unitId.toLowerCase().replace(/[^0-9a-z]/g, "")}"`;
-const lastUnitOf = (path: string) => path.split("/").at(-2) ?? "";
 
 /** The units whose subtrees hold every report the caller may read; null when that is all of them. */
 function scopeUnits(coverages: Coverage[]): string[] | null {
@@ -33,7 +32,7 @@ function scopeUnits(coverages: Coverage[]): string[] | null {
   for (const c of coverages) {
     if (c.kind === "all") return null;
     if (c.kind === "unit") units.add(c.unitId);
-    else for (const p of c.paths) units.add(lastUnitOf(p));
+    else for (const p of c.paths) units.add(unitOfPath(p));
   }
   return [...units];
 }

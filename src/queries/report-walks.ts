@@ -7,27 +7,17 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
-import { REPORT_STATUSES, reports, type ReportStatus } from "../db/schema";
-import { REVIEW_RANK, reachFor, type Reach } from "../domain/policy";
+import { reports } from "../db/schema";
+import { ranksFrom, reachFor, unitOfPath, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
 import type { ReportFilter, ReportRow } from "./reports";
-import { RANGES_INLINE, visibleTo } from "./visibility";
-
-// A reviewer reads only from their stage on (review_reach >= their rank): each arm takes one
-// reach value (report_scopes_reach_idx), so no arm walks past reports the caller may not read.
-const TOP_RANK = Math.max(...Object.values(REVIEW_RANK));
+import { RANGES_INLINE, statusLiteral, visibleTo } from "./visibility";
 
 // D1 caps a compound SELECT at a few terms ("too many terms in compound SELECT" at 12). Past this,
 // the arms stop splitting by reach value, and past that again one walk of all reports is taken.
 export const MAX_ARMS = 5;
 
-export const unitOfPath = (path: string) => path.split("/").at(-2) ?? "";
-
 const rendered = new SQLiteAsyncDialect();
-const statusLiteral = (s: ReportStatus) => {
-  if (!REPORT_STATUSES.includes(s)) throw new Error(`not a report status: ${s}`);
-  return sql.raw(`'${s}'`);
-};
 
 /**
  * One arm: the (created_at, id) of reports under `unit` in the reach, newest first, from a covering
@@ -72,8 +62,9 @@ function armsFor(reaches: Reach[], f: ReportFilter): SQL[] | null {
       if (f.status && reach.states !== "any" && !reach.states.includes(f.status)) continue;
       if (reach.coverage.kind === "unit") arms.push(arm(reach, reach.coverage.unitId, true, null, f));
       if (reach.coverage.kind !== "paths") continue;
-      const values =
-        splitByReach && !f.status && reach.minReach > 0 ? Array.from({ length: TOP_RANK - reach.minReach + 1 }, (_, i) => reach.minReach + i) : [null];
+      // A reviewer reads only from their stage on: split by reach value (report_scopes_reach_idx),
+      // no arm walks past reports the caller may not read.
+      const values = splitByReach && !f.status && reach.minReach > 0 ? ranksFrom(reach.minReach) : [null];
       for (const path of reach.coverage.paths) for (const v of values) arms.push(arm(reach, unitOfPath(path), false, v, f));
     }
     return arms;

@@ -3,9 +3,9 @@ import { WORKFLOWS, type ReportKind } from "../../workflows";
 import type { Role } from "../db/schema";
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Coverage } from "../domain/policy";
+import { unitOfPath, type Coverage } from "../domain/policy";
 import type { Actor } from "../env";
-import { inboxScopeWalk, MAX_ARMS, unitOfPath, type InboxWalk } from "./report-walks";
+import { inboxScopeWalk, MAX_ARMS, type InboxWalk } from "./report-walks";
 import { coverageSql, RANGES_INLINE } from "./visibility";
 
 export type HistoryRow = {

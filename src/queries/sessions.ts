@@ -1,5 +1,6 @@
 // Sessions: opaque random tokens; only their SHA-256 is stored.
 import type { Role } from "../db/schema";
+import { unitOfPath } from "../domain/policy";
 import { nowIso, sha256Hex } from "../domain/ids";
 import type { Actor, Grant } from "../env";
 
@@ -48,7 +49,6 @@ export function outermostPaths(paths: readonly string[]): string[] {
   return sorted.filter((p, i) => !sorted.slice(0, i).some((outer) => p.startsWith(outer)));
 }
 
-const unitIdOfPath = (path: string) => path.split("/").at(-2) ?? "";
 
 /**
  * The actor behind a live session, or null: one statement reading the session, the user, their
@@ -73,7 +73,7 @@ export async function actorForToken(db: D1Database, token: string): Promise<Acto
   for (const row of results) {
     if (!row.role) continue;
     const granted = grantedPaths(row.coverage);
-    grants.push({ role: row.role, unitIds: granted.map(unitIdOfPath), paths: outermostPaths(granted) });
+    grants.push({ role: row.role, unitIds: granted.map(unitOfPath), paths: outermostPaths(granted) });
   }
   return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, unitPath: user.unit_path, grants, sessionTokenHash: tokenHash };
 }

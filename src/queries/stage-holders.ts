@@ -4,6 +4,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { database, type Db } from "../db/client";
 import { grantUnits, roleGrants, units, users, type Role } from "../db/schema";
+import { pathEndSql } from "./visibility";
 
 export type StageScope = "own_unit" | "covered_units";
 export type Holder = { id: string; email: string; name: string };
@@ -38,7 +39,7 @@ export function stageHoldersQuery(db: Db, role: Role, scope: StageScope, unit: U
   return holders
     .innerJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id))
     .innerJoin(coveredUnit, eq(coveredUnit.id, grantUnits.unitId))
-    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < substr(${coveredUnit.path}, 1, length(${coveredUnit.path}) - 1) || '0'`, notUnitAuthor))
+    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < ${pathEndSql(coveredUnit.path)}`, notUnitAuthor))
     .orderBy(users.id)
     .limit(limit);
 }

@@ -21,6 +21,9 @@ export const RANGES_INLINE = 4;
  */
 export const pathEnd = (path: string) => `${path.slice(0, -1)}0`;
 
+/** pathEnd, of a path held in a column or a json_each value. */
+export const pathEndSql = (path: SQLWrapper) => sql`substr(${path}, 1, length(${path}) - 1) || '0'`;
+
 /**
  * Coverage as SQL on the report row itself: its unit, or a range of unit_path per covered subtree
  * ("/root/a/" covers every path from "/root/a/" up to, not including, "/root/a0"). The bound parameters never
@@ -36,12 +39,12 @@ export function coverageSql(coverage: Coverage, cols: { unitId: SQLWrapper; unit
       sql` OR `,
     )})`;
   }
-  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < substr(value, 1, length(value) - 1) || '0')`;
+  return sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(coverage.paths)}) WHERE ${cols.unitPath} >= value AND ${cols.unitPath} < ${pathEndSql(sql.raw("value"))})`;
 }
 
 // The policy's states and ranks are constants of the code (schema enums, policy.ts), written into
 // the SQL as literals: binding them would spend D1's 100 parameters on what never varies.
-const statusLiteral = (s: ReportStatus) => {
+export const statusLiteral = (s: ReportStatus) => {
   if (!REPORT_STATUSES.includes(s)) throw new Error(`not a report status: ${s}`);
   return sql.raw(`'${s}'`);
 };
