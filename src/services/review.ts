@@ -10,10 +10,9 @@ import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { flowOf, unwrap } from "../flow/client";
 import type { TransitionView } from "../flow/view";
-import { getReport } from "../queries/reports";
 import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } from "../queries/stage-holders";
 import { reviewActorOf } from "../domain/review-actor";
-import { accessTo } from "./report-access";
+import { accessTo, reportFor } from "./report-access";
 
 // Every (role, scope) some workflow's stage has, and the most stages any workflow has: submit
 // asks about all of them in its one batch, before it knows the report's kind.
@@ -65,16 +64,16 @@ export async function decideReport(
   // Existence is checked against what the caller may see (from the stage the report has reached,
   // in D1 or, if D1 lags, in its DO); everything else is the DO's to decide.
   const flow = flowOf(env, id);
-  const report = await accessTo(actor, await getReport(database(env.DB), id), "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
+  const report = await reportFor(database(env.DB), actor, id, "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
   return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor, report), ...decision, expectedVersion }));
 }
 
 export async function withdrawReport(env: Env, actor: Actor, id: string, comment?: string, expectedVersion?: number): Promise<TransitionView> {
-  const report = await accessTo(actor, await getReport(database(env.DB), id), "report.withdraw", { stateCheckedBy: "flow" });
+  const report = await reportFor(database(env.DB), actor, id, "report.withdraw", { stateCheckedBy: "flow" });
   return unwrap(await flowOf(env, id).withdraw({ reportId: id, actor: reviewActorOf(actor, report), comment, expectedVersion }));
 }
 
 export async function unpublishReport(env: Env, actor: Actor, id: string, reason: string): Promise<TransitionView> {
-  const report = await accessTo(actor, await getReport(database(env.DB), id), "report.unpublish", { stateCheckedBy: "flow" });
+  const report = await reportFor(database(env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
   return unwrap(await flowOf(env, id).unpublish({ reportId: id, actor: reviewActorOf(actor, report), reason }));
 }

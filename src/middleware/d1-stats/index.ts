@@ -5,6 +5,7 @@
 // reads what a report's object counted, so a request's cost includes the work it set off there.
 import type { MiddlewareHandler } from "hono";
 import type { HonoEnv } from "../../env";
+import { flowOf } from "../../flow/client";
 
 export type D1Stats = { trips: number; rowsRead: number };
 type Meta = { meta?: { rows_read?: number } };
@@ -97,11 +98,6 @@ function countingSession<T extends Preparer>(real: T, stats: D1Stats): T {
 
 export type FlowBenchCommand = "arm" | "read" | "disarm";
 export type FlowBenchStats = D1Stats & { armed: boolean };
-/** The RPC the ReportFlow object offers when wired for benchmarks (src/flow/bench-stats.ts). */
-type BenchableFlow = {
-  benchStats(cmd: FlowBenchCommand): Promise<FlowBenchStats | null>;
-  work(): Promise<{ id: string; kind: string; dueAt: string }[]>;
-};
 
 const FLOW_PATH = /^\/__bench\/flow\/([A-Za-z0-9-]{1,64})$/;
 // Work due later than this (SLA reminders, hours away) is not part of the request's cost.
@@ -116,13 +112,8 @@ export function d1Stats(): MiddlewareHandler<HonoEnv> {
       // says how much of the object's work is still due soon, so the caller can wait for it.
       const op = c.req.query("op") ?? "read";
       if (op !== "arm" && op !== "read" && op !== "disarm") return c.json({ error: "op" }, 400);
-      const stub = c.env.REPORT_FLOW.get(c.env.REPORT_FLOW.idFromName(flow[1]!)) as unknown as BenchableFlow;
-      let stats: FlowBenchStats | null;
-      try {
-        stats = await stub.benchStats(op);
-      } catch {
-        stats = null; // the object is not wired for benchmarks (no benchStats method)
-      }
+      const stub = flowOf(c.env, flow[1]!);
+      const stats = await stub.benchStats(op);
       if (!stats) return c.json({ wired: false }, 501);
       const soon = new Date(Date.now() + SOON_MS).toISOString();
       const dueSoon = (await stub.work()).filter((w) => w.dueAt <= soon).map((w) => w.kind);
