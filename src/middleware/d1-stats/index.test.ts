@@ -3,10 +3,12 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { HonoEnv } from "../../env";
 import { benchFlowEnv, benchFlowStats } from "../../flow/bench-stats";
+import { onError } from "../../errors";
 import { countingD1, d1Stats } from ".";
 
 function app() {
   const a = new Hono<HonoEnv>();
+  a.onError(onError);
   a.use(d1Stats());
   a.get("/one", async (c) => c.json(await c.env.DB.prepare("SELECT id FROM units LIMIT 3").all()));
   a.get("/batch", async (c) => {
@@ -35,6 +37,24 @@ describe("d1Stats (benchmarks only)", () => {
     expect(Number(trips)).toBe(2);
     expect(Number(rows)).toBeGreaterThan(0);
     expect((await batch.json<{ first: number }>()).first).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe("the bench's ReportFlow route", () => {
+  const on = { ...env, BENCH_STATS: "1" };
+  const asked = { headers: { "x-bench-stats": "1" } };
+
+  it("refuses an unknown op with a problem naming the field, and touches no object", async () => {
+    const res = await app().request("/__bench/flow/r1?op=reset", asked, on);
+    expect(res.status).toBe(422);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const body = await res.json<{ errors: { path: string; in: string }[] }>();
+    expect(body.errors).toEqual([expect.objectContaining({ path: "op", in: "query" })]);
+  });
+
+  it("answers 501 when the object does not count (its own BENCH_STATS is off), and is silent without the switch", async () => {
+    expect((await app().request("/__bench/flow/r1?op=read", asked, on)).status).toBe(501);
+    expect((await app().request("/__bench/flow/r1?op=read", asked, env)).status).toBe(404);
   });
 });
 

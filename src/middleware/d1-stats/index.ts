@@ -4,6 +4,7 @@
 // binding with it, src/flow/bench-stats.ts), and `GET /__bench/flow/<reportId>?op=arm|read|disarm`
 // reads what a report's object counted, so a request's cost includes the work it set off there.
 import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { flowOf } from "../../flow/client";
 
@@ -111,7 +112,9 @@ export function d1Stats(): MiddlewareHandler<HonoEnv> {
       // What a report's ReportFlow object counted: `arm` resets and starts counting, `read` also
       // says how much of the object's work is still due soon, so the caller can wait for it.
       const op = c.req.query("op") ?? "read";
-      if (op !== "arm" && op !== "read" && op !== "disarm") return c.json({ error: "op" }, 400);
+      if (op !== "arm" && op !== "read" && op !== "disarm") {
+        throw new ApiError("validation_failed", { errors: [{ path: "op", in: "query", message: "Một trong: arm, read, disarm" }] });
+      }
       const stub = flowOf(c.env, flow[1]!);
       const stats = await stub.benchStats(op);
       if (!stats) return c.json({ wired: false }, 501);
