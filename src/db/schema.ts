@@ -149,6 +149,9 @@ export const reports = sqliteTable(
     // The unit's materialised path (units.path), copied so that coverage is a path range on the
     // report row itself: no join, no list of unit ids. A trigger (migration 0008) keeps it right.
     unitPath: text("unit_path").notNull().default(""),
+    // The unit's name (units.name), copied so that lists and the inbox show it without a look-up
+    // per row. A trigger (migration 0020) keeps it right, and follows a rename.
+    unitName: text("unit_name").notNull().default(""),
     authorId: text("author_id")
       .notNull()
       .references(() => users.id),
@@ -449,4 +452,44 @@ export const dashboardStageTimes = sqliteTable(
   (t) => [primaryKey({ columns: [t.unitId, t.reach, t.schoolYear, t.stage] }), index("dashboard_stage_times_path_idx").on(t.schoolYear, t.unitPath),
     index("dashboard_stage_times_reach_idx").on(t.schoolYear, t.reach, t.unitPath),
   ],
+);
+
+// The two tables above rolled up to every unit on a cell's path and to "*" (the whole department),
+// kept by triggers on them (migration 0019): a reviewer covering a subtree reads the cells of its
+// top unit only, so "in review by stage" and "time in stage" cost O(kinds x stages), not O(units).
+export const dashboardStageRollups = sqliteTable(
+  "dashboard_stage_rollups",
+  {
+    // A unit id, or "*" for every unit.
+    ancestorId: text("ancestor_id").notNull(),
+    reach: integer("reach").notNull(),
+    kind: text("kind").notNull(),
+    stage: text("stage").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.ancestorId, t.reach, t.kind, t.stage] })],
+);
+
+export const dashboardTimeRollups = sqliteTable(
+  "dashboard_time_rollups",
+  {
+    schoolYear: integer("school_year").notNull(),
+    // A unit id, or "*" for every unit.
+    ancestorId: text("ancestor_id").notNull(),
+    reach: integer("reach").notNull(),
+    stage: text("stage").notNull(),
+    n: integer("n").notNull().default(0),
+    seconds: integer("seconds").notNull().default(0),
+    h1: integer("h1").notNull().default(0),
+    h4: integer("h4").notNull().default(0),
+    h8: integer("h8").notNull().default(0),
+    h24: integer("h24").notNull().default(0),
+    h48: integer("h48").notNull().default(0),
+    h72: integer("h72").notNull().default(0),
+    h120: integer("h120").notNull().default(0),
+    h168: integer("h168").notNull().default(0),
+    h336: integer("h336").notNull().default(0),
+    hMore: integer("h_more").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.schoolYear, t.ancestorId, t.reach, t.stage] })],
 );

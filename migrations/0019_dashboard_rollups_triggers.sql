@@ -1,0 +1,1 @@
+-- Dashboard rollups: filled in by the next commit.

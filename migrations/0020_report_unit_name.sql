@@ -1,0 +1,1 @@
+-- reports.unit_name: filled in by the next commit.
