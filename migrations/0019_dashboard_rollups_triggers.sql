@@ -1,1 +1,2 @@
 -- Dashboard rollups: filled in by the next commit.
+SELECT 1;
