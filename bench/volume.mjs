@@ -349,6 +349,7 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
       id,
       unit_id: w.id,
       unit_path: pathOf(w.id),
+      unit_name: unitNames.get(w.id),
       author_id: w.author,
       kind,
       title,

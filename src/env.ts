@@ -15,6 +15,8 @@ export type Actor = {
   unitId: string;
   /** units.path of the caller's own unit. */
   unitPath: string;
+  /** units.name of the caller's own unit. */
+  unitName: string;
   grants: Grant[];
   sessionTokenHash: string;
 };

@@ -79,6 +79,7 @@ function actorOf(email: string): Actor {
     name: u.name,
     unitId: u.unitId,
     unitPath: pathOf(u.unitId),
+    unitName: demoUnits.find((x) => x.id === u.unitId)!.name,
     sessionTokenHash: "",
     grants: u.grants.map((g) => ({ role: g.role as Role, unitIds: g.unitIds, paths: g.unitIds.map(pathOf) })),
   };

@@ -137,6 +137,7 @@ export async function insertReport(
     id: newId(),
     unitId: actor.unitId,
     unitPath: actor.unitPath,
+    unitName: actor.unitName,
     authorId: actor.id,
     kind: input.kind,
     title: input.title,

@@ -106,9 +106,8 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
     }
   }
   if (walks.length === 0) return [];
-  // The unit name is looked up for the rows returned only: a join would let SQLite start from
-  // units and read every report of the covered units.
-  const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, (SELECT name FROM units WHERE id = r.unit_id) AS unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at, ${w.keys}
+  // The unit's name is the report row's copy (reports.unit_name): no look-up per row shown.
+  const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, r.unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at, ${w.keys}
       FROM ${w.from}
       WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit}
         AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})`;

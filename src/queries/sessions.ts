@@ -30,7 +30,7 @@ export async function revokeSession(db: D1Database, tokenHash: string): Promise<
   await db.prepare("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL").bind(nowIso(), tokenHash).run();
 }
 
-type SessionRow = { id: string; email: string; name: string; unit_id: string; unit_path: string; role: Role | null; coverage: string | null };
+type SessionRow = { id: string; email: string; name: string; unit_id: string; unit_path: string; unit_name: string; role: Role | null; coverage: string | null };
 
 /** A grant's stored coverage: a JSON array of the granted units' paths. */
 function grantedPaths(coverage: string | null): string[] {
@@ -60,7 +60,7 @@ export async function actorForToken(db: D1Database, token: string): Promise<Acto
   const tokenHash = await hashToken(token);
   const { results } = await db
     .prepare(
-      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, g.role, g.coverage
+      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, un.name AS unit_name, g.role, g.coverage
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
        LEFT JOIN role_grants g ON g.user_id = u.id
        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1`,
@@ -75,5 +75,5 @@ export async function actorForToken(db: D1Database, token: string): Promise<Acto
     const granted = grantedPaths(row.coverage);
     grants.push({ role: row.role, unitIds: granted.map(unitOfPath), paths: outermostPaths(granted) });
   }
-  return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, unitPath: user.unit_path, grants, sessionTokenHash: tokenHash };
+  return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, unitPath: user.unit_path, unitName: user.unit_name, grants, sessionTokenHash: tokenHash };
 }

@@ -29,14 +29,6 @@ export async function unitsExist(db: Db, ids: readonly string[]): Promise<string
   return ids.filter((id) => !have.has(id));
 }
 
-/** Names of these units only (the rows on a page), not of the whole tree. */
-export async function unitNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  const distinct = [...new Set(ids)];
-  if (distinct.length === 0) return new Map();
-  const rows = await db.select({ id: units.id, name: units.name }).from(units).where(inJsonArray(units.id, distinct)).all();
-  return new Map(rows.map((u) => [u.id, u.name]));
-}
-
 export async function listUnits(
   db: Db,
   f: { type?: UnitType; parentId?: string; active?: boolean; q?: string; after?: [string, string]; limit: number },

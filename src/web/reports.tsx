@@ -9,7 +9,6 @@ import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
 import { listReports, type ReportRow } from "../queries/reports";
-import { unitNames } from "../queries/units";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
@@ -89,7 +88,6 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
     const rows = await listReports(database(c.env.DB), actor, { status, after, limit: 25 });
     const list = pageOf(rows, 25, (r) => [r.createdAt, r.id]);
-    const units = await unitNames(database(c.env.DB), list.items.map((r) => r.unitId));
     const tab = (s: ReportStatus | undefined, label: string) => (
       <li>
         <a href={s ? `/app/reports?status=${s}` : "/app/reports"} aria-current={status === s ? "page" : undefined}>
@@ -135,7 +133,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
                     <a href={`/app/reports/${r.id}`}>{r.title}</a>
                   </td>
                   <td data-label="Loại">{WORKFLOWS[r.kind as ReportKind]?.label ?? r.kind}</td>
-                  <td data-label="Đơn vị">{units.get(r.unitId) ?? ""}</td>
+                  <td data-label="Đơn vị">{r.unitName}</td>
                   <td data-label="Trạng thái">
                     <StatusBadge status={r.status} />
                   </td>
