@@ -1,13 +1,15 @@
 // The director's and admin's dashboard figures, read from counters that triggers keep on every write
-// (migration 0011): O(units shown) rows, whatever the number of reports. Every figure is over the
-// reports the caller may read, with the same reaches as visibleTo (policy table): the counter rows
-// carry the unit (coverage), the report's review_reach and its status, so a count never includes a
-// report the caller could not open. A count is information too.
+// (migrations 0011 and 0019): O(units shown) rows, whatever the number of reports. Every figure is
+// over the reports the caller may read, with the same reaches as visibleTo (policy table): the
+// counter rows carry the unit (coverage), the report's review_reach and its status, so a count never
+// includes a report the caller could not open. A count is information too. The table by unit reads
+// one cell per unit shown; the figures by stage read the per-ancestor rollups (dashboard-rollups.ts).
 import { and, asc, eq, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { dashboardStageTallies, dashboardStageTimes, dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
+import { dashboardUnitTallies, reports, units, type ReportStatus } from "../db/schema";
 import { ranksFrom, reachFor, unitOfPath, type Reach } from "../domain/policy";
 import type { Actor } from "../env";
+import { stageCounts, stageTimes as stageTimesOf } from "./dashboard-rollups";
 import { MAX_ARMS } from "./report-walks";
 import { coverageSql, RANGES_INLINE, visibleTo } from "./visibility";
 
@@ -26,18 +28,6 @@ const UNIT_COLUMN = {
 
 /** Upper bounds (hours) of the time-in-stage histogram's bins, as the columns h1 ... h_more. */
 export const STAGE_TIME_BINS = [1, 4, 8, 24, 48, 72, 120, 168, 336, Infinity] as const;
-const BIN_COLUMNS = [
-  dashboardStageTimes.h1,
-  dashboardStageTimes.h4,
-  dashboardStageTimes.h8,
-  dashboardStageTimes.h24,
-  dashboardStageTimes.h48,
-  dashboardStageTimes.h72,
-  dashboardStageTimes.h120,
-  dashboardStageTimes.h168,
-  dashboardStageTimes.h336,
-  dashboardStageTimes.hMore,
-];
 
 export type StageTime = { stage: string; n: number; seconds: number; histogram: number[] };
 export type Dashboard = {
@@ -129,10 +119,6 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
   const reaches = reachFor(actor, "report.read");
   if (!visible || reaches.length === 0) return empty;
 
-  // In review now: the reaches that may read an in-review report.
-  const st = dashboardStageTallies;
-  const inReview = anyOf(reaches.filter((r) => allows(r, "in_review")), { unitId: st.unitId, unitPath: st.unitPath, reach: st.reach });
-
   // By unit: a row is read if some reach covers it; each status column is summed only where a
   // reach that allows that status covers the row (every rule allows all of them today, so the
   // plain sum is used then).
@@ -146,14 +132,6 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
     const cond = anyOf(those, utCols);
     return cond ? sql<number>`coalesce(sum(CASE WHEN ${cond} THEN ${UNIT_COLUMN[s]} ELSE 0 END), 0)` : sql<number>`0`;
   };
-
-  // Time in stage is filed by the report's unit and current reach, not its status: only decided
-  // (never draft) reports have any, so only a reach that reads every submitted status may count them.
-  const tt = dashboardStageTimes;
-  const times = anyOf(
-    reaches.filter((r) => UNIT_STATUSES.every((s) => allows(r, s))),
-    { unitId: tt.unitId, unitPath: tt.unitPath, reach: tt.reach },
-  );
 
   const perUnit = anyUnit
     ? db
@@ -172,11 +150,8 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
 
   const overdueScoped = overdueByScopes(db, reaches.filter((r) => allows(r, "in_review")), visible, now);
   const [byStage, byUnit, stageTimes, ...overdueByLevel] = await db.batch([
-    db
-      .select({ kind: st.kind, stage: st.stage, n: sql<number>`sum(${st.n})` })
-      .from(st)
-      .where(inReview ?? sql`0`)
-      .groupBy(st.kind, st.stage),
+    // In review now: the reaches that may read an in-review report.
+    stageCounts(db, reaches.filter((r) => allows(r, "in_review"))),
     perUnit
       ? db
           .select({ unit: units.name, unitId: perUnit.unitId, ...Object.fromEntries(UNIT_STATUSES.map((s) => [s, perUnit[s]])) })
@@ -184,16 +159,9 @@ export async function dashboardFigures(db: Db, actor: Actor, now = new Date(), s
           .innerJoin(units, eq(units.id, perUnit.unitId))
           .orderBy(asc(units.name), asc(units.id))
       : db.select({ unit: units.name, unitId: units.id }).from(units).where(sql`0`),
-    db
-      .select({
-        stage: tt.stage,
-        n: sql<number>`sum(${tt.n})`,
-        seconds: sql<number>`sum(${tt.seconds})`,
-        histogram: sql<string>`json_array(${sql.join(BIN_COLUMNS.map((c) => sql`sum(${c})`), sql`, `)})`,
-      })
-      .from(tt)
-      .where(and(eq(tt.schoolYear, schoolYear), times ?? sql`0`))
-      .groupBy(tt.stage),
+    // Time in stage is filed by the report's unit and current reach, not its status: only decided
+    // (never draft) reports have any, so only a reach that reads every submitted status may count them.
+    stageTimesOf(db, reaches.filter((r) => UNIT_STATUSES.every((s) => allows(r, s))), schoolYear),
     ...overdueLevels.filter(() => !overdueScoped).map((level) =>
       db
         .select({

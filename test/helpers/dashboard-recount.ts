@@ -1,5 +1,6 @@
 // Recounts for the dashboard's counters, made from reports and report_events directly: what the
-// triggers of migration 0011 must always equal.
+// triggers of migration 0011 must always equal; and the rollups of migration 0019, recounted from
+// the per-unit cells.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ReportStatus } from "../../src/db/schema";
@@ -69,6 +70,61 @@ export async function expectCountersRight(step: string) {
   expect(c.times, `${step}: time in stage`).toEqual(c.timesRecount);
   const negative = await all("SELECT 1 FROM dashboard_unit_tallies WHERE min(in_review, returned, withdrawn, approved, scheduled, published, unpublished) < 0 UNION ALL SELECT 1 FROM dashboard_stage_tallies WHERE n <= 0 UNION ALL SELECT 1 FROM dashboard_stage_times WHERE n <= 0");
   expect(negative, `${step}: no negative or empty cell`).toEqual([]);
+  await expectRollupsRight(step);
+}
+
+const TIME_SUMS = ["n", "seconds", "h1", "h4", "h8", "h24", "h48", "h72", "h120", "h168", "h336", "h_more"] as const;
+
+/**
+ * The rollups, and the same recounted here from the per-unit cells: each cell added to '*' and to
+ * every unit its own unit_path names (split in JS, not as the migration does). Both sides are
+ * sorted by their key here.
+ */
+export async function rollupsAndRecount() {
+  type Row = Record<string, number | string>;
+  const ancestors = (path: string) => ["*", ...path.split("/").filter((x) => x !== "")];
+  const stageKey = (r: Row) => JSON.stringify([r.ancestor_id, r.reach, r.kind, r.stage]);
+  const timeKey = (r: Row) => JSON.stringify([r.school_year, r.ancestor_id, r.reach, r.stage]);
+  const sorted = (rows: Iterable<Row>, key: (r: Row) => string) => [...rows].map((r) => [key(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  const [stageCells, timeCells, stageRollups, timeRollups] = await Promise.all([
+    all<Row>("SELECT unit_path, reach, kind, stage, n FROM dashboard_stage_tallies"),
+    all<Row>(`SELECT school_year, unit_path, reach, stage, ${TIME_SUMS.join(", ")} FROM dashboard_stage_times`),
+    all<Row>("SELECT ancestor_id, reach, kind, stage, n FROM dashboard_stage_rollups"),
+    all<Row>(`SELECT school_year, ancestor_id, reach, stage, ${TIME_SUMS.join(", ")} FROM dashboard_time_rollups`),
+  ]);
+  const stages = new Map<string, Row>();
+  for (const c of stageCells) {
+    for (const a of ancestors(String(c.unit_path))) {
+      const r: Row = { ancestor_id: a, reach: c.reach!, kind: c.kind!, stage: c.stage!, n: 0 };
+      const cell = stages.get(stageKey(r)) ?? r;
+      cell.n = Number(cell.n) + Number(c.n);
+      stages.set(stageKey(r), cell);
+    }
+  }
+  const times = new Map<string, Row>();
+  for (const c of timeCells) {
+    for (const a of ancestors(String(c.unit_path))) {
+      const r: Row = { school_year: c.school_year!, ancestor_id: a, reach: c.reach!, stage: c.stage!, ...Object.fromEntries(TIME_SUMS.map((k) => [k, 0])) };
+      const cell = times.get(timeKey(r)) ?? r;
+      for (const k of TIME_SUMS) cell[k] = Number(cell[k]) + Number(c[k]);
+      times.set(timeKey(r), cell);
+    }
+  }
+  return {
+    stageRollups: sorted(stageRollups, stageKey),
+    stageRecount: sorted(stages.values(), stageKey),
+    timeRollups: sorted(timeRollups, timeKey),
+    timeRecount: sorted(times.values(), timeKey),
+  };
+}
+
+/** Asserts every rollup cell equals the sum of the per-unit cells under it, and none is left at zero. */
+export async function expectRollupsRight(step: string) {
+  const r = await rollupsAndRecount();
+  expect(r.stageRollups, `${step}: in review by ancestor`).toEqual(r.stageRecount);
+  expect(r.timeRollups, `${step}: time in stage by ancestor`).toEqual(r.timeRecount);
+  const empty = await all("SELECT 1 FROM dashboard_stage_rollups WHERE n <= 0 UNION ALL SELECT 1 FROM dashboard_time_rollups WHERE n <= 0");
+  expect(empty, `${step}: no negative or empty rollup cell`).toEqual([]);
 }
 
 /** The dashboard a caller should see, recounted from every report with the policy's allows(). */
