@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { viDate, viDateTime, viNumber, viPercent } from "../src/portal/format";
 import { renderMarkdown } from "../src/portal/markdown";
@@ -20,6 +21,20 @@ describe("Vietnamese formats", () => {
     // 17:30 UTC is 00:30 the next day in Vietnam.
     expect(viDate("2024-01-22T17:30:00.000Z")).toBe("23/01/2024");
     expect(viDateTime("2024-01-22T17:30:00.000Z")).toBe("23/01/2024 00:30");
+  });
+
+  it("agrees with the Asia/Ho_Chi_Minh time zone database for any moment from 1976 to 2100", () => {
+    const date = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" });
+    const time = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hour12: false });
+    const moments = fc.integer({ min: Date.UTC(1976, 0, 1), max: Date.UTC(2100, 0, 1) }).map((ms) => new Date(ms));
+    fc.assert(
+      fc.property(moments, (d) => {
+        const iso = d.toISOString();
+        expect(viDate(iso)).toBe(date.format(d));
+        expect(viDateTime(iso)).toBe(`${date.format(d)} ${time.format(d)}`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

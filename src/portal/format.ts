@@ -1,6 +1,11 @@
 // Vietnamese formats: dates dd/mm/yyyy, numbers 13.184 and 98,6%.
 
-const TZ = "Asia/Ho_Chi_Minh";
+// Vietnam keeps UTC+7 all year (no daylight saving since 1975), so a fixed offset is exact for
+// every date this system sees, and far cheaper than an Intl.DateTimeFormat per call (building one
+// cost milliseconds: it was a tenth of a submit's CPU, through the notification emails).
+const VN_OFFSET_MS = 7 * 3600_000;
+const two = (n: number) => String(n).padStart(2, "0");
+const inVietnam = (value: string) => new Date(Date.parse(value) + VN_OFFSET_MS);
 
 /** "2024-01-23" or an ISO timestamp -> "23/01/2024" (in Vietnam's time zone for timestamps). */
 export function viDate(value: string): string {
@@ -8,15 +13,14 @@ export function viDate(value: string): string {
     const [y, m, d] = value.split("-");
     return `${d}/${m}/${y}`;
   }
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: TZ, day: "2-digit", month: "2-digit", year: "numeric" }).format(new Date(value));
-  return parts;
+  const v = inVietnam(value);
+  return `${two(v.getUTCDate())}/${two(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
 }
 
 /** An ISO timestamp -> "23/01/2024 14:05". */
 export function viDateTime(iso: string): string {
-  const d = new Date(iso);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
-  return `${viDate(iso)} ${time}`;
+  const v = inVietnam(iso);
+  return `${viDate(iso)} ${two(v.getUTCHours())}:${two(v.getUTCMinutes())}`;
 }
 
 /** 13184 -> "13.184"; 98.6 -> "98,6". */
