@@ -493,3 +493,34 @@ export const dashboardTimeRollups = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.schoolYear, t.ancestorId, t.reach, t.stage] })],
 );
+
+// The working calendar's overrides (DESIGN.md section 12): an admin's decision about one date,
+// winning over the law's defaults (src/domain/calendar). One row per date.
+export const calendarOverrides = sqliteTable("calendar_overrides", {
+  date: text("date").primaryKey(),
+  working: integer("working", { mode: "boolean" }).notNull(),
+  name: text("name").notNull(),
+  updatedBy: text("updated_by")
+    .notNull()
+    .references(() => users.id),
+  updatedAt: text("updated_at").notNull(),
+});
+
+// Who changed the calendar, and how: one row per PUT or DELETE of an override, never updated.
+export const calendarOverrideEvents = sqliteTable(
+  "calendar_override_events",
+  {
+    id: text("id").primaryKey(),
+    date: text("date").notNull(),
+    action: text("action", { enum: ["put", "delete"] }).notNull(),
+    // What the date was set to (put), or what was dropped (delete).
+    working: integer("working", { mode: "boolean" }).notNull(),
+    name: text("name").notNull(),
+    actorId: text("actor_id")
+      .notNull()
+      .references(() => users.id),
+    actorName: text("actor_name").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("calendar_override_events_date_idx").on(t.date, t.createdAt)],
+);
