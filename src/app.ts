@@ -28,6 +28,8 @@ import { registerSetGrants } from "./routes/users/set-grants";
 import { registerListUsers } from "./routes/users/list";
 import { registerUpdateUser } from "./routes/users/update";
 import { registerWorkflows } from "./routes/workflows";
+import { registerCalendar } from "./routes/calendar";
+import { registerMetrics } from "./routes/metrics";
 import { registerDecide } from "./routes/review/decide";
 import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
@@ -127,6 +129,8 @@ export function createApp() {
     registerUnpublish,
     registerNotifications,
     registerWorkflows,
+    registerCalendar,
+    registerMetrics,
     registerDocs,
   ]) {
     register(app);

@@ -4,6 +4,7 @@ import { MAX_IMAGE_BYTES } from "../domain/images";
 import { limitBody } from "../middleware/request-guards";
 import { registerWebAdmin } from "./admin";
 import { registerWebAuth } from "./auth";
+import { registerWebCalendar } from "./calendar";
 import { readForm } from "./forms";
 import { notFoundPage } from "./not-found";
 import { registerWebReports } from "./reports";
@@ -48,6 +49,7 @@ export function webApp(): Hono<WebEnv> {
   registerWebReports(web);
   registerWebReview(web);
   registerWebAdmin(web);
+  registerWebCalendar(web);
   // Served by the static asset router in production; here when the Worker is called directly.
   web.get("/app/assets/:file{[a-z-]+\\.(?:js|css)}", async (c) => {
     const asset = await c.env.ASSETS.fetch(c.req.raw);

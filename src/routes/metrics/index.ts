@@ -1,0 +1,5 @@
+// Stage metrics in working hours (DESIGN.md section 12). Each operation is a file beside this one.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { HonoEnv } from "../../env";
+
+export function registerMetrics(_app: OpenAPIHono<HonoEnv>) {}
