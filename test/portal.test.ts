@@ -1,6 +1,7 @@
 // The public portal: what reaches it (XSS corpus through every field a unit writes), how it is
 // served from R2 (ETag/304, cache headers, 404/410, redirects, no way out of portal/), that nothing
 // unpublished shows, unpublishing, and corrections at the same address.
+import { ASSET_URLS } from "../src/assets.gen";
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -116,8 +117,9 @@ const dangerousUrl = (v: string) => /^(javascript:|vbscript:|data:text\/html)/.t
 
 /**
  * What would run or redirect in this HTML: script, event handlers, dangerous URL schemes,
- * embedding elements. `document` pages may carry their own layout (one <style>, meta charset /
- * viewport / description, canonical and alternate links); fragments may carry none of it.
+ * embedding elements. `document` pages may carry their own layout (our one stylesheet, linked;
+ * meta charset / viewport / description, canonical and alternate links) but no inline <style>;
+ * fragments may carry none of it.
  */
 function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
   const problems: string[] = [];
@@ -134,9 +136,12 @@ function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
       if (a.name === "http-equiv") problems.push(`http-equiv: ${tag.raw}`);
     }
     if (kind === "fragment" && ["style", "meta", "link", "title", "html", "head", "body"].includes(tag.name)) problems.push(`element <${tag.name}> in a fragment: ${tag.raw}`);
+    if (tag.name === "style") problems.push(`inline <style> (the stylesheet is a static file): ${tag.raw}`);
     if (kind === "document" && tag.name === "link") {
       const rel = tag.attrs.find((a) => a.name === "rel")?.value ?? "";
-      if (!["canonical", "alternate"].includes(rel)) problems.push(`unexpected <link>: ${tag.raw}`);
+      const href = tag.attrs.find((a) => a.name === "href")?.value ?? "";
+      const ourStylesheet = rel === "stylesheet" && decodeEntities(href) === ASSET_URLS.portalCss;
+      if (!["canonical", "alternate"].includes(rel) && !ourStylesheet) problems.push(`unexpected <link>: ${tag.raw}`);
     }
     if (kind === "document" && tag.name === "meta") {
       const names = tag.attrs.map((a) => a.name);
@@ -145,8 +150,8 @@ function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
     }
   }
   if (kind === "document") {
-    const styles = tagsOf(html).filter((t) => t.name === "style").length;
-    if (styles !== 1) problems.push(`${styles} <style> elements (the layout has one)`);
+    const sheets = tagsOf(html).filter((t) => t.name === "link" && t.attrs.some((a) => a.name === "rel" && a.value === "stylesheet")).length;
+    if (sheets !== 1) problems.push(`${sheets} stylesheet links (the layout has one)`);
   }
   // The brief's own check, over tags read with quotes respected (an escaped " onmouseover=" inside
   // an attribute value is text, not an attribute).
