@@ -10,7 +10,7 @@ import { str } from "./forms";
 
 function LoginForm(props: { next: string; email: string; error: string | null }) {
   return (
-    <div class="card" style="max-width:460px;margin:24px auto">
+    <div class="card narrow">
       <h1>Đăng nhập</h1>
       {props.error ? (
         <p class="errors" role="alert">

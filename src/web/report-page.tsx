@@ -116,7 +116,7 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
 
       {canDecide && stage ? (
         <section class="card" aria-labelledby="quyet-dinh">
-          <h2 id="quyet-dinh" style="margin-top:0">
+          <h2 id="quyet-dinh" class="mt0">
             Thẩm định — bước {stage.label}
           </h2>
           <form method="post" action={`/app/reports/${id}/decide`}>
@@ -141,7 +141,7 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
 
       {canUnpublish ? (
         <section class="card" aria-labelledby="go-bai">
-          <h2 id="go-bai" style="margin-top:0">
+          <h2 id="go-bai" class="mt0">
             Gỡ bài khỏi cổng thông tin
           </h2>
           <form method="post" action={`/app/reports/${id}/unpublish`} data-confirm="Gỡ bài này khỏi cổng thông tin?">
@@ -165,11 +165,11 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
       <section aria-labelledby="hinh-anh">
         <h2 id="hinh-anh">Hình ảnh ({images.length})</h2>
         {images.length === 0 ? <p>Chưa có ảnh.</p> : null}
-        <ol class="images" style="list-style:none;padding:0">
+        <ol class="images plain-list">
           {images.map((img, i) => (
             <li>
               <img src={`/app/reports/${id}/images/${img.id}`} alt={img.caption} />
-              <div style="flex:1">
+              <div class="grow">
                 <p>
                   Hình {i + 1}: {img.caption}
                 </p>
