@@ -31,14 +31,17 @@ const overrideView = (o: StoredOverride) => ({
 });
 
 /** A year of the calendar: the days that differ from a plain week, and that year's overrides. */
-export async function calendarYear(db: D1Database, year: number) {
-  const { overrides, calendar } = await overridesAndCalendar(db);
+export function yearFrom(stored: { overrides: StoredOverride[]; calendar: WorkingCalendar }, year: number) {
   const prefix = `${year}-`;
   return {
     year,
-    days: calendar.daysOf(year),
-    overrides: overrides.filter((o) => o.date.startsWith(prefix)).map(overrideView),
+    days: stored.calendar.daysOf(year),
+    overrides: stored.overrides.filter((o) => o.date.startsWith(prefix)).map(overrideView),
   };
+}
+
+export async function calendarYear(db: D1Database, year: number) {
+  return yearFrom(await overridesAndCalendar(db), year);
 }
 
 export async function setCalendarDay(db: D1Database, actor: Actor, date: string, input: { working: boolean; name: string }) {

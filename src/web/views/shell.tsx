@@ -23,7 +23,7 @@ function navFor(actor: Actor): NavItem[] {
   if (roles.has("author") || reviewer || roles.has("admin")) items.push({ href: "/app/reports", label: roles.has("author") ? "Báo cáo của đơn vị" : "Báo cáo" });
   if (roles.has("author")) items.push({ href: "/app/reports/new", label: "Tạo báo cáo" });
   if (roles.has("director") || roles.has("admin")) items.push({ href: "/app/dashboard", label: "Tổng quan" });
-  if (roles.has("admin")) items.push({ href: "/app/users", label: "Người dùng" }, { href: "/app/units", label: "Đơn vị" }, { href: "/app/notifications", label: "Nhật ký thư" });
+  if (roles.has("admin")) items.push({ href: "/app/users", label: "Người dùng" }, { href: "/app/units", label: "Đơn vị" }, { href: "/app/admin/calendar", label: "Lịch làm việc" }, { href: "/app/notifications", label: "Nhật ký thư" });
   items.push({ href: "/portal/", label: "Cổng thông tin" });
   return items;
 }
