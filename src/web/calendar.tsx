@@ -75,7 +75,6 @@ export function registerWebCalendar(app: Hono<WebEnv>) {
         <Notice c={c} />
         <CalendarPage
           year={year}
-          currentYear={currentYear}
           yearError={parsedYear && !parsedYear.success ? `${parsedYear.error.issues[0]?.message ?? "Năm không hợp lệ"}; đang hiện năm ${currentYear}.` : undefined}
           days={days}
           overrides={overrides}

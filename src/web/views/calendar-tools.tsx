@@ -27,7 +27,7 @@ export function DueHelper(props: { year: number; due: DueState }) {
   const { due } = props;
   const invalid = (id: string) => (due.errors[id] ? { "aria-invalid": "true", "aria-describedby": `${id}-error` } : {});
   return (
-    <section class="card" id="khi-nao-den-han" aria-labelledby="khi-nao-den-han-tieu-de">
+    <section class="card" id="khi-nao-den-han" aria-labelledby="khi-nao-den-han-tieu-de" style="margin-top:16px">
       <h2 id="khi-nao-den-han-tieu-de" style="margin-top:0">
         Khi nào đến hạn?
       </h2>
@@ -78,7 +78,7 @@ function DueAnswer(props: { from: string; result: { dueAt: string; workingDaysCo
   );
 }
 
-const ACTION_TEXT = (e: OverrideEvent) => (e.action === "put" ? `Đặt thành ${e.working ? "ngày làm việc" : "ngày nghỉ"}` : `Xoá điều chỉnh (đã là ${e.working ? "ngày làm việc" : "ngày nghỉ"})`);
+const ACTION_TEXT = (e: OverrideEvent) => (e.action === "put" ? `Đặt thành ${e.working ? "ngày làm việc" : "ngày nghỉ"}` : `Xoá điều chỉnh (trước đó: ${e.working ? "ngày làm việc" : "ngày nghỉ"})`);
 
 export function History(props: { year: number; events: OverrideEvent[]; more: boolean }) {
   return (

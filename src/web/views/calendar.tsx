@@ -11,7 +11,6 @@ export type OverrideView = { date: string; working: boolean; name: string; updat
 
 export type CalendarPageProps = {
   year: number;
-  currentYear: number;
   yearError?: string;
   days: CalendarDay[];
   overrides: OverrideView[];
@@ -27,18 +26,13 @@ function YearPicker(props: { year: number; error?: string }) {
     <form method="get" action="/app/admin/calendar" aria-label="Chọn năm">
       <label for="nam">Năm</label>
       <div class="actions" style="align-items:center;margin-top:0">
-        {year > FIRST_YEAR ? (
-          <a class="button secondary" href={`/app/admin/calendar?nam=${year - 1}`}>
-            ← {year - 1}
-          </a>
-        ) : null}
         <input id="nam" name="nam" type="number" min={FIRST_YEAR} max={LAST_YEAR} step={1} value={String(year)} required style="width:7em" aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "nam-error" : undefined} />
         <button type="submit">Xem</button>
-        {year < LAST_YEAR ? (
-          <a class="button secondary" href={`/app/admin/calendar?nam=${year + 1}`}>
-            {year + 1} →
-          </a>
-        ) : null}
+        <span>
+          {year > FIRST_YEAR ? <a href={`/app/admin/calendar?nam=${year - 1}`}>← Năm {year - 1}</a> : null}
+          {year > FIRST_YEAR && year < LAST_YEAR ? " · " : null}
+          {year < LAST_YEAR ? <a href={`/app/admin/calendar?nam=${year + 1}`}>Năm {year + 1} →</a> : null}
+        </span>
       </div>
       {props.error ? (
         <p class="error" id="nam-error">
@@ -116,11 +110,10 @@ function OverridesTable(props: { year: number; overrides: OverrideView[]; csrf: 
   );
 }
 
-function AddOverride(props: { year: number; currentYear: number; csrf: string }) {
-  // For another year than this one the date field starts in that year, so its picker opens there.
-  const suggested = props.year === props.currentYear ? undefined : `${props.year}-01-01`;
+function AddOverride(props: { csrf: string }) {
+  // The date starts empty on purpose: a pre-filled date would be saved by an admin who forgot it.
   return (
-    <section class="card" aria-labelledby="them-dieu-chinh">
+    <section class="card" aria-labelledby="them-dieu-chinh" style="margin-top:16px">
       <h2 id="them-dieu-chinh" style="margin-top:0">
         Thêm điều chỉnh
       </h2>
@@ -130,7 +123,7 @@ function AddOverride(props: { year: number; currentYear: number; csrf: string })
         <div class="grid">
           <div>
             <label for="date">Ngày</label>
-            <input id="date" name="date" type="date" required min={`${FIRST_YEAR}-01-01`} max={`${LAST_YEAR}-12-31`} value={suggested} />
+            <input id="date" name="date" type="date" required min={`${FIRST_YEAR}-01-01`} max={`${LAST_YEAR}-12-31`} />
           </div>
           <fieldset style="border:0;padding:0;margin:0">
             <legend style="font-weight:600;margin:12px 0 4px;padding:0">Đặt thành</legend>
@@ -170,7 +163,7 @@ export function CalendarPage(props: CalendarPageProps) {
         <h2 id="dieu-chinh">Điều chỉnh năm {year}</h2>
         <OverridesTable year={year} overrides={props.overrides} csrf={props.csrf} />
       </section>
-      <AddOverride year={year} currentYear={props.currentYear} csrf={props.csrf} />
+      <AddOverride csrf={props.csrf} />
       <DueHelper year={year} due={props.due} />
       <History year={year} events={props.events} more={props.moreEvents} />
     </>
