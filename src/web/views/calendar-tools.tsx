@@ -27,8 +27,8 @@ export function DueHelper(props: { year: number; due: DueState }) {
   const { due } = props;
   const invalid = (id: string) => (due.errors[id] ? { "aria-invalid": "true", "aria-describedby": `${id}-error` } : {});
   return (
-    <section class="card" id="khi-nao-den-han" aria-labelledby="khi-nao-den-han-tieu-de" style="margin-top:16px">
-      <h2 id="khi-nao-den-han-tieu-de" style="margin-top:0">
+    <section class="card" id="khi-nao-den-han" aria-labelledby="khi-nao-den-han-tieu-de">
+      <h2 id="khi-nao-den-han-tieu-de" class="mt0">
         Khi nào đến hạn?
       </h2>
       <p class="hint">Hạn là 17:00 (giờ Việt Nam) của ngày làm việc thứ n sau ngày bắt đầu; chính ngày bắt đầu không được tính.</p>
@@ -67,7 +67,7 @@ function DueAnswer(props: { from: string; result: { dueAt: string; workingDaysCo
       <p>
         Tính từ {viDay(startDay)} (ngày này không tính), {days.length} ngày làm việc:
       </p>
-      <ol style="columns:13em;margin-top:0">
+      <ol>
         {days.map((d) => (
           <li>
             {viDay(d)}

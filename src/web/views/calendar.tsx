@@ -114,7 +114,7 @@ function AddOverride(props: { csrf: string }) {
   // The date starts empty on purpose: a pre-filled date would be saved by an admin who forgot it.
   return (
     <section class="card" aria-labelledby="them-dieu-chinh" style="margin-top:16px">
-      <h2 id="them-dieu-chinh" style="margin-top:0">
+      <h2 id="them-dieu-chinh" class="mt0">
         Thêm điều chỉnh
       </h2>
       <p class="hint">Ghi lại ngày nghỉ bù hoặc làm bù theo quyết định của Thủ tướng, UBND tỉnh. Nếu ngày đã có điều chỉnh, điều chỉnh mới thay điều chỉnh cũ.</p>
