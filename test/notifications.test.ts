@@ -201,6 +201,18 @@ describe("notifications happy: the consumer", () => {
     expect(await row(m.id)).toMatchObject({ template, status: "sent", subject: mail.subject });
   });
 
+  it("an escalation asks the stage's holder to act and the overseer to see it done", async () => {
+    const report = await newReport();
+    const holder = message(report, "escalation", { audience: { type: "reviewers", role: "specialist", scope: "covered_units" }, oversight: false }, demoUser(USERS.specialist));
+    const overseer = message(report, "escalation", { audience: { type: "reviewers", role: "deputy_head", scope: "covered_units" }, oversight: true }, demoUser(USERS.deputy));
+    const send = mailOk();
+    await deliver([holder, overseer]);
+    const byTo = new Map(send.mock.calls.map((c) => [(c[0] as Sent).to, (c[0] as Sent).text]));
+    expect(byTo.get(USERS.specialist)).toContain("Đề nghị khẩn trương xử lý.");
+    expect(byTo.get(USERS.specialist)).not.toContain("đôn đốc");
+    expect(byTo.get(USERS.deputy)).toContain("Đề nghị đôn đốc xử lý.");
+  });
+
   it("a batch of several messages: each is sent once, acked and recorded", async () => {
     const report = await newReport();
     const ms = [

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../src/seed/demo-data";
+import { WORKFLOWS } from "../workflows";
 import { call, createReport, json, sampleReport, tokenFor, USERS } from "./helpers/api";
 
 /** A word no other test in this file uses, so searches and filters see only what one test made. */
@@ -64,7 +65,7 @@ describe("reports: create and read back", () => {
       revision: 0,
       attachments: [],
     });
-    expect(r.workflowVersion).toBe(1);
+    expect(r.workflowVersion).toBe(WORKFLOWS.event.version);
   });
 
   it("creates a news draft with only the required fields; optional ones default to null/empty", async () => {

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { WorkingCalendar } from "../src/domain/calendar";
 import { call, createReport, json, tokenFor, USERS } from "./helpers/api";
 import { approveAll, d1Events, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, submit, submittedReport } from "./helpers/review";
 
 describe("review: the default chain", () => {
   it("submit -> specialist -> deputy head -> director -> approved, D1 following each step", async () => {
+    const before = new Date();
     const id = await submittedReport({ title: "Chuỗi duyệt mặc định" });
+    const after = new Date();
     let r = await d1Report(id);
     expect(r).toMatchObject({ status: "in_review", stage: "specialist", stage_role: "specialist", revision: 1 });
-    expect(Date.parse(r.stage_due_at)).toBeGreaterThan(Date.now() + 47 * 3600_000);
+    // The specialist's two working days on the calendar (no overrides here): 17:00 in Viet Nam.
+    const calendar = new WorkingCalendar();
+    expect([calendar.due(before, 2).dueAt, calendar.due(after, 2).dueAt]).toContain(r.stage_due_at);
 
     const s1 = await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
     expect(s1.stage).toMatchObject({ id: "deputy_head", label: "Phó Trưởng phòng" });

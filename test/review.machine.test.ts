@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { WORKFLOWS, workflowDefinitionSchema, type WorkflowDefinition } from "../workflows";
+import { WorkingCalendar } from "../src/domain/calendar";
 import { INITIAL_STATE, transition, type FlowState, type ReviewActor } from "../src/domain/review";
 import { ApiError } from "../src/errors";
 import { call, tokenFor, USERS } from "./helpers/api";
@@ -9,17 +10,18 @@ import { d1Report, decide, flowStub, ok, submit } from "./helpers/review";
 
 const UNIT = "unit-a";
 const report = { unitId: UNIT, authorId: "author-1" };
-const now = new Date("2026-03-02T08:00:00Z");
+const now = new Date("2026-03-02T08:00:00Z"); // Monday 15:00 in Viet Nam
+const calendar = new WorkingCalendar();
 const reviewer = (id: string, role: ReviewActor["roles"][number], unitId = "dept"): ReviewActor => ({ id, name: id, unitId, roles: [role], coverage: { [role]: [UNIT] } });
 
 // A department that trims its chain to two stages: a new version of the news definition.
-const twoStage: WorkflowDefinition = workflowDefinitionSchema.parse({ ...WORKFLOWS.news, version: 2, stages: WORKFLOWS.news.stages.filter((s) => s.id !== "deputy_head") });
+const twoStage: WorkflowDefinition = workflowDefinitionSchema.parse({ ...WORKFLOWS.news, version: WORKFLOWS.news.version + 1, stages: WORKFLOWS.news.stages.filter((s) => s.id !== "deputy_head") });
 
 function run(state: FlowState, steps: Parameters<typeof transition>[1][], actors: (ReviewActor | null)[]) {
   let s = state;
   const deciders = new Map<string, string>();
   steps.forEach((cmd, i) => {
-    const r = transition(s, cmd, actors[i] ?? null, report, deciders, now);
+    const r = transition(s, cmd, actors[i] ?? null, report, deciders, now, calendar);
     if (r.event.action === "approve" || r.event.action === "return") deciders.set(actors[i]!.id, r.event.stage!);
     s = r.next;
   });
@@ -29,15 +31,26 @@ function run(state: FlowState, steps: Parameters<typeof transition>[1][], actors
 describe("review state machine", () => {
   it("runs whatever chain the submitted definition carries, not the one in force", () => {
     const s = run(INITIAL_STATE, [{ type: "submit", definition: twoStage, claimedVersion: 2 }, { type: "approve", stage: "specialist" }], [null, reviewer("sp", "specialist")]);
-    expect(s.definition!.version).toBe(2);
+    expect(s.definition!.version).toBe(WORKFLOWS.news.version + 1);
     expect(s.definition!.stages[s.stageIndex!]!.id).toBe("director");
-    const done = transition(s, { type: "approve", stage: "director" }, reviewer("dir", "director"), report, new Map(), now);
+    const done = transition(s, { type: "approve", stage: "director" }, reviewer("dir", "director"), report, new Map(), now, calendar);
     expect(done.next.status).toBe("approved");
   });
 
-  it("the due time of a stage is its SLA from entering it", () => {
+  it("the due time of a stage is 17:00 on the n-th working day after the day it starts", () => {
     const s = run(INITIAL_STATE, [{ type: "submit", definition: WORKFLOWS.news, claimedVersion: 2 }], [null]);
-    expect(s.stageDueAt).toBe("2026-03-04T08:00:00.000Z"); // 48 h
+    expect(s.stageDueAt).toBe("2026-03-04T10:00:00.000Z"); // specialist, 2 working days: Wednesday 17:00
+    const next = run(s, [{ type: "approve", stage: "specialist" }], [reviewer("sp", "specialist")]);
+    expect(next.stageDueAt).toBe("2026-03-03T10:00:00.000Z"); // deputy head, 1 working day: Tuesday 17:00
+  });
+
+  it("a stage starts only on a submit or an approval with a stage after it, and then needs the calendar", () => {
+    const submitted = run(INITIAL_STATE, [{ type: "submit", definition: twoStage, claimedVersion: 2 }], [null]);
+    expect(() => transition(submitted, { type: "approve", stage: "specialist" }, reviewer("sp", "specialist"), report, new Map(), now, null)).toThrow(/calendar/);
+    const atLast = run(submitted, [{ type: "approve", stage: "specialist" }], [reviewer("sp", "specialist")]);
+    // The last approval starts no stage: no calendar is needed.
+    expect(transition(atLast, { type: "approve", stage: "director" }, reviewer("dir", "director"), report, new Map(), now, null).next.status).toBe("approved");
+    expect(() => transition(INITIAL_STATE, { type: "submit", definition: twoStage, claimedVersion: 2 }, null, report, new Map(), now, null)).toThrow(/calendar/);
   });
 
   it("restart policy: a resubmission starts again at the first stage", () => {
@@ -76,7 +89,7 @@ describe("review state machine", () => {
     ["schedule of an in-review report", { status: "in_review" as const }, { type: "schedule" as const, publishAt: "2026-04-01T00:00:00Z" }, "conflict"],
   ])("%s is refused", (_what, patch, cmd, code) => {
     try {
-      transition({ ...INITIAL_STATE, ...patch }, cmd, null, report, new Map(), now);
+      transition({ ...INITIAL_STATE, ...patch }, cmd, null, report, new Map(), now, null);
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ApiError);
@@ -91,7 +104,7 @@ describe("a report keeps its definition version", () => {
     const r = await (await call("/api/v1/reports", { token: author, json: { kind: "event", title: "Giữ phiên bản quy trình", body: "Nội dung" } })).json<{ id: string }>();
     await ok(await submit(author, r.id));
     const row = await env.DB.prepare("SELECT workflow_id, workflow_version FROM reports WHERE id = ?").bind(r.id).first();
-    expect(row).toEqual({ workflow_id: "event", workflow_version: 1 });
+    expect(row).toEqual({ workflow_id: "event", workflow_version: WORKFLOWS.event.version });
     const stored = await flowStub(r.id).view();
     expect(stored!.stage).toMatchObject({ id: "specialist", label: "Chuyên viên" });
   });

@@ -1,7 +1,7 @@
 // Races, injected D1 failures, SLA alarms and the publish hand-off: nothing skipped, lost or doubled.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ReportFlow } from "../src/flow/report-flow";
 import { publishInstanceId, type NotificationMessage } from "../src/flow/effects";
 import { call, json, tokenFor, USERS } from "./helpers/api";
@@ -198,26 +198,35 @@ describe("notifications and SLAs", () => {
     expect(new Set(sent.map((m) => m.id)).size).toBe(sent.length);
   });
 
-  it("the alarm reminds the stage's reviewers before the due time and escalates to the next role after it", async () => {
-    const id = await submittedReport({ title: "Nhắc hạn" });
-    const sent = await instrument(id);
-    const work = await flowStub(id).work();
-    const remind = work.find((w) => w.kind === "remind")!;
-    const escalate = work.find((w) => w.kind === "escalate")!;
-    const due = Date.parse((await flowStub(id).view())!.stageDueAt!);
-    expect(Date.parse(remind.dueAt)).toBe(due - 8 * 3600_000);
-    expect(Date.parse(escalate.dueAt)).toBe(due);
+  it("the alarm reminds the stage's reviewers at 08:00 of the due day and escalates to them and the deputy head after it", async () => {
+    // A fixed clock: whether a reminder may go out depends on the day (none on a day off).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date("2026-03-02T02:00:00Z")); // Monday 09:00 in Viet Nam
+      const id = await submittedReport({ title: "Nhắc hạn" });
+      await flowStub(id).settled(); // the specialist's "awaiting review" email has gone
+      const sent = await instrument(id);
+      // The specialist has two working days: due Wednesday 17:00, reminded Wednesday 08:00.
+      expect((await flowStub(id).view())!.stageDueAt).toBe("2026-03-04T10:00:00.000Z");
+      const sla = Object.fromEntries((await flowStub(id).work()).map((w) => [w.kind, w.dueAt]));
+      expect(sla).toEqual({ remind: "2026-03-04T01:00:00.000Z", escalate: "2026-03-04T10:00:00.000Z" });
 
-    // Only the reminder is due.
-    await runInDurableObject(flowStub(id), (_i, state) => {
-      state.storage.sql.exec("UPDATE work SET due_at = ? WHERE kind = 'remind'", new Date(Date.now() - 1000).toISOString());
-    });
-    expect(await runDurableObjectAlarm(flowStub(id))).toBe(true);
-    expect(sent.map((m) => `${m.template}:${m.email}`)).toEqual([`reminder:${USERS.specialist}`]);
+      // Only the reminder is due.
+      vi.setSystemTime(new Date("2026-03-04T01:00:00Z"));
+      expect(await runDurableObjectAlarm(flowStub(id))).toBe(true);
+      expect(sent.map((m) => `${m.template}:${m.email}`)).toEqual([`reminder:${USERS.specialist}`]);
 
-    await timePasses(id);
-    expect(sent.map((m) => `${m.template}:${m.email}`)).toEqual([`reminder:${USERS.specialist}`, `escalation:${USERS.deputy}`]);
-    expect(await flowStub(id).work()).toEqual([]);
+      vi.setSystemTime(new Date("2026-03-04T10:00:01Z"));
+      await runDurableObjectAlarm(flowStub(id));
+      expect(sent.map((m) => `${m.template}:${m.email}:${m.oversight}`)).toEqual([
+        `reminder:${USERS.specialist}:false`,
+        `escalation:${USERS.specialist}:false`,
+        `escalation:${USERS.deputy}:true`,
+      ]);
+      expect(await flowStub(id).work()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a decision clears the old stage's reminders; the new stage gets its own", async () => {

@@ -3,7 +3,8 @@ import type { WorkflowDefinition } from "./schema";
 
 export default {
   id: "event",
-  version: 1,
+  // 2: stage service levels in working days on the calendar (version 1 counted hours).
+  version: 2,
   kind: "event",
   label: "Hội nghị, sự kiện",
   stages: departmentStages,

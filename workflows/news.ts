@@ -3,7 +3,8 @@ import type { WorkflowDefinition } from "./schema";
 
 export default {
   id: "news",
-  version: 1,
+  // 2: stage service levels in working days on the calendar (version 1 counted hours).
+  version: 2,
   kind: "news",
   label: "Tin tức",
   stages: departmentStages,

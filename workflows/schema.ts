@@ -7,9 +7,10 @@ export const stageSchema = z.strictObject({
   role: z.enum(["centre_head", "specialist", "deputy_head", "director"]),
   // Shown to people; role labels are data, not strings in pages.
   label: z.string().min(1),
-  slaHours: z.number().int().positive().max(24 * 30),
-  // Hours before the due time at which a reminder goes out.
-  remindBeforeHours: z.number().int().nonnegative(),
+  // The stage's service level: due at 17:00 on the n-th working day after the day it starts
+  // (DESIGN.md section 12). The reminder (08:00 of that day) and the escalation (when it passes)
+  // follow from the due time, so a definition states nothing else about them.
+  slaWorkingDays: z.number().int().min(1).max(30),
   actions: z.array(z.enum(STAGE_ACTIONS)).min(1),
   // The first stage of a centre-internal chain is reviewed inside the author's own unit.
   scope: z.enum(["own_unit", "covered_units"]),
@@ -32,8 +33,6 @@ export const workflowDefinitionSchema = z
     def.stages.forEach((s, i) => {
       if (ids.has(s.id)) ctx.addIssue({ code: "custom", path: ["stages", i, "id"], message: `duplicate stage ${s.id}` });
       ids.add(s.id);
-      if (s.remindBeforeHours >= s.slaHours)
-        ctx.addIssue({ code: "custom", path: ["stages", i, "remindBeforeHours"], message: "reminder must come before the due time" });
     });
     const last = def.stages.at(-1);
     if (last && !last.actions.includes("approve"))

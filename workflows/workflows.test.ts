@@ -20,18 +20,23 @@ describe("workflow definitions", () => {
     expect(WORKFLOWS.periodic.requiresFigures).toBe(true);
   });
 
-  it("every stage has a Vietnamese label and an SLA", () => {
+  it("every stage has a Vietnamese label and a service level in whole working days", () => {
     for (const def of Object.values(WORKFLOWS)) {
       for (const s of def.stages) {
         expect(s.label.length).toBeGreaterThan(0);
-        expect(s.slaHours).toBeGreaterThan(s.remindBeforeHours);
+        expect(Number.isInteger(s.slaWorkingDays) && s.slaWorkingDays >= 1).toBe(true);
       }
     }
+    // The department's chain: two working days for the specialist, one for each head.
+    expect(WORKFLOWS.news.stages.map((s) => [s.id, s.slaWorkingDays])).toEqual([["specialist", 2], ["deputy_head", 1], ["director", 1]]);
+    expect(WORKFLOWS.periodic.stages[0]!.slaWorkingDays).toBe(2);
   });
 
   it.each([
     ["a duplicated stage", { ...news, stages: [...news.stages, news.stages[0]] }],
-    ["a reminder after the due time", { ...news, stages: [{ ...news.stages[0]!, remindBeforeHours: 100 }] }],
+    ["a service level of zero working days", { ...news, stages: [{ ...news.stages[0]!, slaWorkingDays: 0 }] }],
+    ["a service level in part days", { ...news, stages: [{ ...news.stages[0]!, slaWorkingDays: 1.5 }] }],
+    ["a service level still in hours", { ...news, stages: [{ ...news.stages[0]!, slaWorkingDays: undefined, slaHours: 48 }] }],
     ["a final stage that cannot approve", { ...news, stages: [{ ...news.stages[0]!, actions: ["return"] }] }],
     ["an unknown role", { ...news, stages: [{ ...news.stages[0]!, role: "janitor" }] }],
     ["an unknown field", { ...news, colour: "red" }],

@@ -1,7 +1,8 @@
 // The review state machine (DESIGN.md section 4) as a pure function: state + command -> new state
 // and the event that records it, or an ApiError. ReportFlow (the DO) persists and projects it.
-import type { WorkflowDefinition } from "../../workflows";
+import type { Stage, WorkflowDefinition } from "../../workflows";
 import type { ReportStatus, Role } from "../db/schema";
+import type { WorkingCalendar } from "./calendar";
 import { ApiError } from "../errors";
 
 export type FlowState = {
@@ -61,7 +62,28 @@ export const INITIAL_STATE: FlowState = {
  */
 export const EDITABLE_STATUSES: readonly ReportStatus[] = ["draft", "returned", "withdrawn", "published", "unpublished"];
 
-export const dueAt = (now: Date, hours: number) => new Date(now.getTime() + hours * 3600_000).toISOString();
+/**
+ * What the machine needs of the working calendar (domain/calendar): a stage's due time, 17:00 on
+ * the n-th working day after the day it starts (DESIGN.md section 12). The caller reads the
+ * calendar (its overrides live in D1) and hands it in, so this module stays pure.
+ */
+export type DueCalendar = Pick<WorkingCalendar, "due">;
+
+function stageDueAt(calendar: DueCalendar | null, now: Date, stage: Stage): string {
+  // Only a command for which startsStage() holds needs one: a caller that skipped it is a bug.
+  if (!calendar) throw new Error(`stage ${stage.id} starts without a working calendar`);
+  return calendar.due(now, stage.slaWorkingDays).dueAt;
+}
+
+/**
+ * Whether a command would start a stage (and so set a due time from the calendar): a submit, or
+ * an approval with a stage after it. Lets the caller read the calendar only when it is needed.
+ */
+export function startsStage(state: FlowState, cmd: Command): boolean {
+  if (cmd.type === "submit") return true;
+  if (cmd.type !== "approve" || state.stageIndex === null || !state.definition) return false;
+  return state.stageIndex + 1 < state.definition.stages.length;
+}
 
 function stageOf(state: FlowState) {
   if (state.status !== "in_review" || state.stageIndex === null || !state.definition) return null;
@@ -76,7 +98,8 @@ function checkVersion(state: FlowState, expected: number | undefined) {
 
 /**
  * Applies one command. `deciders` maps each actor who has already decided a stage of the current
- * revision to that stage's id (separation of duties).
+ * revision to that stage's id (separation of duties). `calendar` sets the due time of a stage the
+ * command starts; it may be null when startsStage() says the command starts none.
  */
 export function transition(
   state: FlowState,
@@ -85,6 +108,7 @@ export function transition(
   report: ReportFacts,
   deciders: ReadonlyMap<string, string>,
   now: Date,
+  calendar: DueCalendar | null,
 ): { next: FlowState; event: EventDraft } {
   const from = state.status;
   const base = { version: state.version + 1 };
@@ -103,7 +127,7 @@ export function transition(
           returnedAtIndex: null,
           revision: state.revision + 1,
           version: cmd.claimedVersion,
-          stageDueAt: dueAt(now, stage.slaHours),
+          stageDueAt: stageDueAt(calendar, now, stage),
           definition: def,
         },
         event: { action: "submit", actorRole: "author", stage: stage.id, fromStatus: from, toStatus: "in_review", comment: null },
@@ -144,7 +168,7 @@ export function transition(
       const comment = cmd.comment?.trim() || null;
       if (nextStage) {
         return {
-          next: { ...state, ...base, stageIndex: index + 1, stageDueAt: dueAt(now, nextStage.slaHours) },
+          next: { ...state, ...base, stageIndex: index + 1, stageDueAt: stageDueAt(calendar, now, nextStage) },
           event: { action: "approve", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "in_review", comment },
         };
       }

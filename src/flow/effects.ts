@@ -25,15 +25,24 @@ export type NotifyPayload = {
   eventId: string;
   template: NotificationTemplate;
   audience: Audience;
+  /**
+   * Told as well, as overseers of the audience (the deputy heads of an overdue specialist's
+   * stage). Someone in both is told once, as one of the audience.
+   */
+  alsoTo?: Audience | null;
   revision: number;
   stage?: { id: string; label: string } | null;
   comment?: string | null;
   dueAt?: string | null;
 };
 
-/** One queue message per recipient; `id` is stable so a retried send is recognisable downstream. */
-export type NotificationMessage = NotifyPayload & {
+/**
+ * One queue message per recipient; `id` is stable so a retried send is recognisable downstream.
+ * `audience` is the one that reached the recipient; `oversight` says it was `alsoTo`.
+ */
+export type NotificationMessage = Omit<NotifyPayload, "alsoTo"> & {
   id: string;
+  oversight?: boolean;
   reportId: string;
   reportTitle: string;
   unitId: string;
@@ -43,23 +52,40 @@ export type NotificationMessage = NotifyPayload & {
 };
 
 type Recipient = { id: string; email: string; name: string };
+type Addressed = Recipient & { audience: Audience; oversight: boolean };
 
-/** The report's title and unit, and who the audience is: one D1 round trip (the unit is read by the statements). */
-export async function recipients(db: D1Database, reportId: string, audience: Audience): Promise<{ title: string; unitId: string; to: Recipient[] }> {
-  let stmt: D1PreparedStatement;
+function audienceStatement(db: D1Database, reportId: string, audience: Audience): D1PreparedStatement {
   if (audience.type === "author") {
-    stmt = db.prepare("SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1").bind(reportId);
-  } else if (audience.type === "reviewers") {
-    stmt = stageHoldersStatement(db, audience.role, audience.scope, { ofReport: reportId });
-  } else {
-    stmt = db
-      .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
-      .bind(audience.role);
+    return db.prepare("SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1").bind(reportId);
   }
-  const [found, to] = await db.batch([db.prepare("SELECT title, unit_id FROM reports WHERE id = ?").bind(reportId), stmt]);
+  if (audience.type === "reviewers") return stageHoldersStatement(db, audience.role, audience.scope, { ofReport: reportId });
+  return db
+    .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
+    .bind(audience.role);
+}
+
+/**
+ * The report's title and unit, and who the audience (and those told as well) are: one D1 round
+ * trip (the unit is read by the statements). Each person once, by the first audience naming them.
+ */
+export async function recipients(
+  db: D1Database,
+  reportId: string,
+  audience: Audience,
+  alsoTo: Audience | null = null,
+): Promise<{ title: string; unitId: string; to: Addressed[] }> {
+  const audiences = alsoTo ? [audience, alsoTo] : [audience];
+  const [found, ...lists] = await db.batch([
+    db.prepare("SELECT title, unit_id FROM reports WHERE id = ?").bind(reportId),
+    ...audiences.map((a) => audienceStatement(db, reportId, a)),
+  ]);
   const report = (found?.results as { title: string; unit_id: string }[] | undefined)?.[0];
   if (!report) throw new Error(`report ${reportId} not in D1`);
-  return { title: report.title, unitId: report.unit_id, to: (to?.results ?? []) as Recipient[] };
+  const to = new Map<string, Addressed>();
+  lists.forEach((list, i) => {
+    for (const r of (list?.results ?? []) as Recipient[]) if (!to.has(r.id)) to.set(r.id, { ...r, audience: audiences[i]!, oversight: i > 0 });
+  });
+  return { title: report.title, unitId: report.unit_id, to: [...to.values()] };
 }
 
 /**
@@ -68,9 +94,21 @@ export async function recipients(db: D1Database, reportId: string, audience: Aud
  * sent. The consumer moves the record on from there; a repeated call changes no record.
  */
 export async function sendNotifications(env: Env, reportId: string, p: NotifyPayload): Promise<number> {
-  const { title, unitId, to } = await recipients(env.DB, reportId, p.audience);
+  const { alsoTo, ...payload } = p;
+  const { title, unitId, to } = await recipients(env.DB, reportId, p.audience, alsoTo ?? null);
   if (to.length === 0) return 0;
-  const bodies: NotificationMessage[] = to.map((r) => ({ ...p, id: `${p.eventId}:${p.template}:${r.id}`, reportId, reportTitle: title, unitId, userId: r.id, email: r.email, name: r.name }));
+  const bodies: NotificationMessage[] = to.map((r) => ({
+    ...payload,
+    audience: r.audience,
+    oversight: r.oversight,
+    id: `${p.eventId}:${p.template}:${r.id}`,
+    reportId,
+    reportTitle: title,
+    unitId,
+    userId: r.id,
+    email: r.email,
+    name: r.name,
+  }));
   const appBase = new URL(env.PORTAL_BASE_URL).origin;
   const now = new Date().toISOString();
   const record = env.DB.prepare(

@@ -1,12 +1,26 @@
 // What one transition writes to the DO's storage: the event, the new flow state, and the work it
 // sets off (projection, notifications, SLA reminders, publication). Run inside a storage transaction.
+import type { WorkingCalendar } from "../domain/calendar";
 import { newId } from "../domain/ids";
 import type { EventDraft, FlowState, ReviewActor } from "../domain/review";
 import type { NotifyPayload } from "./effects";
+import { slaMoments } from "./sla";
 import { addWork, appendEvent, saveFlow, type FlowRecord, type Work } from "./storage";
 
-/** Appends the event and the work it sets off, in one storage transaction (the caller's). */
-export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowState, draft: EventDraft, actor: ReviewActor | null, now: Date): void {
+/**
+ * Appends the event and the work it sets off, in one storage transaction (the caller's). `calendar`
+ * is the one the transition's due time came from (null when it started no stage): the stage's
+ * reminder and escalation are set by it too.
+ */
+export function recordTransition(
+  sql: SqlStorage,
+  flow: FlowRecord,
+  next: FlowState,
+  draft: EventDraft,
+  actor: ReviewActor | null,
+  now: Date,
+  calendar: WorkingCalendar | null,
+): void {
   const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
   const event = appendEvent(sql, {
     ...draft,
@@ -34,10 +48,12 @@ export function recordTransition(sql: SqlStorage, flow: FlowRecord, next: FlowSt
   if (stage && next.definition) {
     const label = { id: stage.id, label: stage.label };
     notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
-    const due = Date.parse(next.stageDueAt!);
+    // The transition that started the stage read the calendar for its due time (startsStage).
+    if (!calendar) throw new Error(`stage ${stage.id} started without a working calendar`);
+    const { remindAt, escalateAt } = slaMoments(calendar, next.stageDueAt!, now);
     const sla = { revision: next.revision, stageIndex: next.stageIndex };
-    addWork(sql, { id: `remind:${next.revision}:${stage.id}`, kind: "remind", dueAt: new Date(due - stage.remindBeforeHours * 3600_000).toISOString(), payload: sla });
-    addWork(sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: new Date(due).toISOString(), payload: sla });
+    if (remindAt) addWork(sql, { id: `remind:${next.revision}:${stage.id}`, kind: "remind", dueAt: remindAt, payload: sla });
+    addWork(sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: escalateAt, payload: sla });
   }
   if (event.action === "return") {
     notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: stageLabel(flow, draft.stage) }, comment: draft.comment });
@@ -63,14 +79,16 @@ function stageLabel(flow: FlowRecord, id: string | null): string {
 
 /**
  * The message a due reminder or escalation sends, or null when the report has left that stage.
- * Escalation goes to the next role up: the next stage's holders, or the admins after the last.
+ * Both go to the stage's holders; an escalation of a specialist's stage goes to the deputy heads
+ * covering the report's unit as well, who see that it is done (DESIGN.md section 12).
  */
 export function slaNotification(flow: FlowRecord, work: Work): NotifyPayload | null {
   const { revision, stageIndex } = work.payload as { revision: number; stageIndex: number };
   if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return null;
   const stage = flow.definition.stages[stageIndex]!;
-  const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt };
-  if (work.kind === "remind") return { ...base, template: "reminder", audience: { type: "reviewers", role: stage.role, scope: stage.scope } };
-  const up = flow.definition.stages[stageIndex + 1];
-  return { ...base, template: "escalation", audience: up ? { type: "reviewers", role: up.role, scope: up.scope } : { type: "role", role: "admin" } };
+  const holders = { type: "reviewers" as const, role: stage.role, scope: stage.scope };
+  const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt, audience: holders };
+  if (work.kind === "remind") return { ...base, template: "reminder" };
+  const overseers = stage.role === "specialist" ? { type: "reviewers" as const, role: "deputy_head" as const, scope: "covered_units" as const } : null;
+  return { ...base, template: "escalation", alsoTo: overseers };
 }

@@ -1,17 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
+import type { WorkingCalendar } from "../domain/calendar";
 import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
 import { backoffMs } from "./effects";
 import { recordTransition } from "./record";
+import { calendarFor } from "./sla";
 import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
   allEvents,
   allWork,
   decidersOf,
-  dueWork,
   getRevision,
   initialFlow,
   loadFlow,
@@ -32,7 +33,7 @@ import {
   type Issue,
 } from "./storage";
 import { viewOf, type FlowResult, type FlowView } from "./view";
-import { LookAgain, perform } from "./work";
+import { runDueWork } from "./work";
 
 export { FLOW_SCHEMA_VERSION } from "./storage";
 export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
@@ -231,7 +232,9 @@ export class ReportFlow extends DurableObject<Env> {
     const definition = WORKFLOWS[flow.kind as ReportKind];
     if (!definition) throw new ApiError("internal");
     const now = new Date();
-    const { next, event } = transition(flow, { type: "submit", definition, claimedVersion: flow.version }, actor, flow, new Map(), now);
+    const cmd: Command = { type: "submit", definition, claimedVersion: flow.version };
+    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
     const stage = definition.stages[next.stageIndex!]!;
     let claim: Claim | null;
     try {
@@ -256,7 +259,7 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw new ApiError("conflict", { detail: "Báo cáo không còn ở trạng thái gửi được", extra: { currentStatus: snap?.status ?? null } });
     }
-    return this.commitSubmit(flow, next, event, actor, claim, now);
+    return this.commitSubmit(flow, next, event, actor, claim, now, calendar);
   }
 
   /** D1 shows our claim of the next revision (its answer was lost, or we were evicted): record it now. */
@@ -266,26 +269,29 @@ export class ReportFlow extends DurableObject<Env> {
     if (!claim) return null;
     const definition = WORKFLOWS[flow.kind as ReportKind];
     const now = new Date();
-    const { next, event } = transition(flow, { type: "submit", definition, claimedVersion: claim.version }, actor, flow, new Map(), now);
+    const cmd: Command = { type: "submit", definition, claimedVersion: claim.version };
+    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
     // The submit is the author's, whoever's request found it: the history names them.
     const author: ReviewActor = actor ?? { id: flow.authorId, name: claim.authorName ?? "", unitId: flow.unitId, roles: ["author"], coverage: {} };
-    return this.commitSubmit(flow, next, event, author, claim, now);
+    return this.commitSubmit(flow, next, event, author, claim, now, calendar);
   }
 
-  private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date): Promise<FlowResult> {
+  private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date, calendar: WorkingCalendar | null): Promise<FlowResult> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
     this.commit(() => {
       saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
-      recordTransition(this.sql, flow, settled, event, actor, now);
+      recordTransition(this.sql, flow, settled, event, actor, now, calendar);
     });
     return this.afterRecord(flow.reportId);
   }
 
   private async apply(flow: FlowRecord, cmd: Command, actor: ReviewActor | null): Promise<FlowResult> {
     const now = new Date();
+    const calendar = await calendarFor(this.env.DB, flow, cmd);
     let result;
     try {
-      result = transition(flow, cmd, actor, flow, decidersOf(this.sql, flow.revision), now);
+      result = transition(flow, cmd, actor, flow, decidersOf(this.sql, flow.revision), now, calendar);
     } catch (err) {
       // The DO may have missed a submit whose D1 claim landed; adopt it and try once more.
       if (err instanceof ApiError && err.code === "conflict" && flow.status !== "in_review" && (cmd.type === "approve" || cmd.type === "return" || cmd.type === "withdraw")) {
@@ -294,7 +300,7 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw err;
     }
-    this.commit(() => recordTransition(this.sql, flow, result.next, result.event, actor, now));
+    this.commit(() => recordTransition(this.sql, flow, result.next, result.event, actor, now, calendar));
     return this.afterRecord(flow.reportId);
   }
 
@@ -376,31 +382,8 @@ export class ReportFlow extends DurableObject<Env> {
   }
 
   private async runDue(now: Date): Promise<void> {
-    for (const work of dueWork(this.sql, now.toISOString())) {
-      if (this.crashAt) await this.checkpoint(`before:${work.kind}`);
-      const later = new Date(Date.now() + backoffMs(work.attempts)).toISOString();
-      let again: LookAgain | null = null;
-      try {
-        await perform(this.env, this.sql, work, async () => (await this.project()).done);
-      } catch (err) {
-        // project() has rescheduled itself and noted the issue; the rest waits for D1 to catch up
-        // (emails and publication read the report there: a page must not leave out the approval
-        // D1 has not yet heard of), so it is put back to the projection's retry.
-        if (work.kind === "project") {
-          deferWorkUntil(this.sql, "project");
-          break;
-        }
-        again = err instanceof LookAgain ? err : null;
-        if (!again) {
-          addIssue(this.sql, work.kind, String(err));
-          retryWork(this.sql, work.id, later, String(err));
-          continue;
-        }
-      }
-      if (this.crashAt) await this.checkpoint(`after:${work.kind}`);
-      if (again) retryWork(this.sql, work.id, again.notBefore && again.notBefore > later ? again.notBefore : later, "");
-      else removeWork(this.sql, work.id);
-    }
+    const checkpoint = this.crashAt ? (point: string) => this.checkpoint(point) : null;
+    await runDueWork(this.env, this.sql, now, async () => (await this.project()).done, checkpoint);
     await this.reschedule();
   }
 

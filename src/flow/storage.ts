@@ -3,6 +3,7 @@
 import type { WorkflowDefinition } from "../../workflows";
 import type { ReportStatus } from "../db/schema";
 import { INITIAL_STATE, type EventDraft, type FlowState } from "../domain/review";
+import { withWorkingDays } from "./sla";
 
 // Bumped with every change below; checked each time the object wakes.
 export const FLOW_SCHEMA_VERSION = 3;
@@ -90,7 +91,7 @@ export function loadFlow(sql: SqlStorage): FlowRecord | null {
     revision: r.revision,
     version: r.version,
     stageDueAt: r.stage_due_at,
-    definition: r.definition ? (JSON.parse(r.definition) as WorkflowDefinition) : null,
+    definition: r.definition ? withWorkingDays(JSON.parse(r.definition) as WorkflowDefinition) : null,
   };
 }
 

@@ -23,6 +23,8 @@ const MessageSchema = z.object({
   stage: z.object({ id: z.string(), label: z.string() }).nullable().optional(),
   comment: z.string().nullable().optional(),
   dueAt: z.string().nullable().optional(),
+  // Absent on messages queued before it existed (their escalations went to overseers only).
+  oversight: z.boolean().optional(),
   audience: z.discriminatedUnion("type", [
     z.object({ type: z.literal("reviewers"), role: z.enum(ROLES), scope: z.enum(["own_unit", "covered_units"]) }),
     z.object({ type: z.literal("role"), role: z.enum(ROLES) }),

@@ -40,7 +40,13 @@ function parts(m: NotificationMessage, appBase: string): Parts {
     case "reminder":
       return { subject: `[Nhắc hạn] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” ở bước ${stage} sắp đến hạn xử lý (${due}).`], link: review };
     case "escalation":
-      return { subject: `[Quá hạn] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” đã quá hạn ở bước ${stage} (hạn ${due}).`, "Đề nghị đôn đốc xử lý."], link: review };
+      // The stage's own holders are asked to act; those who oversee it (and anyone told by a
+      // message from before the flag existed, which went to overseers only) to see it done.
+      return {
+        subject: `[Quá hạn] ${m.reportTitle}`,
+        lines: [`Báo cáo “${m.reportTitle}” đã quá hạn ở bước ${stage} (hạn ${due}).`, m.oversight === false ? "Đề nghị khẩn trương xử lý." : "Đề nghị đôn đốc xử lý."],
+        link: review,
+      };
     case "returned":
       return { subject: `[Trả lại] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” được trả lại ở bước ${stage} để chỉnh sửa.`, `Ý kiến: ${m.comment ?? ""}`], link: review };
     case "approved":
