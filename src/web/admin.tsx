@@ -16,7 +16,9 @@ import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
 import { forbiddenPage, refusal } from "./refusal";
+import { stageMetrics } from "../services/metrics";
 import { DashboardPage, schoolYearText } from "./views/dashboard";
+import { metricsFormOf } from "./views/dashboard-metrics";
 import { ROLE_LABELS } from "./views/shell";
 
 
@@ -34,8 +36,18 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
     const currentYear = schoolYearOf(now);
     const asked = Number(c.req.query("nam-hoc"));
     const year = Number.isInteger(asked) && asked >= 2000 && asked <= currentYear ? asked : currentYear;
-    const figures = await dashboardFigures(database(c.env.DB), actor, now, year);
-    return page(c, year === currentYear ? "Tổng quan" : `Tổng quan năm học ${schoolYearText(year)}`, <DashboardPage figures={figures} currentYear={currentYear} />);
+    // The metrics' own period (?tu=&den=&theo=, section "Thời gian xử lý"); a wrong date shows beside its field.
+    const metricsForm = metricsFormOf({ tu: c.req.query("tu"), den: c.req.query("den"), theo: c.req.query("theo") }, now, year === currentYear ? {} : { "nam-hoc": String(year) });
+    const [figures, metrics] = await Promise.all([
+      dashboardFigures(database(c.env.DB), actor, now, year),
+      metricsForm.period ? stageMetrics(c.env.DB, actor, metricsForm.period, metricsForm.choice.groupBy) : null,
+    ]);
+    return page(
+      c,
+      year === currentYear ? "Tổng quan" : `Tổng quan năm học ${schoolYearText(year)}`,
+      <DashboardPage figures={figures} currentYear={currentYear} metricsForm={metricsForm} metrics={metrics} />,
+      metricsForm.period ? 200 : 422,
+    );
   });
 
   app.get("/app/notifications", auth, async (c) => {

@@ -3,6 +3,8 @@
 import { WORKFLOWS, type ReportKind } from "../../../workflows";
 import { viDateTime, viNumber } from "../../portal/format";
 import { medianBin, OVERDUE_PAGE, UNIT_STATUSES, type Dashboard } from "../../queries/dashboard";
+import { MetricsSection, type MetricsForm } from "./dashboard-metrics";
+import type { Metrics } from "../../services/metrics";
 import { StatusBadge, STATUS_LABELS } from "./report-detail";
 
 const stageLabel = (stage: string | null, kind?: string) => {
@@ -29,7 +31,7 @@ export function medianText(histogram: readonly number[]): string {
 
 export const schoolYearText = (y: number) => `${y}–${y + 1}`;
 
-export function DashboardPage(props: { figures: Dashboard; currentYear: number }) {
+export function DashboardPage(props: { figures: Dashboard; currentYear: number; metricsForm: MetricsForm; metrics: Metrics | null }) {
   const f = props.figures;
   const year = f.schoolYear;
   const stageCounts = new Map<string, number>();
@@ -94,6 +96,7 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number }
           </table>
         ) : null}
       </section>
+      <MetricsSection form={props.metricsForm} metrics={props.metrics} />
       <nav aria-label="Năm học">
         <h2 id="nam-hoc">Năm học {schoolYearText(year)}</h2>
         <p class="hint">Hai bảng dưới đây tính theo năm học, từ ngày {from} (giờ Việt Nam).</p>
@@ -110,7 +113,10 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number }
       </nav>
       <section aria-labelledby="thoi-gian">
         <h3 id="thoi-gian">Thời gian xử lý ở mỗi bước</h3>
-        <p class="hint">Từ khi báo cáo đến bước đến khi bước đó duyệt hoặc trả lại, với các quyết định trong năm học. Trung vị cho biết khoảng thời gian mà một nửa số lượt xử lý xong trong đó.</p>
+        <p class="hint">
+          Từ khi báo cáo đến bước đến khi bước đó duyệt hoặc trả lại, với các quyết định trong năm học, tính theo thời gian thực (cả ngoài giờ và ngày nghỉ; tính theo giờ
+          làm việc: xem mục <a href="#thoi-gian-xu-ly">Thời gian xử lý</a> ở trên). Trung vị cho biết khoảng thời gian mà một nửa số lượt xử lý xong trong đó.
+        </p>
         {times.size === 0 ? <p>Chưa có quyết định nào trong năm học này ở các đơn vị bạn phụ trách.</p> : null}
         <table hidden={times.size === 0}>
           <thead>
