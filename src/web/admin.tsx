@@ -154,7 +154,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
           </tbody>
         </table>
         <section class="card" aria-labelledby="them-nguoi-dung">
-          <h2 id="them-nguoi-dung" style="margin-top:0">
+          <h2 id="them-nguoi-dung" class="mt0">
             Thêm người dùng
           </h2>
           <form method="post" action="/app/users">
@@ -270,7 +270,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
           </tbody>
         </table>
         <section class="card" aria-labelledby="them-don-vi">
-          <h2 id="them-don-vi" style="margin-top:0">
+          <h2 id="them-don-vi" class="mt0">
             Thêm đơn vị
           </h2>
           <form method="post" action="/app/units">

@@ -25,8 +25,8 @@ function YearPicker(props: { year: number; error?: string }) {
   return (
     <form method="get" action="/app/admin/calendar" aria-label="Chọn năm">
       <label for="nam">Năm</label>
-      <div class="actions" style="align-items:center;margin-top:0">
-        <input id="nam" name="nam" type="number" min={FIRST_YEAR} max={LAST_YEAR} step={1} value={String(year)} required style="width:7em" aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "nam-error" : undefined} />
+      <div class="actions inline-actions">
+        <input id="nam" name="nam" type="number" min={FIRST_YEAR} max={LAST_YEAR} step={1} value={String(year)} required class="year-input" aria-invalid={props.error ? "true" : undefined} aria-describedby={props.error ? "nam-error" : undefined} />
         <button type="submit">Xem</button>
         <span>
           {year > FIRST_YEAR ? <a href={`/app/admin/calendar?nam=${year - 1}`}>← Năm {year - 1}</a> : null}
@@ -113,7 +113,7 @@ function OverridesTable(props: { year: number; overrides: OverrideView[]; csrf: 
 function AddOverride(props: { csrf: string }) {
   // The date starts empty on purpose: a pre-filled date would be saved by an admin who forgot it.
   return (
-    <section class="card" aria-labelledby="them-dieu-chinh" style="margin-top:16px">
+    <section class="card mt16" aria-labelledby="them-dieu-chinh">
       <h2 id="them-dieu-chinh" class="mt0">
         Thêm điều chỉnh
       </h2>
@@ -125,12 +125,12 @@ function AddOverride(props: { csrf: string }) {
             <label for="date">Ngày</label>
             <input id="date" name="date" type="date" required min={`${FIRST_YEAR}-01-01`} max={`${LAST_YEAR}-12-31`} />
           </div>
-          <fieldset style="border:0;padding:0;margin:0">
-            <legend style="font-weight:600;margin:12px 0 4px;padding:0">Đặt thành</legend>
-            <label style="font-weight:400;margin:4px 0">
+          <fieldset class="plain">
+            <legend>Đặt thành</legend>
+            <label class="choice">
               <input type="radio" name="working" value="0" checked /> Ngày nghỉ (nghỉ bù, nghỉ thêm)
             </label>
-            <label style="font-weight:400;margin:4px 0">
+            <label class="choice">
               <input type="radio" name="working" value="1" /> Ngày làm việc (làm bù)
             </label>
           </fieldset>

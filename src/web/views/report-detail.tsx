@@ -49,7 +49,7 @@ export function ArticlePreview(props: { report: PreviewContent; images: Attachme
   const figures = r.figures as Results | null;
   return (
     <article class="card" aria-label="Xem trước bài viết">
-      <h2 style="margin-top:0">{r.title}</h2>
+      <h2 class="mt0">{r.title}</h2>
       <p class="hint">
         {r.eventDate ? `Ngày ${viDate(r.eventDate)}` : ""}
         {r.eventDate && r.location ? " · " : ""}
@@ -74,7 +74,7 @@ export function ArticlePreview(props: { report: PreviewContent; images: Attachme
       ) : null}
       {props.images.map((img, i) => (
         <figure>
-          <img src={`/app/reports/${r.id}/images/${img.id}`} alt={img.caption} style="max-width:100%;height:auto" />
+          <img src={`/app/reports/${r.id}/images/${img.id}`} alt={img.caption} class="fit" />
           <figcaption>
             Hình {i + 1}: {img.caption}
           </figcaption>
@@ -157,7 +157,7 @@ export function DiffView(props: { from: number; to: number; fields: FieldChange[
         </table>
       ) : null}
       {props.bodyChanged ? (
-        <div class="card" style="white-space:pre-wrap" aria-label="Nội dung: phần thêm được gạch chân xanh, phần bỏ gạch ngang đỏ">
+        <div class="card prewrap" aria-label="Nội dung: phần thêm được gạch chân xanh, phần bỏ gạch ngang đỏ">
           {props.body.map((p) => (p.op === "insert" ? <ins>{p.text}</ins> : p.op === "delete" ? <del>{p.text}</del> : p.text))}
         </div>
       ) : null}
