@@ -226,3 +226,21 @@ describe("reminders and escalations are never sent on a day off", () => {
     expect((await env.DB.prepare("SELECT workflow_version FROM reports WHERE id = ?").bind(id).first<{ workflow_version: number }>())!.workflow_version).toBe(1);
   });
 });
+
+describe("every report's reminders and escalations reach the reviewer", () => {
+  it("two reports waiting on the same specialist: each gets its own reminder and escalation record", async () => {
+    const a = await submittedAt("2026-03-02T02:00:00Z", "Báo cáo thứ nhất chờ chuyên viên");
+    const b = await submittedAt("2026-03-02T02:05:00Z", "Báo cáo thứ hai chờ chuyên viên");
+    expect(await dueOf(a)).toBe(await dueOf(b));
+    for (const when of ["2026-03-04T01:00:00Z", "2026-03-04T10:00:01Z"]) {
+      await alarm(a, when);
+      await alarm(b, when);
+    }
+    const specialist = await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(USERS.specialist).first<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT report_id, template FROM notifications WHERE user_id = ? AND template IN ('reminder', 'escalation') AND report_id IN (?, ?) ORDER BY template, report_id")
+      .bind(specialist!.id, a, b)
+      .all<{ report_id: string; template: string }>();
+    const seen = results.map((r) => `${r.template}:${r.report_id === a ? "a" : "b"}`).sort();
+    expect(seen).toEqual(["escalation:a", "escalation:b", "reminder:a", "reminder:b"]);
+  });
+});

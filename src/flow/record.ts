@@ -87,7 +87,9 @@ export function slaNotification(flow: FlowRecord, work: Work): NotifyPayload | n
   if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return null;
   const stage = flow.definition.stages[stageIndex]!;
   const holders = { type: "reviewers" as const, role: stage.role, scope: stage.scope };
-  const base = { eventId: `${work.kind}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt, audience: holders };
+  // The id names the report: notification records are keyed by it across all reports, and two
+  // reports at the same revision and stage must not share (and so drop) each other's reminders.
+  const base = { eventId: `${work.kind}:${flow.reportId}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt, audience: holders };
   if (work.kind === "remind") return { ...base, template: "reminder" };
   const overseers = stage.role === "specialist" ? { type: "reviewers" as const, role: "deputy_head" as const, scope: "covered_units" as const } : null;
   return { ...base, template: "escalation", alsoTo: overseers };
