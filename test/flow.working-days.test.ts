@@ -114,6 +114,7 @@ describe("due times come from the working calendar", () => {
 
     // The deputy head's stage is escalated to the deputy heads alone (no stage above is told).
     const sent = await listen(id);
+    await alarm(id, "2025-05-02T01:00:00Z");
     await alarm(id, "2025-05-02T10:00:01Z");
     expect(sent).toEqual([`reminder:${USERS.deputy}`, `escalation:${USERS.deputy}`]);
   });
@@ -242,5 +243,45 @@ describe("every report's reminders and escalations reach the reviewer", () => {
       .all<{ report_id: string; template: string }>();
     const seen = results.map((r) => `${r.template}:${r.report_id === a ? "a" : "b"}`).sort();
     expect(seen).toEqual(["escalation:a", "escalation:b", "reminder:a", "reminder:b"]);
+  });
+});
+
+describe("when D1 cannot give the calendar", () => {
+  const away = () => env.DB.prepare("ALTER TABLE calendar_overrides RENAME TO calendar_overrides_away").run();
+  const back = () => env.DB.prepare("ALTER TABLE calendar_overrides_away RENAME TO calendar_overrides").run();
+
+  it("a caller who may not decide is still refused (403), a stage cannot start (503, nothing recorded), and all is well once it is back", async () => {
+    const id = await submittedAt("2026-03-02T02:00:00Z", "Báo cáo khi lịch tạm vắng");
+    const before = (await flowStub(id).view())!;
+    await away();
+    try {
+      at("2026-03-02T03:00:00Z");
+      const author = await decide(await tokenFor(USERS.quan6), id, { action: "approve", stage: "specialist" });
+      expect(author.status).toBe(403);
+      const specialist = await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" });
+      expect(specialist.status).toBe(503);
+      expect(specialist.headers.get("content-type")).toMatch(/problem\+json/);
+      const after = (await flowStub(id).view())!;
+      expect(after.stage?.id).toBe("specialist");
+      expect(after.version).toBe(before.version);
+      expect((await d1Report(id)).stage).toBe("specialist");
+      // A return starts no stage: it needs no calendar.
+    } finally {
+      await back();
+    }
+    await approveAt("2026-03-02T03:05:00Z", id, "specialist", "specialist");
+    expect((await flowStub(id).view())!.stage?.id).toBe("deputy_head");
+  });
+});
+
+describe("sendVerdict", () => {
+  it("a reminder whose run comes only after the due time is dropped, on a working day too; an escalation goes", async () => {
+    const { sendVerdict } = await import("../src/flow/sla");
+    const { WorkingCalendar } = await import("../src/domain/calendar");
+    const cal = new WorkingCalendar();
+    const due = "2026-03-04T10:00:00.000Z"; // Wednesday 17:00
+    expect(sendVerdict(cal, "remind", new Date("2026-03-04T01:00:00Z"), due)).toEqual({ send: true });
+    expect(sendVerdict(cal, "remind", new Date("2026-03-04T10:00:06Z"), due)).toEqual({ send: false, until: null });
+    expect(sendVerdict(cal, "escalate", new Date("2026-03-04T10:00:06Z"), due)).toEqual({ send: true });
   });
 });

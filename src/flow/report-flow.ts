@@ -6,7 +6,7 @@ import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
 import { backoffMs } from "./effects";
 import { recordTransition } from "./record";
-import { calendarFor } from "./sla";
+import { calendarFor, LAW_CALENDAR } from "./sla";
 import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
@@ -288,10 +288,12 @@ export class ReportFlow extends DurableObject<Env> {
 
   private async apply(flow: FlowRecord, cmd: Command, actor: ReviewActor | null): Promise<FlowResult> {
     const now = new Date();
-    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    const deciders = decidersOf(this.sql, flow.revision);
     let result;
     try {
-      result = transition(flow, cmd, actor, flow, decidersOf(this.sql, flow.revision), now, calendar);
+      // Refusals first, decided without I/O (the law's calendar stands in for the stored one): a
+      // caller who may not act is told so even while D1 cannot give the calendar's overrides.
+      result = transition(flow, cmd, actor, flow, deciders, now, LAW_CALENDAR);
     } catch (err) {
       // The DO may have missed a submit whose D1 claim landed; adopt it and try once more.
       if (err instanceof ApiError && err.code === "conflict" && flow.status !== "in_review" && (cmd.type === "approve" || cmd.type === "return" || cmd.type === "withdraw")) {
@@ -300,6 +302,9 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw err;
     }
+    // The due time of a stage this starts comes from the stored calendar (the admin's overrides).
+    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    if (calendar) result = transition(flow, cmd, actor, flow, deciders, now, calendar);
     this.commit(() => recordTransition(this.sql, flow, result.next, result.event, actor, now, calendar));
     return this.afterRecord(flow.reportId);
   }

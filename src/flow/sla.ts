@@ -3,7 +3,7 @@
 // come due may go out now, and how a definition stored before service levels were counted in
 // working days is read.
 import type { Stage, WorkflowDefinition } from "../../workflows";
-import { vnDateOf, type WorkingCalendar } from "../domain/calendar";
+import { vnDateOf, WorkingCalendar } from "../domain/calendar";
 import { startsStage, type Command, type FlowState } from "../domain/review";
 import { ApiError } from "../errors";
 import { workingCalendarOf } from "../queries/calendar";
@@ -13,12 +13,17 @@ import { workingCalendarOf } from "../queries/calendar";
  * small read, made only by the transitions that need it, never by a read of the report. Null for
  * any other command. Overrides are not cached: an admin's change applies to the next stage started.
  */
+/** The law's calendar without overrides: enough to tell whether a command is allowed at all. */
+export const LAW_CALENDAR = new WorkingCalendar();
+
 export async function calendarFor(db: D1Database, state: FlowState, cmd: Command): Promise<WorkingCalendar | null> {
   if (!startsStage(state, cmd)) return null;
   try {
     return await workingCalendarOf(db);
-  } catch {
-    // Nothing is recorded yet: the caller can simply try again.
+  } catch (err) {
+    // Nothing is recorded yet: the caller can simply try again. Logged, so that a fault of ours
+    // is not mistaken for D1 being away.
+    console.error(JSON.stringify({ level: "error", message: "working calendar unavailable", error: String(err) }));
     throw new ApiError("unavailable");
   }
 }
@@ -47,6 +52,9 @@ export type SendVerdict = { send: true } | { send: false; until: string | null }
  * due time, is dropped (`until` null): the escalation that goes at the same moment says more.
  */
 export function sendVerdict(calendar: WorkingCalendar, kind: "remind" | "escalate", now: Date, stageDueAt: string | null): SendVerdict {
+  // A reminder that comes due only once the due time has passed (its run was held up: D1 away, a
+  // process restarted) says "due soon" too late: the escalation says what is true.
+  if (kind === "remind" && stageDueAt !== null && now.getTime() >= Date.parse(stageDueAt)) return { send: false, until: null };
   if (calendar.isWorkingDay(vnDateOf(now))) return { send: true };
   const until = calendar.sendableAt(now.toISOString());
   if (kind === "remind" && stageDueAt !== null && Date.parse(until) >= Date.parse(stageDueAt)) return { send: false, until: null };
