@@ -30,6 +30,7 @@ import { registerUpdateUser } from "./routes/users/update";
 import { registerWorkflows } from "./routes/workflows";
 import { registerCalendar } from "./routes/calendar";
 import { registerMetrics } from "./routes/metrics";
+import { registerIndicatorSets } from "./routes/indicator-sets";
 import { registerDecide } from "./routes/review/decide";
 import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
@@ -132,6 +133,7 @@ export function createApp() {
     registerWorkflows,
     registerCalendar,
     registerMetrics,
+    registerIndicatorSets,
     registerDocs,
   ]) {
     register(app);
