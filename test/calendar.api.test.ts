@@ -63,7 +63,8 @@ describe("reading the calendar (any signed-in user)", () => {
     expect(body.year).toBe(vnYear);
   });
 
-  it.each(["1999", "2101", "2025.5", "abc", "", "-2025", "99999999999999999999"])("year=%j is a 422 naming year", async (y) => {
+  // Only plain decimal digits: Number() would read 2e3 and 0x7D0 as 2000, and " 2025" or "+2025" as 2025.
+  it.each(["1999", "2101", "2025.5", "abc", "", "-2025", "99999999999999999999", "2e3", "0x7D0", "0x7d0", "%202025%20", "%2B2025", "2025.0", "0b11111010000"])("year=%j is a 422 naming year", async (y) => {
     await expectField(await year(y), "year", /2000 đến 2100/);
   });
 
@@ -122,6 +123,14 @@ describe("bad input: a clear problem, and nothing written", () => {
     ["workingDays not a number", () => due("2025-01-24T10:00:00+07:00", "ba"), "workingDays", /từ 1 đến 250/],
     ["workingDays a fraction", () => due("2025-01-24T10:00:00+07:00", "1.5"), "workingDays", /từ 1 đến 250/],
     ["workingDays empty", () => due("2025-01-24T10:00:00+07:00", ""), "workingDays", /từ 1 đến 250/],
+    // Not plain decimal digits: Number() would read these as 16, 100, 5 and 3.
+    ["workingDays in hexadecimal", () => due("2025-01-24T10:00:00+07:00", "0x10"), "workingDays", /từ 1 đến 250/],
+    ["workingDays with an exponent", () => due("2025-01-24T10:00:00+07:00", "1e2"), "workingDays", /từ 1 đến 250/],
+    ["workingDays with spaces around it", () => due("2025-01-24T10:00:00+07:00", " 5 "), "workingDays", /từ 1 đến 250/],
+    ["workingDays with a plus sign", () => due("2025-01-24T10:00:00+07:00", "+3"), "workingDays", /từ 1 đến 250/],
+    ["workingDays 3.0", () => due("2025-01-24T10:00:00+07:00", "3.0"), "workingDays", /từ 1 đến 250/],
+    ["history of year 2e3", async () => call("/api/v1/calendar/history?year=2e3", { token: await tokenFor(USERS.admin) }), "year", /2000 đến 2100/],
+    ["history of year 0x7D0", async () => call("/api/v1/calendar/history?year=0x7D0", { token: await tokenFor(USERS.admin) }), "year", /2000 đến 2100/],
     ["workingDays missing", async () => call("/api/v1/calendar/due?from=2025-01-24T10%3A00%3A00%2B07%3A00", { token: await tokenFor(USERS.quan6) }), "workingDays"],
     ["a due date after 2100", () => due("2100-12-20T10:00:00+07:00", 30), "workingDays", /sau năm 2100/],
   ];
@@ -191,9 +200,23 @@ describe("overrides (admin) and their audit trail", () => {
     expect(row).toEqual({ working: 1, name, updated_by: ADMIN.id });
     expect(await events("2025-02-08")).toEqual([{ action: "put", working: 1, name, actor_id: ADMIN.id, actor_name: ADMIN.name }]);
 
-    const body = await json<{ days: Day[]; overrides: any[] }>(await year(2025));
+    const body = await json<{ days: Day[]; overrides: any[] }>(await year(2025, USERS.admin));
     expect(body.days.find((d) => d.date === "2025-02-08")).toEqual({ date: "2025-02-08", working: true, name, source: "override" });
     expect(body.overrides).toContainEqual({ date: "2025-02-08", working: true, name, updatedBy: ADMIN, updatedAt: day.updatedAt });
+  });
+
+  it("who set an override is shown to admins only, as the trail is: everyone else reads the date, what it is, why, and when", async () => {
+    const forAdmin = await json<{ days: Day[]; overrides: any[] }>(await year(2025, USERS.admin));
+    const mine = forAdmin.overrides.find((o) => o.date === "2025-02-08");
+    expect(mine.updatedBy).toEqual(ADMIN);
+    for (const email of [USERS.quan6, USERS.centreHead, USERS.specialist, USERS.deputy, USERS.director]) {
+      const body = await json<{ days: Day[]; overrides: any[] }>(await year(2025, email));
+      expect(body.overrides.length, email).toBe(forAdmin.overrides.length);
+      for (const o of body.overrides) expect(Object.keys(o).sort(), email).toEqual(["date", "name", "updatedAt", "working"]);
+      expect(body.overrides.find((o) => o.date === "2025-02-08")).toEqual({ date: "2025-02-08", working: true, name: mine.name, updatedAt: mine.updatedAt });
+      expect(body.days).toEqual(forAdmin.days);
+      expect(JSON.stringify(body)).not.toContain(ADMIN.id);
+    }
   });
 
   it("a weekday off, and a law holiday made a working day: the first is listed, the second is an ordinary day again", async () => {
@@ -286,5 +309,21 @@ describe("changing and dropping overrides", () => {
     for (const path of ["/api/v1/calendar", "/api/v1/calendar/due", "/api/v1/calendar/history", "/api/v1/calendar/days/{date}"]) expect(doc.paths[path], path).toBeDefined();
     expect(Object.keys(doc.paths["/api/v1/calendar/days/{date}"])).toEqual(expect.arrayContaining(["put", "delete"]));
     expect(doc.components.schemas.CalendarDay.properties.source.enum).toEqual(["law", "override"]);
+  });
+});
+
+describe("the audit trail is append-only", () => {
+  it("the database itself refuses to change or remove a row of calendar_override_events", async () => {
+    await put("2027-02-06", { working: true, name: "Làm bù (để thử nhật ký)" });
+    const before = await tables();
+    expect(before.events.length).toBeGreaterThan(0);
+    await expect(env.DB.prepare("UPDATE calendar_override_events SET name = 'Sửa lén' WHERE date = '2027-02-06'").run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("UPDATE calendar_override_events SET actor_name = 'Người khác'").run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM calendar_override_events WHERE date = '2027-02-06'").run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM calendar_override_events").run()).rejects.toThrow(/append-only/);
+    expect(await tables()).toEqual(before);
+    // Appending stays possible: dropping the override adds its row.
+    expect((await del("2027-02-06")).status).toBe(200);
+    expect((await events("2027-02-06")).map((e: any) => e.action)).toEqual(["put", "delete"]);
   });
 });

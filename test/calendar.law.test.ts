@@ -1,7 +1,7 @@
 // The working calendar's rules (src/domain/calendar): the law's days off, Tết from the Vietnamese
 // lunar calendar, days in lieu, overrides, and the due-time and working-hours arithmetic.
 import { describe, expect, it } from "vitest";
-import { isCalendarDate, lawDaysOff, vnDateOf, WorkingCalendar } from "../src/domain/calendar";
+import { isCalendarDate, lawDaysOff, parseCalendarDate, parseWorkingDays, parseYear, vnDateOf, vnWallClock, WorkingCalendar } from "../src/domain/calendar";
 
 const off = (year: number) => Object.fromEntries(lawDaysOff(year).map((d) => [d.date, d.name]));
 
@@ -138,5 +138,61 @@ describe("due times", () => {
     expect(isCalendarDate("2025-02-30")).toBe(false);
     expect(isCalendarDate("2025-2-3")).toBe(false);
     expect(vnDateOf("2025-01-24T17:00:00.000Z")).toBe("2025-01-25");
+  });
+});
+
+describe("one date, as the calendar sees it", () => {
+  const cal = new WorkingCalendar([
+    { date: "2025-02-08", working: true, name: "Làm bù cho ngày 27/01/2025" },
+    { date: "2025-01-27", working: false, name: "Nghỉ Tết (hoán đổi)" },
+    { date: "2025-02-03", working: true, name: "Đi làm" },
+  ]);
+
+  it("a law holiday, a day in lieu, an override (on a weekend, a weekday, or a law holiday), an ordinary weekday and weekend", () => {
+    expect(cal.day("2025-01-29")).toEqual({ date: "2025-01-29", working: false, name: "Tết Nguyên Đán (mùng 1 Tết)", source: "law" });
+    expect(new WorkingCalendar().day("2025-02-03")).toEqual({ date: "2025-02-03", working: false, name: "Nghỉ bù Tết Nguyên Đán (mùng 4 Tết)", source: "law" });
+    expect(cal.day("2025-02-08")).toEqual({ date: "2025-02-08", working: true, name: "Làm bù cho ngày 27/01/2025", source: "override" });
+    expect(cal.day("2025-01-27")).toEqual({ date: "2025-01-27", working: false, name: "Nghỉ Tết (hoán đổi)", source: "override" });
+    expect(cal.day("2025-02-03")).toEqual({ date: "2025-02-03", working: true, name: "Đi làm", source: "override" });
+    expect(cal.day("2025-03-12")).toEqual({ date: "2025-03-12", working: true, name: "Ngày làm việc", source: "law" });
+    expect(cal.day("2025-03-15")).toEqual({ date: "2025-03-15", working: false, name: "Nghỉ cuối tuần", source: "law" });
+  });
+
+  it("agrees with isWorkingDay for every date of a year", () => {
+    for (let t = Date.parse("2025-01-01T00:00:00Z"); t <= Date.parse("2025-12-31T00:00:00Z"); t += 86_400_000) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      expect(cal.day(d).working, d).toBe(cal.isWorkingDay(d));
+    }
+  });
+
+  it("the wall clock in Viet Nam: 17:30 UTC is 00:30 the next day there", () => {
+    expect(vnWallClock("2025-01-24T17:30:00.000Z").slice(0, 16)).toBe("2025-01-25T00:30");
+    expect(vnWallClock(new Date("2025-01-24T03:04:05.006Z"))).toBe("2025-01-24T10:04:05.006");
+  });
+});
+
+describe("what a typed number or date may look like: plain decimal digits only", () => {
+  it.each(["0x10", "1e2", " 5 ", "5 ", "+3", "-3", "1.0", "1.5", "", "ba", "0b11", "Infinity", "５"])("workingDays %j is refused", (s) => {
+    expect(parseWorkingDays(s)).toEqual({ error: "Số ngày làm việc phải là số nguyên từ 1 đến 250" });
+  });
+
+  it.each([
+    ["1", 1],
+    ["05", 5],
+    ["250", 250],
+  ])("workingDays %j is %i", (s, n) => {
+    expect(parseWorkingDays(s)).toEqual({ value: n });
+  });
+
+  it.each(["2e3", "0x7D0", " 2025", "2025 ", "+2025", "2025.0", "1999", "2101", "99999999999999999999"])("year %j is refused", (s) => {
+    expect(parseYear(s)).toEqual({ error: "Năm phải là số nguyên từ 2000 đến 2100" });
+  });
+
+  it("a year, and a date", () => {
+    expect(parseYear("2025")).toEqual({ value: 2025 });
+    expect(parseCalendarDate("2025-02-08")).toEqual({ value: "2025-02-08" });
+    expect(parseCalendarDate("2025-02-30")).toEqual({ error: "Ngày này không có trên lịch" });
+    expect(parseCalendarDate("2101-01-01")).toEqual({ error: "Lịch chỉ có các năm từ 2000 đến 2100" });
+    expect(parseCalendarDate("2025-2-8")).toEqual({ error: "Ngày phải có dạng YYYY-MM-DD, ví dụ 2025-02-08" });
   });
 });

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The admin's calendar page (/app/admin/calendar): the year's days, adding and removing an
 // override through the forms (audited like the API's), the due helper, and who may do what.
 import { env } from "cloudflare:workers";
@@ -54,6 +55,14 @@ describe("the page", () => {
     expect(page).toContain(`Lịch làm việc năm ${vnYear}`);
     expect(page).toContain("Năm phải là số nguyên từ 2000 đến 2100");
     expect(page).toContain('aria-invalid="true"');
+  });
+
+  it.each(["2e3", "0x7D0", "%2B2025", "%202025", "2025.0"])("nam=%s is no year (only plain digits are): the message, and the current year", async (nam) => {
+    const { cookie } = await session(USERS.admin);
+    const vnYear = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+    const page = await html(cookie, `${PAGE}?nam=${nam}`);
+    expect(page).toContain(`Lịch làm việc năm ${vnYear}`);
+    expect(page).toContain(`Năm phải là số nguyên từ 2000 đến 2100; đang hiện năm ${vnYear}.`);
   });
 });
 
@@ -141,6 +150,11 @@ describe("the due helper", () => {
     ["tu=2025-01-24T10:00&so-ngay=0", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
     ["tu=2025-01-24T10:00&so-ngay=ba", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
     ["tu=2025-01-24T10:00&so-ngay=", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
+    ["tu=2025-01-24T10:00&so-ngay=0x10", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
+    ["tu=2025-01-24T10:00&so-ngay=1e2", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
+    ["tu=2025-01-24T10:00&so-ngay=%205%20", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
+    ["tu=2025-01-24T10:00&so-ngay=%2B3", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
+    ["tu=2025-01-24T10:00&so-ngay=3.0", "so-ngay", "Số ngày làm việc phải là số nguyên từ 1 đến 250"],
     ["tu=2025-02-30T10:00&so-ngay=3", "tu", "Ngày giờ này không có thật"],
     ["tu=&so-ngay=3", "tu", "Nhập ngày và giờ bắt đầu, ví dụ 24/01/2025 10:00"],
     ["tu=1999-12-31T10:00&so-ngay=3", "tu", "Lịch chỉ có các năm từ 2000 đến 2100"],
@@ -151,6 +165,42 @@ describe("the due helper", () => {
     expect(page).toContain(`<p class="error" id="${field}-error">${message}</p>`);
     expect(page).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
     expect(page).not.toContain("Hạn: <strong>");
+  });
+});
+
+describe("the page's own clock", () => {
+  it("with nothing asked, the helper starts from now in Viet Nam, to the minute", async () => {
+    const { cookie } = await session(USERS.admin);
+    const before = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+    const page = await html(cookie, PAGE);
+    const after = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+    const value = /<input id="tu"[^>]* value="([^"]+)"/.exec(page)?.[1];
+    expect([before, after]).toContain(value);
+    expect(page).not.toContain("Hạn: <strong>");
+  });
+});
+
+describe("layering: the page calls the calendar service, never the API's routes", () => {
+  // The sources, as text (Vite reads them when the test is built).
+  const sources = import.meta.glob(["../src/web/**/calendar*.tsx", "../src/routes/calendar/*.ts", "../src/services/calendar.ts"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+  const importsOf = (text: string) => [...text.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!);
+
+  it("no calendar file under src/web/ imports from src/routes/", () => {
+    const web = Object.keys(sources).filter((f) => f.startsWith("../src/web/"));
+    expect(web.sort()).toEqual(["../src/web/calendar.tsx", "../src/web/views/calendar-tools.tsx", "../src/web/views/calendar.tsx"]);
+    for (const f of web) expect(importsOf(sources[f]!).filter((i) => i.includes("routes/")), f).toEqual([]);
+  });
+
+  it("the operations live in src/services/calendar.ts; the routes hold only their zod schemas and handlers", () => {
+    expect(Object.keys(sources)).toContain("../src/services/calendar.ts");
+    expect(Object.keys(sources)).not.toContain("../src/routes/calendar/operations.ts");
+    for (const [f, text] of Object.entries(sources).filter(([f]) => f.startsWith("../src/routes/"))) {
+      expect(importsOf(text).filter((i) => i.includes("queries/")), f).toEqual([]);
+    }
+    // Who may change the calendar is the policy table's answer, not a role compared by hand.
+    const service = sources["../src/services/calendar.ts"]!;
+    expect(service).toContain('mayDo(actor, "calendar.manage")');
+    expect(service).not.toMatch(/role\s*===/);
   });
 });
 

@@ -1,6 +1,7 @@
 // The authorisation rules as a table: who, whose report, in which state, doing what -> the answer.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ACTIONS, POLICY } from "../src/domain/policy";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
 
 type Who = keyof typeof USERS;
@@ -95,5 +96,12 @@ describe("authorisation table", () => {
   ] as const)("%s creating a report -> %i", async (who, expected) => {
     const res = await call("/api/v1/reports", { token: await tokenFor(USERS[who]), json: { kind: "news", title: "Tin ngắn", body: "Nội dung" } });
     expect(res.status).toBe(expected);
+  });
+});
+
+describe("the working calendar in the table", () => {
+  it("calendar.manage is an action, and only an admin holds it (everyone signed in reads the calendar without one)", () => {
+    expect(ACTIONS).toContain("calendar.manage");
+    expect(POLICY.filter((r) => r.action === "calendar.manage")).toEqual([{ role: "admin", action: "calendar.manage", scope: "all" }]);
   });
 });

@@ -15,6 +15,7 @@ export const ACTIONS = [
   "unit.manage",
   "user.manage",
   "notification.read",
+  "calendar.manage",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -63,6 +64,9 @@ export const POLICY: readonly Rule[] = [
   { role: "admin", action: "unit.manage", scope: "all" },
   { role: "admin", action: "user.manage", scope: "all" },
   { role: "admin", action: "notification.read", scope: "all" },
+  // Changing the working calendar and reading who changed it (DESIGN.md section 12); everyone
+  // signed in reads the calendar itself, which needs no action.
+  { role: "admin", action: "calendar.manage", scope: "all" },
 ];
 
 /**

@@ -52,7 +52,8 @@ const yearBounds = (year: number) => [`${year}-01-01`, `${year}-12-31`] as const
 
 /**
  * Every override (a handful a year, so all of them is one small read) with who set it, and the
- * calendar built from them: the API and the admin page need both, and this is one query.
+ * calendar built from them: the API and the admin page need both, and this is one query. The
+ * flow and the metrics read the calendar through this too (workingCalendarOf in ./calendar.ts).
  */
 export async function overridesAndCalendar(db: D1Database): Promise<{ overrides: StoredOverride[]; calendar: WorkingCalendar }> {
   const { results } = await db.prepare(`SELECT ${OVERRIDE_COLUMNS} FROM ${OVERRIDE_FROM} ORDER BY o.date`).all<OverrideRow>();

@@ -1,32 +1,32 @@
 // The working calendar (DESIGN.md section 12): Monday to Friday, less the days off the law gives
 // (./law.ts), with the admin's overrides winning over both (the government's nghỉ bù / làm bù of
 // each year). All times are Asia/Ho_Chi_Minh, which keeps UTC+7 all year.
-import { addDays, FIRST_YEAR, isWeekend, LAST_YEAR, lawDaysOff } from "./law";
+import { addDays, isWeekend, lawDaysOff } from "./law";
 
-export { addDays, FIRST_YEAR, isWeekend, LAST_YEAR, lawDaysOff, weekday } from "./law";
+export { addDays, FIRST_YEAR, isCalendarDate, isWeekend, LAST_YEAR, lawDaysOff, weekday, yearInRange } from "./law";
+export * from "./input";
 
 /** An admin's decision about one date: a working Saturday (làm bù), or a weekday off (nghỉ bù). */
 export type DayOverride = { date: string; working: boolean; name: string };
 
 export type CalendarDay = { date: string; working: boolean; name: string; source: "law" | "override" };
 
+/** The names of a date that nothing makes special. */
+export const ORDINARY_DAY = { weekday: "Ngày làm việc", weekend: "Nghỉ cuối tuần" } as const;
+
+/** Asia/Ho_Chi_Minh keeps UTC+7 all year (no daylight saving). */
+export const VN_UTC_OFFSET = "+07:00";
 const VN_OFFSET_MS = 7 * 3600_000;
 const HOUR_MS = 3600_000;
 /** The office day: 08:00-17:00 (section 12). */
 export const DAY_STARTS_AT = 8;
 export const DAY_ENDS_AT = 17;
 
-/** A real calendar date "YYYY-MM-DD" (2025-02-30 is not). */
-export function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
-}
-
-export const yearInRange = (year: number) => Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
+/** The wall clock in Viet Nam at an instant: "YYYY-MM-DDTHH:mm:ss.sss", without a zone. */
+export const vnWallClock = (at: Date | string) => new Date((typeof at === "string" ? Date.parse(at) : at.getTime()) + VN_OFFSET_MS).toISOString().slice(0, 23);
 
 /** The date (in Viet Nam) of an instant. */
-export const vnDateOf = (at: Date | string) => new Date((typeof at === "string" ? Date.parse(at) : at.getTime()) + VN_OFFSET_MS).toISOString().slice(0, 10);
+export const vnDateOf = (at: Date | string) => vnWallClock(at).slice(0, 10);
 
 /** The instant of an hour of a date in Viet Nam, as an ISO string (UTC). */
 export const vnMoment = (date: string, hour: number) => new Date(Date.parse(`${date}T00:00:00Z`) + hour * HOUR_MS - VN_OFFSET_MS).toISOString();
@@ -46,9 +46,18 @@ export class WorkingCalendar {
     return law ? { date, working: false, name: law.name, source: "law" } : null;
   }
 
-  isWorkingDay(date: string): boolean {
+  /**
+   * What a date is: an override, a day off the law gives (with its name), or else an ordinary
+   * weekday ("Ngày làm việc") or weekend day ("Nghỉ cuối tuần"), both with source "law".
+   */
+  day(date: string): CalendarDay {
     const s = this.special(date);
-    return s ? s.working : !isWeekend(date);
+    if (s) return s;
+    return isWeekend(date) ? { date, working: false, name: ORDINARY_DAY.weekend, source: "law" } : { date, working: true, name: ORDINARY_DAY.weekday, source: "law" };
+  }
+
+  isWorkingDay(date: string): boolean {
+    return this.day(date).working;
   }
 
   /**

@@ -19,6 +19,18 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** A real calendar date "YYYY-MM-DD" (2025-02-30 is not). */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
+export const yearInRange = (year: number) => Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
+
+/** Date order ("YYYY-MM-DD" sorts as text), for Array.prototype.sort. */
+const byDate = (a: LawDay, b: LawDay) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+
 /** 0 = Sunday ... 6 = Saturday. */
 export const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 export const isWeekend = (date: string) => {
@@ -49,7 +61,7 @@ function holidaysOf(year: number): LawDay[] {
     { date: iso(year, 9, 2), name: "Quốc khánh (2/9)" },
     { date: iso(year, 9, 3), name: "Quốc khánh (3/9)" },
   ];
-  return days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return days.sort(byDate);
 }
 
 const cache = new Map<number, LawDay[]>();
@@ -79,7 +91,7 @@ export function lawDaysOff(year: number): LawDay[] {
     taken.add(d);
     out.push({ date: d, name: `Nghỉ bù ${h.name}` });
   }
-  const mine = out.filter((d) => d.date.startsWith(`${String(year).padStart(4, "0")}-`)).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const mine = out.filter((d) => d.date.startsWith(`${String(year).padStart(4, "0")}-`)).sort(byDate);
   cache.set(year, mine);
   return mine;
 }

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { actionMiddleware, jsonContent, problems, security } from "../shared";
-import { dropCalendarDay } from "./operations";
+import { dropCalendarDay } from "../../services/calendar";
 import { DateParam, DayStateSchema } from "./schemas";
 
 const route = createRoute({

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { jsonContent, problems, readMiddleware, security } from "../shared";
-import { calendarDue } from "./operations";
+import { calendarDue } from "../../services/calendar";
 import { DueQuery, DueSchema } from "./schemas";
 
 const route = createRoute({

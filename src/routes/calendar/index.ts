@@ -1,5 +1,5 @@
 // The working calendar's API (DESIGN.md section 12). Each operation is a file beside this one;
-// ./operations.ts holds what the API and the admin page share.
+// the operations themselves, shared with the admin page, are in src/services/calendar.ts.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { registerDeleteCalendarDay } from "./delete-day";

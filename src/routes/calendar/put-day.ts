@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
 import { jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { setCalendarDay } from "./operations";
+import { setCalendarDay } from "../../services/calendar";
 import { DateParam, DayStateSchema, SetDay } from "./schemas";
 
 const route = createRoute({

@@ -1,10 +1,9 @@
 /** @jsxImportSource hono/jsx */
 // Two parts of the admin's calendar page: "Khi nào đến hạn?" (the due helper, a GET form that
 // answers on the same page) and the audit trail of the year's overrides.
-import { vnDateOf, weekday } from "../../domain/calendar";
+import { MAX_WORKING_DAYS, vnDateOf, weekday } from "../../domain/calendar";
 import { viDate, viDateTime } from "../../portal/format";
-import type { OverrideEvent } from "../../queries/calendar-overrides";
-import { MAX_WORKING_DAYS } from "../../routes/calendar/schemas";
+import type { OverrideEvent } from "../../services/calendar";
 import { FieldError, type FieldErrors } from "./shell";
 
 const WEEKDAYS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];

@@ -4,10 +4,8 @@
 // and the audit trail are in ./calendar-tools.tsx.
 import { FIRST_YEAR, LAST_YEAR, type CalendarDay } from "../../domain/calendar";
 import { viDate, viDateTime } from "../../portal/format";
-import type { OverrideEvent } from "../../queries/calendar-overrides";
+import type { OverrideEvent, OverrideView } from "../../services/calendar";
 import { DueHelper, History, viDay, viWeekday, type DueState } from "./calendar-tools";
-
-export type OverrideView = { date: string; working: boolean; name: string; updatedBy?: { id: string; name: string }; updatedAt: string };
 
 export type CalendarPageProps = {
   year: number;
