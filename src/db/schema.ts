@@ -524,3 +524,39 @@ export const calendarOverrideEvents = sqliteTable(
   },
   (t) => [index("calendar_override_events_date_idx").on(t.date, t.createdAt)],
 );
+
+// Reporting periods (DESIGN.md section 11): the same figures asked of a set of units by a due date.
+export const PERIOD_STATUSES = ["open", "closed"] as const;
+export const periods = sqliteTable(
+  "periods",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    indicatorSetId: text("indicator_set_id").notNull(),
+    opensAt: text("opens_at").notNull(),
+    dueAt: text("due_at").notNull(),
+    status: text("status", { enum: PERIOD_STATUSES }).notNull().default("open"),
+    openedBy: text("opened_by")
+      .notNull()
+      .references(() => users.id),
+    openedByName: text("opened_by_name").notNull(),
+    createdAt: text("created_at").notNull(),
+    closedAt: text("closed_at"),
+    closedBy: text("closed_by").references(() => users.id),
+  },
+  (t) => [index("periods_created_idx").on(t.createdAt, t.id), index("periods_status_due_idx").on(t.status, t.dueAt)],
+);
+
+// The units a period expects a report from: one row each (the board walks them).
+export const periodUnits = sqliteTable(
+  "period_units",
+  {
+    periodId: text("period_id")
+      .notNull()
+      .references(() => periods.id),
+    unitId: text("unit_id")
+      .notNull()
+      .references(() => units.id),
+  },
+  (t) => [primaryKey({ columns: [t.periodId, t.unitId] }), index("period_units_unit_idx").on(t.unitId, t.periodId)],
+);
