@@ -31,6 +31,7 @@ import { registerWorkflows } from "./routes/workflows";
 import { registerCalendar } from "./routes/calendar";
 import { registerMetrics } from "./routes/metrics";
 import { registerIndicatorSets } from "./routes/indicator-sets";
+import { registerPeriods } from "./routes/periods";
 import { registerDecide } from "./routes/review/decide";
 import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
@@ -134,6 +135,7 @@ export function createApp() {
     registerCalendar,
     registerMetrics,
     registerIndicatorSets,
+    registerPeriods,
     registerDocs,
   ]) {
     register(app);
