@@ -13,7 +13,7 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/setup.ts"],
-      include: ["test/**/*.test.ts", "workflows/**/*.test.ts", "src/**/*.test.ts"],
+      include: ["test/**/*.test.ts", "workflows/**/*.test.ts", "indicators/**/*.test.ts", "src/**/*.test.ts"],
       testTimeout: 30_000,
     },
   };
