@@ -16,6 +16,9 @@ export const ACTIONS = [
   "user.manage",
   "notification.read",
   "calendar.manage",
+  "period.open",
+  "period.read",
+  "period.close",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -67,6 +70,22 @@ export const POLICY: readonly Rule[] = [
   // Changing the working calendar and reading who changed it (DESIGN.md section 12); everyone
   // signed in reads the calendar itself, which needs no action.
   { role: "admin", action: "calendar.manage", scope: "all" },
+  // Reporting periods (DESIGN.md section 11). A specialist or director opens and closes a period
+  // for the units they cover (every unit of the period), an admin for any. A period is read by
+  // those who may open it, by the reviewers covering one of its units, and by the units asked to
+  // report in it (author and centre head of a unit of the period); its opener always reads it.
+  { role: "specialist", action: "period.open", scope: "covered_units" },
+  { role: "director", action: "period.open", scope: "covered_units" },
+  { role: "admin", action: "period.open", scope: "all" },
+  { role: "specialist", action: "period.close", scope: "covered_units" },
+  { role: "director", action: "period.close", scope: "covered_units" },
+  { role: "admin", action: "period.close", scope: "all" },
+  { role: "author", action: "period.read", scope: "own_unit" },
+  { role: "centre_head", action: "period.read", scope: "own_unit" },
+  { role: "specialist", action: "period.read", scope: "covered_units" },
+  { role: "deputy_head", action: "period.read", scope: "covered_units" },
+  { role: "director", action: "period.read", scope: "covered_units" },
+  { role: "admin", action: "period.read", scope: "all" },
 ];
 
 /**

@@ -1,5 +1,15 @@
-// Reporting periods (DESIGN.md section 11): open, list, read, close. One file per operation.
+// Reporting periods (DESIGN.md section 11): open, list, read, close. One file per operation; the
+// rules are in src/services/periods.ts and the policy table.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
+import { registerClosePeriod } from "./close";
+import { registerGetPeriod } from "./get";
+import { registerListPeriods } from "./list";
+import { registerOpenPeriod } from "./open";
 
-export function registerPeriods(_app: OpenAPIHono<HonoEnv>) {}
+export function registerPeriods(app: OpenAPIHono<HonoEnv>) {
+  registerListPeriods(app);
+  registerGetPeriod(app);
+  registerOpenPeriod(app);
+  registerClosePeriod(app);
+}
