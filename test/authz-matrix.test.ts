@@ -190,7 +190,36 @@ const GLOBAL_ENDPOINTS: GlobalEndpoint[] = [
     send: (token) => call("/api/v1/calendar/days/2031-06-07", { method: "PUT", token, json: { working: true, name: "Làm bù (ma trận quyền)" } }),
     check: (body) => expect(body).toMatchObject({ date: "2031-06-07", working: true, source: "override" }),
   },
+  // Reporting periods: the opener's default units (every active centre and school covered).
+  {
+    name: "POST /periods",
+    action: "period.open",
+    success: 201,
+    send: (token) => call("/api/v1/periods", { token, json: { title: "Kỳ thử quyền", indicatorSetId: "gdtx-hoc-ki", opensAt: "2031-01-06", dueAt: "2031-01-24" } }),
+    check: (body) => expect(body).toMatchObject({ status: "open", indicatorSetId: "gdtx-hoc-ki", dueAt: "2031-01-24T10:00:00.000Z" }),
+  },
+  { name: "GET /periods", action: "period.read", success: 200, send: (token) => call("/api/v1/periods?limit=10", { token }) },
 ];
+
+/**
+ * Endpoints on one period, opened by the admin for one unit. As for reports: a caller who may not
+ * read the period gets 404; one who reads it but may not act, 403. Closing needs a period.close
+ * rule covering every unit of the period (here its one unit).
+ */
+type PeriodEndpoint = { name: string; action: Action; success: number; send: (token: string, id: string) => Promise<Response> };
+
+const PERIOD_ENDPOINTS: PeriodEndpoint[] = [
+  { name: "GET /periods/:id", action: "period.read", success: 200, send: (token, id) => call(`/api/v1/periods/${id}`, { token }) },
+  { name: "POST /periods/:id/close", action: "period.close", success: 200, send: (token, id) => call(`/api/v1/periods/${id}/close`, { method: "POST", token }) },
+];
+
+/** A period's unit as the table sees it: period rules carry no states, so any state will do. */
+const periodTarget = (unit: UnitKey): Target => ({ unitId: UNITS[unit].id, unitPath: pathOf(UNITS[unit].id), status: "draft", reviewReach: 0 });
+
+function expectedOnPeriod(actor: Actor, action: Action, success: number, unit: UnitKey): number {
+  if (!permits(actor, "period.read", periodTarget(unit))) return 404;
+  return permits(actor, action, periodTarget(unit)) ? success : 403;
+}
 
 // ---- the generated cases ----
 
@@ -233,7 +262,19 @@ const globalCases = PERSONAS.flatMap((persona) =>
   }),
 );
 
+const periodCases = PERSONAS.flatMap((persona) =>
+  UNIT_KEYS.flatMap((unit) =>
+    PERIOD_ENDPOINTS.map((endpoint) => {
+      const want = expectedOnPeriod(actorOf(persona.email), endpoint.action, endpoint.success, unit);
+      return { name: `${persona.name} · ${UNITS[unit].label} period · ${endpoint.name} -> ${want}`, persona, unit, endpoint, expected: want };
+    }),
+  ),
+);
+
 // ---- fixtures ----
+
+/** One open period per period case, opened by the admin for the case's unit: case name -> id. */
+const periodFixture = new Map<string, string>();
 
 /** Reports whose D1 status is set directly: [unit][state] -> id. */
 const d1Fixture = {} as Record<UnitKey, Record<State, string>>;
@@ -330,6 +371,15 @@ beforeAll(async () => {
       d1Fixture[unit][state] = r.id;
     }
   }
+  for (const c of periodCases) {
+    const res = await call("/api/v1/periods", {
+      token: admin,
+      json: { title: `Kỳ thử quyền ${c.name}`, indicatorSetId: "gdtx-hoc-ki", unitIds: [UNITS[c.unit].id], opensAt: "2031-02-01", dueAt: "2031-02-20" },
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(201);
+    periodFixture.set(c.name, JSON.parse(text).id);
+  }
   await inParallel(
     reportCases.filter((c) => c.real),
     12,
@@ -366,7 +416,7 @@ describe("the matrix is generated from the table", () => {
     const covered = new Set(PERSONAS.flatMap((p) => actorOf(p.email).grants.map((g) => g.role)));
     expect([...new Set(POLICY.map((r) => r.role))].filter((r) => !covered.has(r))).toEqual([]);
     expect(ROLES.filter((r) => !covered.has(r))).toEqual([]);
-    const mapped = new Set<string>([...REPORT_ENDPOINTS.map((e) => e.action), ...GLOBAL_ENDPOINTS.map((e) => e.action)]);
+    const mapped = new Set<string>([...REPORT_ENDPOINTS.map((e) => e.action), ...GLOBAL_ENDPOINTS.map((e) => e.action), ...PERIOD_ENDPOINTS.map((e) => e.action)]);
     expect(ACTIONS.filter((a) => !mapped.has(a))).toEqual(["report.create"]);
     expect(STATES.every((s) => REPORT_STATUSES.includes(s))).toBe(true);
     expect(reportCases.length).toBe(PERSONAS.length * UNIT_KEYS.length * STATES.length * REPORT_ENDPOINTS.length);
@@ -417,5 +467,17 @@ describe("authorisation matrix: administration", () => {
     if (c.expected === c.endpoint.success && c.endpoint.check) c.endpoint.check(body);
     else if (c.expected === 200) expect(Array.isArray(body.items)).toBe(true);
     else if (c.expected === 201) expect(body.code).toMatch(/^TT-MATRAN-/);
+  });
+});
+
+describe("authorisation matrix: periods", () => {
+  it.each(periodCases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const id = periodFixture.get(c.name)!;
+    const status = async () => (await env.DB.prepare("SELECT status FROM periods WHERE id = ?").bind(id).first<{ status: string }>())!.status;
+    expect(await status()).toBe("open");
+    const body = await expectAnswer(await c.endpoint.send(await tokenFor(c.persona.email), id), c.expected);
+    const closedNow = c.endpoint.action === "period.close" && c.expected === c.endpoint.success;
+    if (c.expected === c.endpoint.success) expect(body).toMatchObject({ id, unitIds: [UNITS[c.unit].id], status: closedNow ? "closed" : "open" });
+    expect(await status()).toBe(closedNow ? "closed" : "open");
   });
 });

@@ -105,3 +105,28 @@ describe("the working calendar in the table", () => {
     expect(POLICY.filter((r) => r.action === "calendar.manage")).toEqual([{ role: "admin", action: "calendar.manage", scope: "all" }]);
   });
 });
+
+describe("reporting periods in the table", () => {
+  it("period.open and period.close: specialists and directors on the units they cover, an admin everywhere", () => {
+    expect(ACTIONS).toEqual(expect.arrayContaining(["period.open", "period.read", "period.close"]));
+    for (const action of ["period.open", "period.close"] as const) {
+      expect(POLICY.filter((r) => r.action === action)).toEqual([
+        { role: "specialist", action, scope: "covered_units" },
+        { role: "director", action, scope: "covered_units" },
+        { role: "admin", action, scope: "all" },
+      ]);
+    }
+  });
+
+  it("period.read: the openers, the deputy heads covering a unit of the period, and the units asked to report", () => {
+    const read = POLICY.filter((r) => r.action === "period.read").map((r) => [r.role, r.scope]);
+    expect(read).toEqual([
+      ["author", "own_unit"],
+      ["centre_head", "own_unit"],
+      ["specialist", "covered_units"],
+      ["deputy_head", "covered_units"],
+      ["director", "covered_units"],
+      ["admin", "all"],
+    ]);
+  });
+});
