@@ -165,6 +165,12 @@ export const reports = sqliteTable(
     attendees: text("attendees", { mode: "json" }).$type<{ name: string; title: string }[]>().notNull(),
     sourceUrl: text("source_url"),
     figures: text("figures", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    // A periodic report's period (DESIGN.md section 11) and the unit's notes explaining a figure
+    // that moved a lot since the previous period ({indicatorId: text}).
+    periodId: text("period_id").references(() => periods.id),
+    figureNotes: text("figure_notes", { mode: "json" }).$type<Record<string, string> | null>(),
+    // When the report was first submitted (the period board's "late" is measured by it).
+    submittedAt: text("submitted_at"),
     status: text("status", { enum: REPORT_STATUSES }).notNull().default("draft"),
     stage: text("stage"),
     // The role that decides the current stage: the inbox looks reports up by it.
@@ -195,6 +201,8 @@ export const reports = sqliteTable(
     index("reports_author_idx").on(t.authorId),
     index("reports_inbox_idx").on(t.status, t.stageRole, t.stageDueAt, t.id),
     index("reports_slug_idx").on(t.slug),
+    // One report per unit and period: the board and the roll-up look each unit's report up by it.
+    uniqueIndex("reports_period_unit_idx").on(t.periodId, t.unitId).where(sql`period_id IS NOT NULL`),
   ],
 );
 

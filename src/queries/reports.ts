@@ -23,6 +23,7 @@ export type ReportContent = {
   attendees?: { name: string; title: string }[];
   sourceUrl?: string | null;
   figures?: Record<string, unknown> | null;
+  figureNotes?: Record<string, string> | null;
   publishAt?: string | null;
 };
 
@@ -129,7 +130,7 @@ export async function liveAttachments(db: Db, reportId: string): Promise<Attachm
 export async function insertReport(
   db: Db,
   actor: Actor,
-  input: ReportContent & { kind: string },
+  input: ReportContent & { kind: string; periodId?: string | null },
   workflow: { id: string; version: number },
 ): Promise<ReportRow> {
   const now = nowIso();
@@ -149,6 +150,9 @@ export async function insertReport(
     attendees: input.attendees ?? [],
     sourceUrl: input.sourceUrl ?? null,
     figures: input.figures ?? null,
+    periodId: input.periodId ?? null,
+    figureNotes: input.figureNotes ?? null,
+    submittedAt: null,
     publishAt: input.publishAt ?? null,
     status: "draft" as const,
     stage: null,

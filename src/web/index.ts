@@ -5,6 +5,9 @@ import { limitBody } from "../middleware/request-guards";
 import { registerWebAdmin } from "./admin";
 import { registerWebAuth } from "./auth";
 import { registerWebCalendar } from "./calendar";
+import { registerWebPeriodBoard } from "./period-board";
+import { registerWebPeriodRollup } from "./period-rollup";
+import { registerWebPeriods } from "./periods";
 import { readForm } from "./forms";
 import { notFoundPage } from "./not-found";
 import { registerWebReports } from "./reports";
@@ -50,6 +53,10 @@ export function webApp(): Hono<WebEnv> {
   registerWebReview(web);
   registerWebAdmin(web);
   registerWebCalendar(web);
+  // /app/periods/new before /app/periods/:id.
+  registerWebPeriods(web);
+  registerWebPeriodRollup(web);
+  registerWebPeriodBoard(web);
   // Served by the static asset router in production; here when the Worker is called directly.
   web.get("/app/assets/:file{[a-z-]+\\.(?:js|css)}", async (c) => {
     const asset = await c.env.ASSETS.fetch(c.req.raw);

@@ -2,14 +2,18 @@
 // rules are in src/services/periods.ts and the policy table.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
+import { registerPeriodBoard } from "./board";
 import { registerClosePeriod } from "./close";
 import { registerGetPeriod } from "./get";
 import { registerListPeriods } from "./list";
 import { registerOpenPeriod } from "./open";
+import { registerPeriodRollup } from "./rollup";
 
 export function registerPeriods(app: OpenAPIHono<HonoEnv>) {
   registerListPeriods(app);
   registerGetPeriod(app);
   registerOpenPeriod(app);
   registerClosePeriod(app);
+  registerPeriodBoard(app);
+  registerPeriodRollup(app);
 }
