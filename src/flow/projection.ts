@@ -97,12 +97,12 @@ export async function claimForReview(
     db
       .prepare(
         `UPDATE reports SET status = 'in_review', stage = ?, stage_role = ?, stage_due_at = ?, revision = revision + 1,
-           version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?
-         , review_reach = max(review_reach, ?)
+           version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?,
+           submitted_at = COALESCE(submitted_at, ?), review_reach = max(review_reach, ?)
          WHERE id = ? AND status IN (${EDITABLE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND revision = ? AND (? IS NULL OR version = ?)
          RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision`,
       )
-      .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, rankOf(into.stageRole), reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
+      .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, into.now, rankOf(into.stageRole), reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
     db
       .prepare("SELECT id, caption, position, r2_key, content_type, sha256 FROM attachments WHERE report_id = ? AND deleted_at IS NULL ORDER BY position, id")
       .bind(reportId),
