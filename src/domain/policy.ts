@@ -19,6 +19,7 @@ export const ACTIONS = [
   "period.open",
   "period.read",
   "period.close",
+  "period.monitor",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -86,6 +87,13 @@ export const POLICY: readonly Rule[] = [
   { role: "deputy_head", action: "period.read", scope: "covered_units" },
   { role: "director", action: "period.read", scope: "covered_units" },
   { role: "admin", action: "period.read", scope: "all" },
+  // The board and the roll-up of a period (every unit's state, the units' figures summed): the
+  // department's reviewers for the units they cover, an admin for all. A unit sees its own report,
+  // not the others'.
+  { role: "specialist", action: "period.monitor", scope: "covered_units" },
+  { role: "deputy_head", action: "period.monitor", scope: "covered_units" },
+  { role: "director", action: "period.monitor", scope: "covered_units" },
+  { role: "admin", action: "period.monitor", scope: "all" },
 ];
 
 /**
