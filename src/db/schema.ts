@@ -552,7 +552,12 @@ export const periods = sqliteTable(
     closedAt: text("closed_at"),
     closedBy: text("closed_by").references(() => users.id),
   },
-  (t) => [index("periods_created_idx").on(t.createdAt, t.id), index("periods_status_due_idx").on(t.status, t.dueAt)],
+  (t) => [
+    index("periods_created_idx").on(t.createdAt, t.id),
+    index("periods_status_due_idx").on(t.status, t.dueAt),
+    // "The previous period of the same set" (previous-period checks) is one seek down this index.
+    index("periods_set_opens_idx").on(t.indicatorSetId, t.opensAt, t.id),
+  ],
 );
 
 // The units a period expects a report from: one row each (the board walks them).
