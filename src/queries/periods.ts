@@ -6,6 +6,8 @@ import { periods, units, type UnitType } from "../db/schema";
 import type { Coverage } from "../domain/policy";
 import { inJsonArray } from "./json-list";
 import { coverageSql } from "./visibility";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { ReportStatus } from "../db/schema";
 
 export type PeriodRow = typeof periods.$inferSelect;
 export type PeriodListRow = PeriodRow & { unitCount: number };
@@ -120,4 +122,49 @@ export async function closePeriod(d1: D1Database, id: string, by: string, at: st
     .returning()
     .all();
   return rows[0];
+}
+
+/** A unit a period may be opened for, with its parent's name (the form groups units by it). */
+export type ReportingUnitChoice = { id: string; name: string; type: UnitType; parentId: string | null; parentName: string | null };
+
+/**
+ * The active centres and schools under these coverages (null: every one), with their parents'
+ * names, by parent name then unit name: the units the form to open a period offers. The same
+ * choice as activeReportingUnits, which openPeriod uses when no units are named.
+ */
+export async function reportingUnitChoices(d1: D1Database, coverages: readonly Coverage[] | null): Promise<ReportingUnitChoice[]> {
+  const parent = alias(units, "parent");
+  const types = sql.raw(REPORTING_UNIT_TYPES.map((t) => `'${t}'`).join(", "));
+  const covered = coverages === null ? undefined : or(...coverages.map((c) => coverageSql(c, { unitId: units.id, unitPath: units.path }) ?? sql`1 = 1`)) ?? sql`0`;
+  return database(d1)
+    .select({ id: units.id, name: units.name, type: units.type, parentId: units.parentId, parentName: parent.name })
+    .from(units)
+    .leftJoin(parent, eq(parent.id, units.parentId))
+    .where(and(eq(units.active, true), sql`${units.type} IN (${types})`, covered))
+    .orderBy(asc(parent.name), asc(units.name), asc(units.id))
+    .all();
+}
+
+/** One unit's place in each of these periods: whether it is asked to report, and its report there if any. */
+export type UnitInPeriod = { periodId: string; report: { id: string; status: ReportStatus; unitPath: string; reviewReach: number } | null };
+
+/**
+ * For each of `periodIds` that asks `unitId` to report: the unit's report in it (the one a
+ * unique index allows), or null. Periods that do not ask the unit are left out. The ids travel
+ * as ONE JSON parameter.
+ */
+export async function unitInPeriods(d1: D1Database, unitId: string, periodIds: readonly string[]): Promise<UnitInPeriod[]> {
+  if (periodIds.length === 0) return [];
+  const res = await d1
+    .prepare(
+      `SELECT pu.period_id AS periodId, r.id AS reportId, r.status AS status, r.unit_path AS unitPath, r.review_reach AS reviewReach
+       FROM period_units pu LEFT JOIN reports r ON r.period_id = pu.period_id AND r.unit_id = pu.unit_id
+       WHERE pu.unit_id = ? AND pu.period_id IN (SELECT value FROM json_each(?))`,
+    )
+    .bind(unitId, JSON.stringify(periodIds))
+    .all<{ periodId: string; reportId: string | null; status: ReportStatus | null; unitPath: string | null; reviewReach: number | null }>();
+  return res.results.map((r) => ({
+    periodId: r.periodId,
+    report: r.reportId && r.status ? { id: r.reportId, status: r.status, unitPath: r.unitPath ?? "", reviewReach: r.reviewReach ?? 0 } : null,
+  }));
 }

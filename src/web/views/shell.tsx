@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import { WORKFLOWS } from "../../../workflows";
 import type { Role } from "../../db/schema";
+import { mayDo } from "../../domain/policy";
 import { ASSET_URLS } from "../../assets.gen";
 import type { Actor } from "../../env";
 
@@ -22,6 +23,7 @@ function navFor(actor: Actor): NavItem[] {
   if (reviewer) items.push({ href: "/app/inbox", label: "Chờ thẩm định" });
   if (roles.has("author") || reviewer || roles.has("admin")) items.push({ href: "/app/reports", label: roles.has("author") ? "Báo cáo của đơn vị" : "Báo cáo" });
   if (roles.has("author")) items.push({ href: "/app/reports/new", label: "Tạo báo cáo" });
+  if (mayDo(actor, "period.read")) items.push({ href: "/app/periods", label: "Kỳ báo cáo" });
   if (roles.has("director") || roles.has("admin")) items.push({ href: "/app/dashboard", label: "Tổng quan" });
   if (roles.has("admin")) items.push({ href: "/app/users", label: "Người dùng" }, { href: "/app/units", label: "Đơn vị" }, { href: "/app/admin/calendar", label: "Lịch làm việc" }, { href: "/app/notifications", label: "Nhật ký thư" });
   items.push({ href: "/portal/", label: "Cổng thông tin" });
