@@ -1,0 +1,1 @@
+CREATE INDEX `periods_set_opens_idx` ON `periods` (`indicator_set_id`,`opens_at`,`id`);
