@@ -264,3 +264,11 @@ export function unexplainedErrors(set: IndicatorSet, checks: readonly FigureChec
     return { path: `figureNotes.${id}`, message: `${describeCheck(set, check)}: cần ghi giải trình` };
   });
 }
+
+/** Whether two reports' figures hold the same values (key order aside); both absent is the same. */
+export function sameFigures(a: unknown, b: unknown): boolean {
+  if (!isRecord(a) || !isRecord(b)) return !isRecord(a) && !isRecord(b);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (own(a, k) !== own(b, k)) return false;
+  return true;
+}

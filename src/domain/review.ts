@@ -29,7 +29,8 @@ export type ReviewActor = {
 export type ReportFacts = { unitId: string; authorId: string };
 
 export type Command =
-  | { type: "submit"; definition: WorkflowDefinition; claimedVersion: number }
+  /** restart: go back to the first stage even where the definition resumes at the stage that returned it (changed figures). */
+  | { type: "submit"; definition: WorkflowDefinition; claimedVersion: number; restart?: boolean }
   | { type: "approve" | "return"; stage: string; comment?: string; expectedVersion?: number }
   | { type: "withdraw"; comment?: string; expectedVersion?: number }
   | { type: "publish"; publishedUrl: string }
@@ -117,8 +118,10 @@ export function transition(
     case "submit": {
       if (!EDITABLE_STATUSES.includes(from)) throw conflict(state, "Báo cáo đang được thẩm định hoặc đã duyệt, chưa gửi lại được");
       const def = cmd.definition;
-      // Resubmission goes back to the first stage, or to the one that returned it.
-      const index = from === "returned" && def.resubmission === "resume" && state.returnedAtIndex !== null ? state.returnedAtIndex : 0;
+      // Resubmission goes back to the first stage, or to the one that returned it unless the
+      // command restarts the chain (a periodic report whose figures changed since the return is
+      // seen again by its centre's head, who signed the old ones).
+      const index = from === "returned" && def.resubmission === "resume" && !cmd.restart && state.returnedAtIndex !== null ? state.returnedAtIndex : 0;
       const stage = def.stages[index]!;
       return {
         next: {

@@ -71,6 +71,7 @@ type ReportRowRaw = {
   attendees: string;
   source_url: string | null;
   figures: string | null;
+  figure_notes: string | null;
   publish_at: string | null;
   version: number;
   revision: number;
@@ -100,7 +101,7 @@ export async function claimForReview(
            version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?,
            submitted_at = COALESCE(submitted_at, ?), review_reach = max(review_reach, ?)
          WHERE id = ? AND status IN (${EDITABLE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND revision = ? AND (? IS NULL OR version = ?)
-         RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision`,
+         RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, version, revision`,
       )
       .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, into.now, rankOf(into.stageRole), reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
     db
@@ -117,7 +118,7 @@ export async function readClaimed(db: D1Database, reportId: string, revision: nu
   const [rows, atts] = await db.batch([
     db
       .prepare(
-        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, publish_at, version, revision,
+        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, version, revision,
            (SELECT name FROM users WHERE users.id = reports.author_id) AS author_name
          FROM reports WHERE id = ? AND status = 'in_review' AND revision = ?`,
       )
@@ -143,6 +144,8 @@ async function frozen(row: ReportRowRaw, atts: AttachmentRaw[]): Promise<Claim> 
     attendees: JSON.parse(row.attendees) as unknown,
     sourceUrl: row.source_url,
     figures: row.figures ? (JSON.parse(row.figures) as unknown) : null,
+    // Only a periodic report has notes; other kinds' revisions keep the shape they always had.
+    ...(row.figure_notes ? { figureNotes: JSON.parse(row.figure_notes) as unknown } : {}),
     publishAt: row.publish_at,
     attachments: atts.map((a) => ({
       id: a.id,

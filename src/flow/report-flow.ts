@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { WORKFLOWS, type ReportKind, type WorkflowDefinition } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
 import type { WorkingCalendar } from "../domain/calendar";
+import { sameFigures } from "../domain/indicators";
 import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
 import { backoffMs } from "./effects";
@@ -250,6 +251,11 @@ export class ReportFlow extends DurableObject<Env> {
       // on the next attempt (adoptLandedClaim), so the author can simply try again.
       throw new ApiError("unavailable");
     }
+    if (claim && this.figuresChangedSinceReturn(flow, definition, claim)) {
+      // The claim froze new figures: the chain starts again at its first stage (the centre's head).
+      const restarted = transition(flow, { ...cmd, restart: true }, actor, flow, new Map(), now, calendar);
+      return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar);
+    }
     if (!claim) {
       const adopted = await this.adoptLandedClaim(flow, actor);
       if (adopted) return adopted;
@@ -269,12 +275,19 @@ export class ReportFlow extends DurableObject<Env> {
     if (!claim) return null;
     const definition = WORKFLOWS[flow.kind as ReportKind];
     const now = new Date();
-    const cmd: Command = { type: "submit", definition, claimedVersion: claim.version };
+    const cmd: Command = { type: "submit", definition, claimedVersion: claim.version, restart: this.figuresChangedSinceReturn(flow, definition, claim) };
     const calendar = await calendarFor(this.env.DB, flow, cmd);
     const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
     // The submit is the author's, whoever's request found it: the history names them.
     const author: ReviewActor = actor ?? { id: flow.authorId, name: claim.authorName ?? "", unitId: flow.unitId, roles: ["author"], coverage: {} };
     return this.commitSubmit(flow, next, event, author, claim, now, calendar);
+  }
+
+  /** A "resume" resubmission whose frozen figures differ from the revision that was returned. */
+  private figuresChangedSinceReturn(flow: FlowRecord, definition: WorkflowDefinition, claim: Claim): boolean {
+    if (flow.status !== "returned" || definition.resubmission !== "resume" || !definition.requiresFigures) return false;
+    const returned = getRevision(this.sql, flow.revision);
+    return !returned || !sameFigures(returned.content.figures, claim.content.figures);
   }
 
   private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date, calendar: WorkingCalendar | null): Promise<FlowResult> {

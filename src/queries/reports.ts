@@ -6,6 +6,7 @@ import { newId, nowIso } from "../domain/ids";
 import { EDITABLE_STATUSES } from "../domain/review";
 import { slugify } from "../domain/text";
 import { reachFor } from "../domain/policy";
+import type { FigureCheck } from "../domain/indicators";
 import type { Actor } from "../env";
 import { reportSearchQuery } from "./report-search";
 import { listByScopes } from "./report-walks";
@@ -49,6 +50,8 @@ export function reportListView(r: ReportRow) {
     eventDate: r.eventDate,
     location: r.location,
     sourceUrl: r.sourceUrl,
+    periodId: r.periodId,
+    submittedAt: r.submittedAt,
     publishAt: r.publishAt,
     status: r.status,
     stage: r.stage,
@@ -61,11 +64,13 @@ export function reportListView(r: ReportRow) {
   };
 }
 
-export const reportView = (r: ReportRow, atts: AttachmentRow[]) => ({
+export const reportView = (r: ReportRow, atts: AttachmentRow[], checks: readonly FigureCheck[] = []) => ({
   ...reportListView(r),
   body: r.body,
   attendees: r.attendees,
   figures: r.figures ?? null,
+  figureNotes: r.figureNotes ?? null,
+  checks: [...checks],
   attachments: atts.map(attachmentView),
 });
 

@@ -12,6 +12,8 @@ import { flowOf, unwrap } from "../flow/client";
 import type { TransitionView } from "../flow/view";
 import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } from "../queries/stage-holders";
 import { reviewActorOf } from "../domain/review-actor";
+import { previousFiguresFrom, previousFiguresQuery } from "../queries/period-reports";
+import { assertExplained } from "./period-reports";
 import { accessTo, reportFor } from "./report-access";
 
 // Every (role, scope) some workflow's stage has, and the most stages any workflow has: submit
@@ -21,15 +23,18 @@ const MOST_STAGES = Math.max(...Object.values(WORKFLOWS).map((w) => w.stages.len
 
 export async function submitReport(env: Env, actor: Actor, id: string, expectedVersion?: number): Promise<TransitionView> {
   const db = database(env.DB);
-  const [found, unitRows, ...holderLists] = await db.batch([
+  const [found, unitRows, previous, ...holderLists] = await db.batch([
     db.select().from(reports).where(eq(reports.id, id)),
     db
       .select({ id: units.id, name: units.name })
       .from(units)
       .where(eq(units.id, sql`(SELECT unit_id FROM ${reports} WHERE ${reports.id} = ${id})`)),
+    // The unit's figures of the previous period, for the checks (no row outside a period).
+    previousFiguresQuery(db, id),
     ...STAGE_KINDS.map((s) => stageHoldersQuery(db, s.role, s.scope, { ofReport: id }, MOST_STAGES)),
   ]);
   const report = await accessTo(actor, found[0], "report.submit", { stateCheckedBy: "flow" });
+  if (report.periodId) assertExplained(previousFiguresFrom(previous), report.figures, report.figureNotes);
   assertReviewable(report.kind, unitRows[0], new Map(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])));
   const facts = { kind: report.kind, unitId: report.unitId, authorId: report.authorId, version: report.version };
   return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion, facts }));

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
+import { checksOf } from "../../services/period-reports";
 import { reportView } from "../../queries/reports";
 import { createDraft } from "../../services/reports";
 import { jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
@@ -22,6 +23,6 @@ export function registerCreateReport(app: OpenAPIHono<HonoEnv>) {
     const row = await createDraft(c.env.DB, c.get("actor"), c.req.valid("json"));
     c.header("etag", etagOf(row.version));
     c.header("location", `/api/v1/reports/${row.id}`);
-    return c.json(reportView(row, []), 201);
+    return c.json(reportView(row, [], await checksOf(c.env.DB, row)), 201);
   });
 }

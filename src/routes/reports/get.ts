@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
+import { checksOf } from "../../services/period-reports";
 import { liveAttachments, reportView } from "../../queries/reports";
 import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
 import { etagOf, reportFor } from "./access";
@@ -23,6 +24,7 @@ export function registerGetReport(app: OpenAPIHono<HonoEnv>) {
     const report = await reportFor(db, c.get("actor"), c.req.valid("param").id, "report.read");
     c.header("etag", etagOf(report.version));
     c.header("cache-control", "private, no-cache");
-    return c.json(reportView(report, await liveAttachments(db, report.id)), 200);
+    const [atts, checks] = await Promise.all([liveAttachments(db, report.id), checksOf(c.env.DB, report)]);
+    return c.json(reportView(report, atts, checks), 200);
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
+import { checksOf } from "../../services/period-reports";
 import { liveAttachments, reportView } from "../../queries/reports";
 import { editReport } from "../../services/reports";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
@@ -29,6 +30,7 @@ export function registerUpdateReport(app: OpenAPIHono<HonoEnv>) {
     const actor = c.get("actor");
     const updated = await editReport(c.env.DB, actor, id, optionalVersion(c.req.header("if-match")), patch);
     c.header("etag", etagOf(updated.version));
-    return c.json(reportView(updated, await liveAttachments(database(c.env.DB), id)), 200);
+    const [atts, checks] = await Promise.all([liveAttachments(database(c.env.DB), id), checksOf(c.env.DB, updated)]);
+    return c.json(reportView(updated, atts, checks), 200);
   });
 }

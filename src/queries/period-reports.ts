@@ -1,0 +1,127 @@
+// A periodic report's place in its period (DESIGN.md section 11): whether its unit may report in
+// the period, whether it already has, and the unit's approved figures of the previous period of
+// the same indicator set. Each look-up is one D1 round trip and a few index seeks.
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { PeriodRow } from "./periods";
+
+const APPROVED = "('approved', 'scheduled', 'published')";
+
+export type PeriodPlace = {
+  period: PeriodRow | null;
+  /** The unit is one the period expects a report from. */
+  expected: boolean;
+  /** The unit's report already in the period, if any. */
+  existing: { id: string; title: string; status: string } | null;
+};
+
+type PeriodRaw = {
+  id: string;
+  title: string;
+  indicator_set_id: string;
+  opens_at: string;
+  due_at: string;
+  status: "open" | "closed";
+  opened_by: string;
+  opened_by_name: string;
+  created_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+};
+
+const periodRow = (r: PeriodRaw): PeriodRow => ({
+  id: r.id,
+  title: r.title,
+  indicatorSetId: r.indicator_set_id,
+  opensAt: r.opens_at,
+  dueAt: r.due_at,
+  status: r.status,
+  openedBy: r.opened_by,
+  openedByName: r.opened_by_name,
+  createdAt: r.created_at,
+  closedAt: r.closed_at,
+  closedBy: r.closed_by,
+});
+
+/** The period, whether it expects `unitId`, and the unit's report already in it. */
+export async function periodPlace(d1: D1Database, periodId: string, unitId: string): Promise<PeriodPlace> {
+  const [period, expected, existing] = await d1.batch([
+    d1.prepare("SELECT * FROM periods WHERE id = ?").bind(periodId),
+    d1.prepare("SELECT 1 AS yes FROM period_units WHERE period_id = ? AND unit_id = ?").bind(periodId, unitId),
+    d1.prepare("SELECT id, title, status FROM reports WHERE period_id = ? AND unit_id = ?").bind(periodId, unitId),
+  ]);
+  const p = (period?.results as PeriodRaw[] | undefined)?.[0];
+  return {
+    period: p ? periodRow(p) : null,
+    expected: (expected?.results.length ?? 0) > 0,
+    existing: ((existing?.results as { id: string; title: string; status: string }[] | undefined) ?? [])[0] ?? null,
+  };
+}
+
+/** What the previous-period checks of one report need: its period's set and the unit's approved figures of the period before. */
+export type PreviousFigures = { indicatorSetId: string; previousPeriodId: string | null; previousTitle: string | null; previous: Record<string, unknown> | null };
+
+// The period of the same set opened last before `cur` (periods_set_opens_idx), and `unit`'s report
+// there if it was approved (reports_period_unit_idx).
+const PREVIOUS_JOINS = `
+       LEFT JOIN periods prev_period ON prev_period.id = (
+         SELECT p.id FROM periods p
+         WHERE p.indicator_set_id = cur.indicator_set_id AND (p.opens_at < cur.opens_at OR (p.opens_at = cur.opens_at AND p.id < cur.id))
+         ORDER BY p.opens_at DESC, p.id DESC LIMIT 1)
+       LEFT JOIN reports prev ON prev.period_id = prev_period.id AND prev.unit_id = unit AND prev.status IN ${APPROVED}`;
+const PREVIOUS_COLUMNS = "cur.indicator_set_id AS set_id, prev_period.id AS prev_id, prev_period.title AS prev_title, prev.figures AS prev_figures";
+
+/** The previous-period figures of a report in a period (no row for a report in no period), as a drizzle query so that submit can batch it. */
+export function previousFiguresQuery(db: Db, reportId: string) {
+  return db
+    .select({
+      set_id: sql<string>`cur.indicator_set_id`,
+      prev_id: sql<string | null>`prev_period.id`,
+      prev_title: sql<string | null>`prev_period.title`,
+      prev_figures: sql<string | null>`prev.figures`,
+    })
+    .from(sql`(SELECT period_id, unit_id AS unit FROM reports WHERE id = ${reportId}) me JOIN periods cur ON cur.id = me.period_id ${sql.raw(PREVIOUS_JOINS)}`);
+}
+
+function previousFiguresStatement(d1: Pick<D1Database, "prepare">, reportId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${PREVIOUS_COLUMNS}
+       FROM (SELECT period_id, unit_id AS unit FROM reports WHERE id = ?) me
+       JOIN periods cur ON cur.id = me.period_id ${PREVIOUS_JOINS}`,
+    )
+    .bind(reportId);
+}
+
+/** The same for a unit about to report in a period (the form shows the previous values beside the fields). */
+function previousFiguresForUnitStatement(d1: Pick<D1Database, "prepare">, periodId: string, unitId: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      `SELECT ${PREVIOUS_COLUMNS}
+       FROM (SELECT ? AS period_id, ? AS unit) me
+       JOIN periods cur ON cur.id = me.period_id ${PREVIOUS_JOINS}`,
+    )
+    .bind(periodId, unitId);
+}
+
+export type PreviousRaw = { set_id: string; prev_id: string | null; prev_title: string | null; prev_figures: string | null };
+
+/** Reads the rows of a previous-figures query; null when the report is in no period. */
+export function previousFiguresFrom(rows: readonly PreviousRaw[] | undefined): PreviousFigures | null {
+  const row = rows?.[0];
+  if (!row) return null;
+  return {
+    indicatorSetId: row.set_id,
+    previousPeriodId: row.prev_id,
+    previousTitle: row.prev_title,
+    previous: row.prev_figures ? (JSON.parse(row.prev_figures) as Record<string, unknown>) : null,
+  };
+}
+
+export async function previousFiguresOf(d1: D1Database, reportId: string): Promise<PreviousFigures | null> {
+  return previousFiguresFrom((await previousFiguresStatement(d1, reportId).all<PreviousRaw>()).results);
+}
+
+export async function previousFiguresForUnit(d1: D1Database, periodId: string, unitId: string): Promise<PreviousFigures | null> {
+  return previousFiguresFrom((await previousFiguresForUnitStatement(d1, periodId, unitId).all<PreviousRaw>()).results);
+}
