@@ -227,7 +227,7 @@ describe("opening a period through the form", () => {
     ["a date in the wrong form", { opensDate: "2025-01-06" }, "opensDate", "Nhập ngày dạng dd/mm/yyyy, ví dụ 24/01/2025"],
     ["a day not on the calendar", { dueDate: "30/02/2025" }, "dueDate", "Ngày này không có trên lịch"],
     ["an empty due date", { dueDate: "" }, "dueDate", "Nhập ngày dạng dd/mm/yyyy, ví dụ 24/01/2025"],
-    ["an impossible time", { dueTime: "24:10" }, "dueTime", "Giờ này không có thật (từ 00:00 đến 23:59)"],
+    ["an impossible time", { dueTime: "24:10" }, "dueTime", "Giờ phải từ 00:00 đến 23:59"],
     ["a time in the wrong form", { opensTime: "8 giờ" }, "opensTime", "Nhập giờ dạng hh:mm, ví dụ 17:00 (hoặc để trống)"],
     ["a due date before the opening", { opensDate: "24/01/2025", dueDate: "06/01/2025" }, "dueDate", "Hạn nộp phải sau thời điểm mở kỳ"],
     ["due the same moment it opens", { opensDate: "24/01/2025", opensTime: "17:00", dueDate: "24/01/2025" }, "dueDate", "Hạn nộp phải sau thời điểm mở kỳ"],
@@ -248,6 +248,8 @@ describe("opening a period through the form", () => {
     expect(page).toContain('<div class="errors" role="alert" tabindex="-1" id="loi">');
     expect(page).toContain(`<a href="#${field}">`);
     expect(page).toContain(`<p class="error" id="${field}-error">${message}</p>`);
+    // That field alone: a time the form could not read does not also make its date "not ISO 8601".
+    expect(page.match(/<p class="error" id="[^"]+"/g)).toEqual([`<p class="error" id="${field}-error"`]);
     if (field === "unitIds") {
       expect(page).toMatch(/<fieldset id="unitIds" class="period-units" aria-describedby="unitIds-hint unitIds-error">/);
     } else {

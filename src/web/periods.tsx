@@ -18,7 +18,7 @@ import { forbiddenPage, refusal } from "./refusal";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
-import { OpenPeriodForm, type OpenPeriodValues } from "./views/periods-form";
+import { OPEN_PERIOD_LABELS, OpenPeriodForm, type OpenPeriodValues } from "./views/periods-form";
 import { ClosePeriodConfirm, PeriodList } from "./views/periods";
 import type { FieldErrors } from "./views/shell";
 
@@ -28,7 +28,7 @@ const PAGE_SIZE = 25;
 export const PERIOD_FORM_MESSAGES = {
   date: "Nhập ngày dạng dd/mm/yyyy, ví dụ 24/01/2025",
   time: "Nhập giờ dạng hh:mm, ví dụ 17:00 (hoặc để trống)",
-  timeImpossible: "Giờ này không có thật (từ 00:00 đến 23:59)",
+  timeImpossible: "Giờ phải từ 00:00 đến 23:59",
   noUnits: "Chọn ít nhất một đơn vị phải báo cáo",
 } as const;
 
@@ -78,6 +78,12 @@ const typedValues = (form: FormBody): OpenPeriodValues => ({
 // The API's field names, by the form field that shows their errors.
 const FIELD_OF: Record<string, string> = { opensAt: "opensDate", dueAt: "dueDate", unitIds: "unitIds", title: "title", indicatorSetId: "indicatorSetId" };
 const fieldOf = (path: string) => FIELD_OF[path.split(".")[0]!] ?? "form";
+
+/** The errors in the order of the fields on the page, so the summary reads top to bottom. */
+const inFormOrder = (errors: FieldErrors): FieldErrors => {
+  const order = Object.keys(OPEN_PERIOD_LABELS);
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+};
 
 async function formPage(c: Context<WebEnv>, values: OpenPeriodValues, errors: FieldErrors, status: 200 | 422) {
   const units = await unitsToOffer(c.env.DB, c.get("actor"));
@@ -150,9 +156,10 @@ export function registerWebPeriods(app: Hono<WebEnv>) {
     if (values.unitIds.size === 0) errors.unitIds = PERIOD_FORM_MESSAGES.noUnits;
     // Always a list: an empty form means "none chosen" here, where the API reads a missing list as "all".
     const parsed = OpenPeriod.safeParse({ title: values.title, indicatorSetId: values.indicatorSetId, unitIds: postedUnitIds(form), opensAt: opensAt ?? "", dueAt: dueAt ?? "" });
-    // A field that already has the form's own message keeps it (a date the form could not read is not also "not ISO 8601").
-    if (!parsed.success) for (const issue of parsed.error.issues) errors[fieldOf(issue.path.map(String).join("."))] ??= issue.message;
-    if (!parsed.success || Object.keys(errors).length > 0) return formPage(c, values, errors, 422);
+    // A moment the form could not read (its date or its time) is not also "not ISO 8601" to the schema.
+    const unread = new Set([opensAt === undefined ? "opensAt" : "", dueAt === undefined ? "dueAt" : ""]);
+    if (!parsed.success) for (const issue of parsed.error.issues) if (!unread.has(String(issue.path[0]))) errors[fieldOf(issue.path.map(String).join("."))] ??= issue.message;
+    if (!parsed.success || Object.keys(errors).length > 0) return formPage(c, values, inFormOrder(errors), 422);
     try {
       const period = await openPeriod(c.env.DB, actor, parsed.data);
       return seeOther(c, `${LIST}/${period.id}`, `Đã mở kỳ báo cáo "${period.title}" cho ${period.unitCount} đơn vị.`);
@@ -160,7 +167,7 @@ export function registerWebPeriods(app: Hono<WebEnv>) {
       // The service's checks of the set and of each unit (one posted by hand, or deactivated since the form was shown).
       if (!(err instanceof ApiError) || (err.code !== "validation_failed" && !(err.code === "forbidden" && err.errors?.length))) throw err;
       for (const e of err.errors ?? []) errors[fieldOf(e.path)] ??= e.message;
-      return formPage(c, values, errors, 422);
+      return formPage(c, values, inFormOrder(errors), 422);
     }
   });
 
