@@ -6,11 +6,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, json, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
+import { ok, submit } from "./helpers/review";
 import { csrfOf, ORIGIN, signIn } from "./helpers/web";
 
 const U = DEMO_UNITS;
 const SPECIALIST_ID = "00000000-0000-7000-8000-000000000102";
-const AUTHOR_QUAN6_ID = "00000000-0000-7000-8000-000000000105";
 const GDTX_COVERS = [U.quan6, U.tanPhu, U.leQuyDon, U.caoDangKinhTe];
 
 let ip = 0;
@@ -46,19 +47,6 @@ async function opened(body: Record<string, unknown>, who: string = USERS.special
   const res = await call("/api/v1/periods", { token: await tokenFor(who), json: { indicatorSetId: "gdtx-hoc-ki", opensAt: "2025-01-06", dueAt: "2025-01-24", ...body } });
   expect(res.status, await res.clone().text()).toBe(201);
   return json(res);
-}
-
-/** A unit's report in a period, written straight into D1 in the state the test needs. */
-async function seedReport(periodId: string, unitId: string, status: string, reviewReach: number): Promise<string> {
-  const id = crypto.randomUUID();
-  const now = new Date().toISOString();
-  await env.DB.prepare(
-    `INSERT INTO reports (id, unit_id, author_id, kind, title, slug, body, attendees, figures, period_id, status, review_reach, created_at, updated_at)
-     VALUES (?, ?, ?, 'periodic', 'Báo cáo kết quả học kỳ', ?, 'Số liệu học kỳ.', '[]', '{"classes":12}', ?, ?, ?, ?, ?)`,
-  )
-    .bind(id, unitId, AUTHOR_QUAN6_ID, id, periodId, status, reviewReach, now, now)
-    .run();
-  return id;
 }
 
 /** The rows of the list's table, as the text of each (tags dropped). */
@@ -147,19 +135,30 @@ describe("the list", () => {
     const headRow = async () => rowsOf(await html(head.cookie, "/app/periods")).find((r) => r.includes(withQuan6.title));
     expect(await headRow()).toMatch(/Đang mở Chưa gửi$/);
 
-    const reportId = await seedReport(withQuan6.id, U.quan6, "draft", 0);
+    // The author saves the unit's report through the API: the list now leads to it.
+    const authorToken = await tokenFor(USERS.quan6);
+    const created = await call("/api/v1/reports", { token: authorToken, json: await periodicInput({ periodId: withQuan6.id }) });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const reportId = (await json<{ id: string }>(created)).id;
     page = await html(author.cookie, "/app/periods");
     expect(row()).toMatch(/Đang mở Xem báo cáo Bản nháp$/);
     expect(page).toContain(`<a href="/app/reports/${reportId}">`);
     expect(page).not.toContain(`periodId=${withQuan6.id}`);
     // A draft is the unit's own until it is submitted (the policy): the head does not see it yet.
     expect(await headRow()).toMatch(/Đang mở Chưa gửi$/);
-    await env.DB.prepare("UPDATE reports SET status = 'in_review', review_reach = 1 WHERE id = ?").bind(reportId).run();
+    await ok(await submit(authorToken, reportId));
+    expect(rowsOf(await html(author.cookie, "/app/periods")).find((r) => r.includes(withQuan6.title))).toMatch(/Đang mở Xem báo cáo Đang thẩm định$/);
     expect(await headRow()).toMatch(/Đang mở Xem báo cáo Đang thẩm định$/);
 
-    // Tân Phú is in the period too, without a report: it may still start one.
+    // Tân Phú is in the period too, without a report: it may still start one, until the period is closed.
     const tanPhu = await session(USERS.tanPhu);
     expect(await html(tanPhu.cookie, "/app/periods")).toContain(`periodId=${withQuan6.id}`);
+    expect((await call(`/api/v1/periods/${withQuan6.id}/close`, { method: "POST", token: await tokenFor(USERS.specialist) })).status).toBe(200);
+    const closed = await html(tanPhu.cookie, "/app/periods");
+    expect(closed).not.toContain(`periodId=${withQuan6.id}`);
+    expect(rowsOf(closed).find((r) => r.includes(withQuan6.title))).toMatch(/Đã đóng Không nộp$/);
+    // Quận 6's report carries on in the closed period, and the list still leads to it.
+    expect(rowsOf(await html(author.cookie, "/app/periods")).find((r) => r.includes(withQuan6.title))).toMatch(/Đã đóng Xem báo cáo Đang thẩm định$/);
   });
 });
 
