@@ -1,8 +1,20 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, createReport, expectProblem, json, sampleReport, tokenFor, USERS } from "./helpers/api";
+import { GOOD_FIGURES, openPeriod } from "./helpers/periods";
 
-const periodicFigures = { period: "Học kì I năm học 2023 – 2024", enrolled: 13184, completed: 13001, rate: 98.6 };
+const periodicFigures = GOOD_FIGURES;
+
+/** One period for the periodic reports of this file (opened once, before the first test). */
+let periodId: string;
+beforeAll(async () => {
+  periodId = await openPeriod();
+});
+
+/** A periodic body in this file's period: read when the test runs, once the period is open. */
+const periodic =
+  (extra: Record<string, unknown>): (() => Record<string, unknown>) =>
+  () => ({ kind: "periodic", title: "Báo cáo kết quả học kì I", body: "Số liệu học kì I.", periodId, ...extra });
 
 /** Rows in the tables a report write touches: nothing may change on a rejected request. */
 async function writeCounts() {
@@ -38,7 +50,7 @@ function patchRaw(token: string, id: string, body: unknown, ifMatch: string | nu
 
 describe("create: validation problems write nothing", () => {
   const { title: _t, ...withoutTitle } = sampleReport;
-  const cases: [string, Record<string, unknown>, string[]][] = [
+  const cases: [string, Record<string, unknown> | (() => Record<string, unknown>), string[]][] = [
     ["missing title", withoutTitle, ["title"]],
     ["missing body", { ...sampleReport, body: undefined }, ["body"]],
     ["blank body", { ...sampleReport, body: "   \n  " }, ["body"]],
@@ -51,13 +63,13 @@ describe("create: validation problems write nothing", () => {
     ["eventDate 23/01/2024", { ...sampleReport, eventDate: "23/01/2024" }, ["eventDate"]],
     ["unknown kind", { ...sampleReport, kind: "memo" }, ["kind"]],
     ["figures on a news report", { ...sampleReport, kind: "news", figures: periodicFigures }, ["figures"]],
-    ["periodic without figures", { ...sampleReport, kind: "periodic" }, ["figures"]],
-    ["periodic with figures: null", { ...sampleReport, kind: "periodic", figures: null }, ["figures"]],
-    ["rate disagrees with counts", { ...sampleReport, kind: "periodic", figures: { ...periodicFigures, rate: 99.5 } }, ["figures.rate"]],
-    ["rate off by more than rounding (98,7%)", { ...sampleReport, kind: "periodic", figures: { ...periodicFigures, rate: 98.7 } }, ["figures.rate"]],
-    ["completed > enrolled", { ...sampleReport, kind: "periodic", figures: { period: "Năm 2024", enrolled: 100, completed: 101, rate: 101 } }, ["figures.completed"]],
-    ["figures as Vietnamese-formatted strings", { ...sampleReport, kind: "periodic", figures: { ...periodicFigures, enrolled: "13.184" } }, ["figures.enrolled"]],
-    ["figures with an unknown key", { ...sampleReport, kind: "periodic", figures: { ...periodicFigures, note: "x" } }, ["figures.note"]],
+    ["periodic without figures", periodic({}), ["figures"]],
+    ["periodic with figures: null", periodic({ figures: null }), ["figures"]],
+    ["completionRate disagrees with counts", periodic({ figures: { ...periodicFigures, completionRate: 99.5 } }), ["figures.completionRate"]],
+    ["completionRate off by more than the 0,1 tolerance (98,8%)", periodic({ figures: { ...periodicFigures, completionRate: 98.8 } }), ["figures.completionRate"]],
+    ["completed > enrolled", periodic({ figures: { ...periodicFigures, enrolled: 100, completed: 101, completionRate: 100 } }), ["figures.completed"]],
+    ["figures as Vietnamese-formatted strings", periodic({ figures: { ...periodicFigures, enrolled: "13.184" } }), ["figures.enrolled"]],
+    ["figures with an unknown key", periodic({ figures: { ...periodicFigures, note: "x" } }), ["figures.note"]],
     ["sourceUrl javascript:alert(1)", { ...sampleReport, sourceUrl: "javascript:alert(1)" }, ["sourceUrl"]],
     ["attendee with an unknown key", { ...sampleReport, attendees: [{ name: "Ông A", title: "GĐ", role: "x" }] }, ["attendees.0.role"]],
     ["attendee without a name", { ...sampleReport, attendees: [{ title: "GĐ" }] }, ["attendees.0.name"]],
@@ -66,7 +78,7 @@ describe("create: validation problems write nothing", () => {
 
   it.each(cases)("%s -> 422 naming the field", async (_name, body, paths) => {
     const before = await writeCounts();
-    await expectValidation(await createRaw(body), ...paths);
+    await expectValidation(await createRaw(typeof body === "function" ? body() : body), ...paths);
     expect(await writeCounts()).toEqual(before);
   });
 
@@ -194,11 +206,11 @@ describe("PATCH: preconditions and validation", () => {
     expect(await getReport(token, r.id)).toMatchObject({ version: 1, title: r.title, body: r.body, eventDate: r.eventDate, sourceUrl: r.sourceUrl, attendees: r.attendees, figures: null });
   });
 
-  it("periodic: clearing figures or a disagreeing rate -> 422, figures unchanged", async () => {
+  it("periodic: clearing figures or a disagreeing completionRate -> 422, figures unchanged", async () => {
     const token = await tokenFor(USERS.tanPhu);
-    const r = await createReport(token, { kind: "periodic", title: "Báo cáo định kỳ", figures: periodicFigures });
+    const r = await createReport(token, { kind: "periodic", title: "Báo cáo định kỳ", body: "Số liệu học kì I.", periodId: await openPeriod(), figures: periodicFigures });
     await expectValidation(await patchRaw(token, r.id, { figures: null }), "figures");
-    await expectValidation(await patchRaw(token, r.id, { figures: { ...periodicFigures, completed: 12000 } }), "figures.rate");
+    await expectValidation(await patchRaw(token, r.id, { figures: { ...periodicFigures, completed: 12000 } }), "figures.completionRate");
     await expectValidation(await patchRaw(token, r.id, { figures: { ...periodicFigures, completed: 20000 } }), "figures.completed");
     expect(await getReport(token, r.id)).toMatchObject({ version: 1, figures: periodicFigures });
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { WORKFLOWS } from "../workflows";
 import { call, createReport, json, sampleReport, tokenFor, USERS } from "./helpers/api";
+import { GOOD_FIGURES, openPeriod } from "./helpers/periods";
 
 /** A word no other test in this file uses, so searches and filters see only what one test made. */
 const marker = (() => {
@@ -10,7 +11,7 @@ const marker = (() => {
   return (prefix: string) => `${prefix}${Date.now().toString(36)}x${(n++).toString(36)}z`;
 })();
 
-const periodicFigures = { period: "Học kì I năm học 2023 – 2024", enrolled: 13184, completed: 13001, rate: 98.6 };
+const periodicFigures = GOOD_FIGURES;
 
 const tick = () => new Promise((r) => setTimeout(r, 3));
 
@@ -76,9 +77,11 @@ describe("reports: create and read back", () => {
 
   it("creates a periodic draft with figures that agree (13.184 / 13.001 = 98,6%)", async () => {
     const token = await tokenFor(USERS.tanPhu);
-    const r = await createReport(token, { kind: "periodic", title: "Báo cáo kết quả học kì I", figures: periodicFigures });
+    const periodId = await openPeriod();
+    const r = await createReport(token, { kind: "periodic", title: "Báo cáo kết quả học kì I", periodId, figures: periodicFigures });
     expect(r.kind).toBe("periodic");
     expect(r.unitId).toBe(DEMO_UNITS.tanPhu);
+    expect(r.periodId).toBe(periodId);
     expect(r.figures).toEqual(periodicFigures);
     const back = await json(await call(`/api/v1/reports/${r.id}`, { token }));
     expect(back.figures).toEqual(periodicFigures);
@@ -144,8 +147,9 @@ describe("reports: editing a draft", () => {
 
   it("PATCH replaces attendees and figures as a whole", async () => {
     const token = await tokenFor(USERS.tanPhu);
-    const r = await createReport(token, { kind: "periodic", title: "Báo cáo năm", figures: periodicFigures });
-    const figures = { period: "Năm học 2023 – 2024", enrolled: 200, completed: 150, rate: 75 };
+    const r = await createReport(token, { kind: "periodic", title: "Báo cáo năm", periodId: await openPeriod(), figures: periodicFigures });
+    // adultLearners left out: the whole object replaces the old one, optional figures included.
+    const figures = { classes: 8, enrolled: 200, completed: 150, completionRate: 75, dropouts: 12, teachers: 14 };
     const res = await patch(token, r.id, 1, { figures, attendees: [{ name: "Bà Lê Thị A" }] });
     expect(res.status).toBe(200);
     const back = await json(await call(`/api/v1/reports/${r.id}`, { token }));
@@ -188,7 +192,7 @@ describe("reports: lists", () => {
     const m = marker("kind");
     const news = await createReport(token, { kind: "news", title: `Tin ${m}` });
     const event = await createReport(token, { kind: "event", title: `Sự kiện ${m}` });
-    const periodic = await createReport(token, { kind: "periodic", title: `Định kỳ ${m}`, figures: periodicFigures });
+    const periodic = await createReport(token, { kind: "periodic", title: `Định kỳ ${m}`, periodId: await openPeriod(), figures: periodicFigures });
     expect((await list(token, { q: m, kind: "news" })).items.map((r) => r.id)).toEqual([news.id]);
     expect((await list(token, { q: m, kind: "event" })).items.map((r) => r.id)).toEqual([event.id]);
     expect((await list(token, { q: m, kind: "periodic" })).items.map((r) => r.id)).toEqual([periodic.id]);
