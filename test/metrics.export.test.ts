@@ -4,7 +4,7 @@
 // the same access rules.
 import { strFromU8, unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { csvField, csvOf } from "../src/routes/metrics/csv";
+import { csvField, csvOf } from "../src/domain/csv";
 import { columnName, xlsxOf } from "../src/routes/metrics/xlsx";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, expectProblem, tokenFor, USERS } from "./helpers/api";

@@ -6,7 +6,7 @@ import { FIGURE_HEADERS, FIGURE_KEYS, GROUP_HEADERS, type GroupBy } from "../../
 import type { HonoEnv } from "../../env";
 import { stageMetrics, type Metrics } from "../../services/metrics";
 import { problems, readMiddleware, security } from "../shared";
-import { csvOf } from "./csv";
+import { csvOf } from "../../domain/csv";
 import { MetricsQueryFields, PERIOD_RULE, periodOf } from "./schemas";
 import { xlsxOf, type XlsxColumn } from "./xlsx";
 

@@ -1,7 +1,8 @@
-// CSV as DESIGN.md section 11 wants it: UTF-8 with a byte order mark (without one Excel reads the
-// bytes as the machine's legacy code page and the diacritics break), CRLF line ends and RFC 4180
-// quoting. Numbers keep a dot for decimals: the file is for machines and for Excel in any locale
-// to import; people who open files by double-click get the XLSX.
+// CSV as DESIGN.md section 11 wants it, for the metrics and the period exports: UTF-8 with a byte
+// order mark (without one Excel reads the bytes as the machine's legacy code page and the
+// diacritics break), CRLF line ends and RFC 4180 quoting. Numbers keep a dot for decimals: the
+// file is for machines and for Excel in any locale to import; people who open files by
+// double-click get the XLSX.
 
 export type CsvCell = string | number | null;
 
