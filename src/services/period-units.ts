@@ -8,6 +8,8 @@ import { reportingUnitChoices, unitInPeriods, type ReportingUnitChoice } from ".
 import type { ReportStatus } from "../db/schema";
 import { PERIOD_MESSAGES } from "./periods";
 
+export type { ReportingUnitChoice };
+
 /**
  * The active centres and schools the caller may open a period for (what openPeriod accepts as
  * unitIds, and what it takes when none are named). Refused for a caller who may open none.

@@ -11,7 +11,7 @@ import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { OpenPeriod } from "../routes/periods/schemas";
 import { cursorCodec, pageOf } from "../routes/shared";
-import { ownUnitInPeriods, unitsToOffer } from "../services/period-units";
+import { ownUnitInPeriods, unitsToOffer, type ReportingUnitChoice } from "../services/period-units";
 import { closePeriodAs, openPeriod, periodsFor, readPeriod } from "../services/periods";
 import { readForm, str, type FormBody } from "./forms";
 import { forbiddenPage, refusal } from "./refusal";
@@ -85,8 +85,8 @@ const inFormOrder = (errors: FieldErrors): FieldErrors => {
   return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
 };
 
-async function formPage(c: Context<WebEnv>, values: OpenPeriodValues, errors: FieldErrors, status: 200 | 422) {
-  const units = await unitsToOffer(c.env.DB, c.get("actor"));
+/** The form; `units` are those the opener may choose from (unitsToOffer). */
+function formPage(c: Context<WebEnv>, units: ReportingUnitChoice[], values: OpenPeriodValues, errors: FieldErrors, status: 200 | 422) {
   return page(
     c,
     "Mở kỳ báo cáo",
@@ -142,7 +142,7 @@ export function registerWebPeriods(app: Hono<WebEnv>) {
       dueTime: "",
       unitIds: new Set(all.map((u) => u.id)),
     };
-    return formPage(c, fresh, {}, 200);
+    return formPage(c, all, fresh, {}, 200);
   });
 
   app.post(`${LIST}/new`, auth, async (c) => {
@@ -159,7 +159,7 @@ export function registerWebPeriods(app: Hono<WebEnv>) {
     // A moment the form could not read (its date or its time) is not also "not ISO 8601" to the schema.
     const unread = new Set([opensAt === undefined ? "opensAt" : "", dueAt === undefined ? "dueAt" : ""]);
     if (!parsed.success) for (const issue of parsed.error.issues) if (!unread.has(String(issue.path[0]))) errors[fieldOf(issue.path.map(String).join("."))] ??= issue.message;
-    if (!parsed.success || Object.keys(errors).length > 0) return formPage(c, values, inFormOrder(errors), 422);
+    if (!parsed.success || Object.keys(errors).length > 0) return formPage(c, await unitsToOffer(c.env.DB, actor), values, inFormOrder(errors), 422);
     try {
       const period = await openPeriod(c.env.DB, actor, parsed.data);
       return seeOther(c, `${LIST}/${period.id}`, `Đã mở kỳ báo cáo "${period.title}" cho ${period.unitCount} đơn vị.`);
@@ -167,7 +167,7 @@ export function registerWebPeriods(app: Hono<WebEnv>) {
       // The service's checks of the set and of each unit (one posted by hand, or deactivated since the form was shown).
       if (!(err instanceof ApiError) || (err.code !== "validation_failed" && !(err.code === "forbidden" && err.errors?.length))) throw err;
       for (const e of err.errors ?? []) errors[fieldOf(e.path)] ??= e.message;
-      return formPage(c, values, inFormOrder(errors), 422);
+      return formPage(c, await unitsToOffer(c.env.DB, actor), values, inFormOrder(errors), 422);
     }
   });
 

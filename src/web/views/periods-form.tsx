@@ -2,7 +2,7 @@
 // The form to open a reporting period (/app/periods/new). Dates are typed as dd/mm/yyyy in text
 // fields: a native date input shows the browser's language and order, not the department's.
 import { INDICATOR_SETS } from "../../../indicators";
-import type { ReportingUnitChoice } from "../../queries/periods";
+import type { ReportingUnitChoice } from "../../services/period-units";
 import { ErrorSummary, FieldError, type FieldErrors } from "./shell";
 
 export type OpenPeriodValues = {
