@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { rankOf } from "../src/domain/policy";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, sampleReport, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { DEMO_PASSWORD } from "./helpers/seed";
 
 const REVIEWERS = [USERS.specialist, USERS.deputy, USERS.director] as const;
@@ -179,7 +180,7 @@ describe("reviewers and drafts", () => {
     const quan6 = await tokenFor(USERS.quan6);
     const head = await tokenFor(USERS.centreHead);
     const draft = await createReport(quan6, { title: "Nháp chưa trình giám đốc" });
-    const sent = await createReport(quan6, { kind: "periodic", title: "Báo cáo trình giám đốc", figures: { period: "HK I", enrolled: 10, completed: 9, rate: 90 } });
+    const sent = await createReport(quan6, await periodicInput({ title: "Báo cáo trình giám đốc" }));
     await setStatus(sent.id, "in_review", "centre_head");
     await expectProblem(await call(`/api/v1/reports/${draft.id}`, { token: head }), 404, "not-found");
     expect((await call(`/api/v1/reports/${sent.id}`, { token: head })).status).toBe(200);

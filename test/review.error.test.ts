@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { approveAll, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, submit, submittedReport } from "./helpers/review";
 
 // Tests in this file share one database: every report is created by the test that uses it, with a
@@ -22,11 +23,7 @@ async function draft(what: string): Promise<string> {
 /** A periodic report through its whole chain: "not_public", so it stays approved (nothing publishes it). */
 async function approvedReport(what: string): Promise<string> {
   const author = await tokenFor(USERS.quan6);
-  const r = await createReport(author, {
-    kind: "periodic",
-    title: title(what),
-    figures: { period: "Học kì I năm học 2023 – 2024", enrolled: 13184, completed: 13001, rate: 98.6 },
-  });
+  const r = await createReport(author, await periodicInput({ title: title(what) }));
   await ok(await submit(author, r.id));
   const done = await approveAll(r.id, [["centreHead", "centre_head"], ...DEFAULT_CHAIN]);
   expect(done.status).toBe("approved");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkingCalendar } from "../src/domain/calendar";
 import { call, createReport, json, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { approveAll, d1Events, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, submit, submittedReport } from "./helpers/review";
 
 describe("review: the default chain", () => {
@@ -109,11 +110,7 @@ describe("review: the default chain", () => {
 
   it("periodic reports run another chain without engine changes: the centre head decides first", async () => {
     const author = await tokenFor(USERS.quan6);
-    const r = await createReport(author, {
-      kind: "periodic",
-      title: "Báo cáo kết quả học kì I",
-      figures: { period: "Học kì I năm học 2023 – 2024", enrolled: 13184, completed: 13001, rate: 98.6 },
-    });
+    const r = await createReport(author, await periodicInput({ title: "Báo cáo kết quả học kì I" }));
     const s = await ok(await submit(author, r.id));
     expect(s.stage).toMatchObject({ id: "centre_head", label: "Lãnh đạo đơn vị" });
     // The department's specialist cannot take the centre head's stage: it has not even reached him.

@@ -6,6 +6,7 @@ import { WorkingCalendar } from "../src/domain/calendar";
 import { INITIAL_STATE, transition, type FlowState, type ReviewActor } from "../src/domain/review";
 import { ApiError } from "../src/errors";
 import { call, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { d1Report, decide, flowStub, ok, submit } from "./helpers/review";
 
 const UNIT = "unit-a";
@@ -114,7 +115,7 @@ describe("a report keeps its definition version", () => {
     const r = await (
       await call("/api/v1/reports", {
         token: author,
-        json: { kind: "periodic", title: "Báo cáo định kỳ trả lại", body: "Số liệu", figures: { period: "Năm 2025", enrolled: 200, completed: 150, rate: 75 } },
+        json: await periodicInput({ title: "Báo cáo định kỳ trả lại", body: "Số liệu" }),
       })
     ).json<{ id: string }>();
     await ok(await submit(author, r.id));

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { ReportFlow } from "../src/flow/report-flow";
 import { publishInstanceId, type NotificationMessage } from "../src/flow/effects";
 import { call, json, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { approveAll, d1Events, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, submit, submittedReport } from "./helpers/review";
 
 type Flaky = { failures: number; commitThenFail?: boolean };
@@ -255,7 +256,7 @@ describe("publication hand-off", () => {
     const r = await (
       await call("/api/v1/reports", {
         token: author,
-        json: { kind: "periodic", title: "Báo cáo định kỳ không đăng", body: "Số liệu", figures: { period: "Năm 2024", enrolled: 100, completed: 99, rate: 99 } },
+        json: await periodicInput({ title: "Báo cáo định kỳ không đăng", body: "Số liệu" }),
       })
     ).json<{ id: string }>();
     await ok(await submit(author, r.id));

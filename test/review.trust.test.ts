@@ -8,6 +8,7 @@ import { runInDurableObject } from "cloudflare:test";
 import type { ReportFlow } from "../src/flow/report-flow";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
+import { openPeriod, periodicInput } from "./helpers/periods";
 import { publishedReport } from "./helpers/publish";
 import { d1Events, d1Report, decide, flowStub, ok, submit } from "./helpers/review";
 import { DEMO_PASSWORD } from "./helpers/seed";
@@ -68,7 +69,8 @@ describe("a report nobody can review is refused at submit", () => {
     const author = await newUser(unitId, [{ role: "author", unitIds: [] }]);
     const token = await signIn(author.email);
     // A new centre: no head of its own, and no department reviewer covers it yet.
-    const r = await call("/api/v1/reports", { token, json: { kind: "periodic", title: "Báo cáo học kì", body: "Số liệu", figures: { period: "HK I", enrolled: 10, completed: 9, rate: 90 } } });
+    const periodId = await openPeriod({ unitIds: [unitId] });
+    const r = await call("/api/v1/reports", { token, json: await periodicInput({ periodId, title: "Báo cáo học kì", body: "Số liệu" }) });
     const { id } = await json<{ id: string }>(r);
     const refused = await expectProblem(await submit(token, id), 409, "no-reviewer");
     expect(refused.stage).toEqual({ id: "centre_head", label: "Lãnh đạo đơn vị", role: "centre_head" });
@@ -110,7 +112,7 @@ describe("a report nobody can review is refused at submit", () => {
     ]);
     const token = await signIn(both.email);
     const { id } = await json<{ id: string }>(
-      await call("/api/v1/reports", { token, json: { kind: "periodic", title: "Tự trình tự duyệt", body: "Số liệu", figures: { period: "HK I", enrolled: 10, completed: 9, rate: 90 } } }),
+      await call("/api/v1/reports", { token, json: await periodicInput({ periodId: await openPeriod({ unitIds: [unitId] }), title: "Tự trình tự duyệt", body: "Số liệu" }) }),
     );
     expect((await expectProblem(await submit(token, id), 409, "no-reviewer")).stage.id).toBe("centre_head");
   });
@@ -145,7 +147,7 @@ describe("the department reads a periodic report only from its own stage on", ()
   it("at the centre head's stage the figures are the unit's own; then the specialist, and only later the leaders", async () => {
     const author = await tokenFor(USERS.quan6);
     const { id } = await json<{ id: string }>(
-      await call("/api/v1/reports", { token: author, json: { kind: "periodic", title: "Số liệu chưa ký", body: "Số liệu", figures: { period: "HK I", enrolled: 13184, completed: 13001, rate: 98.6 } } }),
+      await call("/api/v1/reports", { token: author, json: await periodicInput({ title: "Số liệu chưa ký", body: "Số liệu" }) }),
     );
     await ok(await submit(author, id));
     const reads = async () => {
