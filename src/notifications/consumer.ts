@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { ROLES } from "../db/schema";
 import { backoffMs, NOTIFICATION_TEMPLATES, type NotificationMessage } from "../flow/effects";
-import { ESSENTIAL, renderNotification } from "./templates";
+import { PeriodMessageSchema } from "../reminders/messages";
+import { renderPeriodNotification } from "../reminders/templates";
+import { ESSENTIAL, renderNotification, type Rendered } from "./templates";
 
 // wrangler.toml [[queues.consumers]] max_retries = 5: the sixth delivery is the last.
 export const MAX_ATTEMPTS = 6;
@@ -34,7 +36,26 @@ const MessageSchema = z.object({
 
 type Status = "queued" | "sent" | "failed" | "skipped";
 
-function record(db: D1Database, m: NotificationMessage, subject: string, status: Status, attempts: number, error: string | null) {
+/**
+ * A message as sent and logged, whichever shape it came in: a report's (src/flow/effects.ts) or a
+ * period's (src/reminders/messages.ts, `kind: "period"`, about no report).
+ */
+type Letter = { id: string; userId: string; reportId: string | null; email: string; template: string; essential: boolean; render: () => Rendered };
+
+function letterOf(body: unknown, appBase: string): Letter | null {
+  const period = PeriodMessageSchema.safeParse(body);
+  if (period.success) {
+    const m = period.data;
+    // A period's notices are reminders: the recipient's opt-out holds for them as for a stage's.
+    return { id: m.id, userId: m.userId, reportId: null, email: m.email, template: m.template, essential: false, render: () => renderPeriodNotification(m, appBase) };
+  }
+  const parsed = MessageSchema.safeParse(body);
+  if (!parsed.success) return null;
+  const m: NotificationMessage = parsed.data;
+  return { id: m.id, userId: m.userId, reportId: m.reportId, email: m.email, template: m.template, essential: ESSENTIAL.includes(m.template), render: () => renderNotification(m, appBase) };
+}
+
+function record(db: D1Database, m: Letter, subject: string, status: Status, attempts: number, error: string | null) {
   const now = new Date().toISOString();
   return db
     .prepare(
@@ -48,14 +69,14 @@ function record(db: D1Database, m: NotificationMessage, subject: string, status:
 }
 
 export async function handleNotification(message: Message<unknown>, env: Env): Promise<void> {
-  const parsed = MessageSchema.safeParse(message.body);
-  if (!parsed.success) {
+  const appBase = new URL(env.PORTAL_BASE_URL).origin;
+  const m = letterOf(message.body, appBase);
+  if (!m) {
     // Not ours to retry: nothing could ever send it.
     console.error(JSON.stringify({ level: "error", message: "malformed notification", id: message.id }));
     message.ack();
     return;
   }
-  const m: NotificationMessage = parsed.data;
   const db = env.DB;
   // One round trip for what decides whether to send: the record (the flow writes it as "queued"
   // before the message is put on the queue) and the recipient's opt-out.
@@ -68,9 +89,8 @@ export async function handleNotification(message: Message<unknown>, env: Env): P
     message.ack(); // already sent (or skipped): a redelivery sends nothing twice
     return;
   }
-  const appBase = new URL(env.PORTAL_BASE_URL).origin;
-  const rendered = renderNotification(m, appBase);
-  if (!ESSENTIAL.includes(m.template) && facts?.opt_out) {
+  const rendered = m.render();
+  if (!m.essential && facts?.opt_out) {
     await record(db, m, rendered.subject, "skipped", message.attempts, null);
     message.ack();
     return;

@@ -9,7 +9,8 @@ export const ESSENTIAL: readonly NotificationTemplate[] = ["awaiting_review", "r
 
 export type Rendered = { subject: string; text: string; html: string };
 
-type Parts = { subject: string; lines: string[]; link: { href: string; label: string } | null };
+/** What a letter says: its subject, its paragraphs (empty ones are dropped) and one link. */
+export type Parts = { subject: string; lines: string[]; link: { href: string; label: string } | null };
 
 /** Longest subject sent; a title may be 300 characters, mail clients show far fewer. */
 const SUBJECT_MAX = 200;
@@ -63,9 +64,16 @@ function parts(m: NotificationMessage, appBase: string): Parts {
 }
 
 export function renderNotification(m: NotificationMessage, appBase: string): Rendered {
-  const p = parts(m, appBase);
+  return letter(m.name, parts(m, appBase));
+}
+
+/**
+ * One letter to `name` in the text and HTML forms every notification shares (the period
+ * reminders, src/reminders/templates.ts, are written with it too).
+ */
+export function letter(name: string, p: Parts): Rendered {
   const lines = p.lines.filter(Boolean);
-  const greeting = `Kính gửi ${m.name},`;
+  const greeting = `Kính gửi ${name},`;
   const footer = "Thư này được gửi tự động từ hệ thống tiếp nhận và thẩm định tin bài của Sở Giáo dục và Đào tạo.";
   const text = [greeting, "", ...lines, ...(p.link ? ["", `${p.link.label}: ${p.link.href}`] : []), "", footer].join("\n");
   const body = html`<!doctype html><html lang="vi"><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1b1f24">

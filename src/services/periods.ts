@@ -18,6 +18,7 @@ import {
   type PeriodListRow,
   type PeriodRow,
 } from "../queries/periods";
+import { startPeriodReminders } from "../reminders/start";
 
 export const PERIOD_MESSAGES = {
   mayNotOpen: "Chỉ chuyên viên, trưởng phòng (cho các đơn vị mình phụ trách) hoặc quản trị viên được mở kỳ báo cáo",
@@ -116,6 +117,8 @@ export async function openPeriod(db: D1Database, actor: Actor, input: OpenPeriod
     closedBy: null,
   };
   await insertPeriod(db, row, unitIds);
+  // After the D1 write, never instead of it: a timer that fails to start is logged and started by the hourly sweep.
+  await startPeriodReminders(row.id);
   return view(row, unitIds.length, [...unitIds].sort());
 }
 

@@ -6,6 +6,7 @@ import { mayDo } from "../../domain/policy";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { NOTIFICATION_TEMPLATES } from "../../flow/effects";
+import { PERIOD_TEMPLATES } from "../../reminders/messages";
 import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 
 const NotificationSchema = z
@@ -34,7 +35,7 @@ const route = createRoute({
   request: {
     query: z.strictObject({
       status: z.enum(["queued", "sent", "failed", "skipped"]).optional(),
-      template: z.enum(NOTIFICATION_TEMPLATES).optional(),
+      template: z.enum([...NOTIFICATION_TEMPLATES, ...PERIOD_TEMPLATES]).optional(),
       reportId: z.string().max(64).optional(),
       ...ListQueryBase,
     }),
