@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
 import { DEMO_PASSWORD } from "./helpers/seed";
+import { openPeriod } from "./helpers/periods";
 import { csrfOf, formPost as form, signIn } from "./helpers/web";
 
 
@@ -91,14 +92,23 @@ describe("web: forms", () => {
   });
 
   it("figures typed the Vietnamese way are read as numbers and checked", async () => {
+    const periodId = await openPeriod();
     const cookie = await signIn(USERS.quan6, "10.1.2.3");
-    const csrf = await csrfOf(cookie, "/app/reports/new?kind=periodic");
-    const fields = { _csrf: csrf, kind: "periodic", title: "Báo cáo định kỳ qua biểu mẫu", body: "Số liệu", "figures.period": "Học kì I", "figures.enrolled": "13.184", "figures.completed": "13.001" };
-    const wrong = await call("/app/reports/new", form(cookie, { ...fields, "figures.rate": "97,5" }));
+    const csrf = await csrfOf(cookie, `/app/reports/new?kind=periodic&periodId=${periodId}`);
+    const figures = {
+      "figures.classes": "412",
+      "figures.enrolled": "13.184",
+      "figures.completed": "13.001",
+      "figures.dropouts": "95",
+      "figures.adultLearners": "5.210",
+      "figures.teachers": "640",
+    };
+    const fields = { _csrf: csrf, kind: "periodic", periodId, title: "Báo cáo định kỳ qua biểu mẫu", body: "Số liệu", ...figures };
+    const wrong = await call("/app/reports/new", form(cookie, { ...fields, "figures.completionRate": "97,5" }));
     expect(wrong.status).toBe(422);
-    expect(await wrong.text()).toContain("không khớp với 13001/13184 = 98,6%");
-    const right = await call("/app/reports/new", form(cookie, { ...fields, "figures.rate": "98,6" }));
-    expect(right.status).toBe(303);
+    expect(await wrong.text()).toContain("13.001 / 13.184 = 98,6%");
+    const right = await call("/app/reports/new", form(cookie, { ...fields, "figures.completionRate": "98,6" }));
+    expect(right.status, await right.clone().text()).toBe(303);
   });
 });
 

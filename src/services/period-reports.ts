@@ -6,7 +6,7 @@ import { INDICATOR_SETS, type IndicatorRegistry, type IndicatorSet } from "../..
 import { changeChecks, checkFigures, checkNotes, unexplainedErrors, type FigureCheck, type FigureError } from "../domain/indicators";
 import { ApiError, type FieldError } from "../errors";
 import { periodPlace, previousFiguresForUnit, previousFiguresOf, type PreviousFigures } from "../queries/period-reports";
-import type { PeriodRow } from "../queries/periods";
+import { getPeriod, type PeriodRow } from "../queries/periods";
 
 export const PERIOD_REPORT_MESSAGES = {
   periodRequired: "Báo cáo định kỳ phải thuộc một kỳ báo cáo (periodId)",
@@ -69,11 +69,6 @@ export async function checksOf(d1: D1Database, report: { id: string; periodId: s
   return checksFrom(await previousFiguresOf(d1, report.id), report.figures);
 }
 
-/** The unit's approved figures of the period before `periodId` (for the form), or null. */
-export async function previousFiguresFor(d1: D1Database, periodId: string, unitId: string): Promise<PreviousFigures | null> {
-  return previousFiguresForUnit(d1, periodId, unitId);
-}
-
 /** Submitting with a warning left unexplained is a 422 naming `figureNotes.<indicatorId>`. */
 export function assertExplained(previous: PreviousFigures | null, figures: Record<string, unknown> | null, notes: Record<string, unknown> | null, registry: IndicatorRegistry = INDICATOR_SETS): void {
   if (!previous) return;
@@ -86,4 +81,20 @@ export function assertExplained(previous: PreviousFigures | null, figures: Recor
       errors: json(errors),
     });
   }
+}
+
+/** What a page needs to show or edit a report's figures: its period, set, the previous period's figures and the warnings. */
+export type FiguresContext = { period: PeriodRow; set: IndicatorSet; previous: PreviousFigures | null; checks: FigureCheck[] };
+
+export async function figuresContextOf(d1: D1Database, report: { id: string; periodId: string | null; figures: Record<string, unknown> | null }): Promise<FiguresContext | null> {
+  if (!report.periodId) return null;
+  const [period, previous] = await Promise.all([getPeriod(d1, report.periodId), previousFiguresOf(d1, report.id)]);
+  if (!period) return null;
+  return { period, set: setOf(period), previous, checks: checksFrom(previous, report.figures) };
+}
+
+/** The same for a report about to be written in a period (checked as a create would be). */
+export async function newFiguresContext(d1: D1Database, periodId: string, unitId: string): Promise<FiguresContext> {
+  const [period, previous] = await Promise.all([periodForNewReport(d1, periodId, unitId), previousFiguresForUnit(d1, periodId, unitId)]);
+  return { period, set: setOf(period), previous, checks: [] };
 }

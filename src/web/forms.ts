@@ -86,17 +86,10 @@ export function reportFields(form: FormBody, clear: boolean) {
     const v = str(form, key).trim();
     return v === "" ? (clear ? null : undefined) : v;
   };
-  const figures =
-    str(form, "figures.period").trim() || str(form, "figures.enrolled").trim()
-      ? {
-          period: str(form, "figures.period"),
-          enrolled: viNumberInput(str(form, "figures.enrolled")),
-          completed: viNumberInput(str(form, "figures.completed")),
-          rate: viNumberInput(str(form, "figures.rate")),
-        }
-      : clear
-        ? null
-        : undefined;
+  // A periodic report's form has a field per indicator ("figures.<id>") and a note field for each
+  // value that moved a lot ("figureNotes.<id>"); other kinds' forms have neither.
+  const figures = prefixed(form, "figures.", viNumberInput);
+  const figureNotes = prefixed(form, "figureNotes.", (v) => (v.trim() === "" ? undefined : v));
   const publishAtLocal = str(form, "publishAt").trim();
   return {
     title: str(form, "title"),
@@ -107,9 +100,23 @@ export function reportFields(form: FormBody, clear: boolean) {
     attendees: parseAttendees(str(form, "attendees")),
     sourceUrl: opt("sourceUrl"),
     figures,
+    figureNotes,
     // <input type=datetime-local> has no zone: the department works in Vietnam's time (UTC+7).
     publishAt: publishAtLocal ? `${publishAtLocal.length === 16 ? `${publishAtLocal}:00` : publishAtLocal}+07:00` : clear ? null : undefined,
   };
+}
+
+/** The fields named `<prefix><key>` as {key: value}, empty values left out; undefined when the form has none. */
+function prefixed<T>(form: FormBody, prefix: string, read: (v: string) => T | undefined): Record<string, T> | undefined {
+  const names = Object.keys(form).filter((k) => k.startsWith(prefix) && k.length > prefix.length);
+  if (names.length === 0) return undefined;
+  const out: Record<string, T> = {};
+  for (const name of names) {
+    const value = read(str(form, name));
+    // Defined, not assigned: a field named "figures.__proto__" must stay a plain key.
+    if (value !== undefined) Object.defineProperty(out, name.slice(prefix.length), { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 export function issuesToFields(issues: readonly z.core.$ZodIssue[]): FieldErrors {
@@ -117,7 +124,7 @@ export function issuesToFields(issues: readonly z.core.$ZodIssue[]): FieldErrors
   for (const issue of issues) {
     const path = issue.path.map(String);
     // Attendees are one textarea; figures have a field each.
-    const key = path[0] === "figures" && path[1] ? `figures.${path[1]}` : (path[0] ?? "form");
+    const key = (path[0] === "figures" || path[0] === "figureNotes") && path[1] ? `${path[0]}.${path[1]}` : (path[0] ?? "form");
     out[key] ??= path[0] === "attendees" && path[1] !== undefined ? `Dòng ${Number(path[1]) + 1}: ${issue.message}` : issue.message;
   }
   return out;

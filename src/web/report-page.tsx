@@ -10,12 +10,14 @@ import { ApiError } from "../errors";
 import { viDateTime } from "../portal/format";
 import { liveAttachments } from "../queries/reports";
 import { history, lastReturnedBy, revisionContent } from "../queries/review";
+import { figuresContextOf } from "../services/period-reports";
 import { reportFor } from "../services/report-access";
 import { page } from "./render";
 import { Notice } from "./reports";
 import type { WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
 import { ArticlePreview, DiffView, History, StatusBadge } from "./views/report-detail";
+import { FiguresTable } from "./views/figures";
 
 export async function showReport(c: Context<WebEnv>, id: string): Promise<Response> {
   const actor = c.get("actor");
@@ -27,7 +29,7 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
     if (err instanceof ApiError && err.code === "not_found") return notFoundPage(c);
     throw err;
   }
-  const [images, events] = await Promise.all([liveAttachments(db, id), history(c.env.DB, id)]);
+  const [images, events, figures] = await Promise.all([liveAttachments(db, id), history(c.env.DB, id), figuresContextOf(c.env.DB, report)]);
   const def = WORKFLOWS[report.kind as ReportKind];
   const stageLabel = (s: string | null) => (s ? (def?.stages.find((x) => x.id === s)?.label ?? s) : null);
   const stage = report.stage ? def?.stages.find((s) => s.id === report.stage) : undefined;
@@ -158,6 +160,17 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
       ) : null}
 
       {diff ? <DiffView {...diff} /> : null}
+
+      {figures && report.figures ? (
+        <FiguresTable
+          set={figures.set}
+          period={figures.period}
+          figures={report.figures}
+          notes={report.figureNotes}
+          previous={{ title: figures.previous?.previousTitle ?? null, figures: figures.previous?.previous ?? null }}
+          checks={figures.checks}
+        />
+      ) : null}
 
       <h2>Nội dung</h2>
       <ArticlePreview report={report} images={images} />

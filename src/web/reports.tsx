@@ -8,22 +8,24 @@ import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
-import { listReports, type ReportRow } from "../queries/reports";
+import { getReport, listReports, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
 import { createDraft, editReport } from "../services/reports";
+import { checksFrom, figuresContextOf, newFiguresContext, type FiguresContext } from "../services/period-reports";
 import { submitReport, withdrawReport } from "../services/review";
 import { noteBookmark } from "../middleware/d1-session";
 import { reportFor } from "../services/report-access";
 import { refusal } from "./refusal";
-import { apiErrorToFields, attendeesText, issuesToFields, readForm, reportFields, str, type FormBody } from "./forms";
+import { apiErrorToFields, attendeesText, issuesToFields, readForm, reportFields, str, viNumberInput, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { webSession, type WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
 import { ReportForm, type ReportFormValues } from "./views/report-form";
+import { figureText, type FiguresFormProps } from "./views/figures";
 import { ArticlePreview, StatusBadge, STATUS_LABELS, type PreviewContent } from "./views/report-detail";
 import type { FieldErrors } from "./views/shell";
 import { showReport } from "./report-page";
@@ -38,10 +40,6 @@ const emptyValues = (kind: string): ReportFormValues => ({
   attendees: "",
   sourceUrl: "",
   publishAt: "",
-  "figures.period": "",
-  "figures.enrolled": "",
-  "figures.completed": "",
-  "figures.rate": "",
 });
 
 /** What the user typed, to put back in the form. */
@@ -54,7 +52,6 @@ const typedValues = (form: FormBody, kind: string): ReportFormValues => {
 const VN_OFFSET_MS = 7 * 3600_000;
 
 function valuesOf(r: ReportRow): ReportFormValues {
-  const f = r.figures as { period: string; enrolled: number; completed: number; rate: number } | null;
   return {
     kind: r.kind,
     title: r.title,
@@ -65,11 +62,47 @@ function valuesOf(r: ReportRow): ReportFormValues {
     attendees: attendeesText(r.attendees),
     sourceUrl: r.sourceUrl ?? "",
     publishAt: r.publishAt ? new Date(Date.parse(r.publishAt) + VN_OFFSET_MS).toISOString().slice(0, 16) : "",
-    "figures.period": f?.period ?? "",
-    "figures.enrolled": f ? String(f.enrolled) : "",
-    "figures.completed": f ? String(f.completed) : "",
-    "figures.rate": f ? String(f.rate).replace(".", ",") : "",
   };
+}
+
+/** The figures part of a periodic report's form: stored values (Vietnamese writing) or what was typed, with the warnings for them. */
+function figuresForm(ctx: FiguresContext, source: { stored: Pick<ReportRow, "figures" | "figureNotes"> } | { typed: FormBody }): Omit<FiguresFormProps, "errors"> {
+  const values: Record<string, string> = {};
+  const notes: Record<string, string> = {};
+  const numbers: Record<string, unknown> = {};
+  for (const ind of ctx.set.indicators) {
+    if ("stored" in source) {
+      const v = source.stored.figures?.[ind.id];
+      values[ind.id] = figureText(ind, v);
+      numbers[ind.id] = v;
+      notes[ind.id] = source.stored.figureNotes?.[ind.id] ?? "";
+    } else {
+      values[ind.id] = str(source.typed, `figures.${ind.id}`);
+      numbers[ind.id] = viNumberInput(values[ind.id]!);
+      notes[ind.id] = str(source.typed, `figureNotes.${ind.id}`);
+    }
+  }
+  return {
+    set: ctx.set,
+    period: ctx.period,
+    values,
+    notes,
+    previous: { title: ctx.previous?.previousTitle ?? null, figures: ctx.previous?.previous ?? null },
+    checks: checksFrom(ctx.previous, numbers),
+  };
+}
+
+/** A periodic report cannot be started outside a period: send the user to choose one, or to their report already in it. */
+async function newPeriodicContext(c: Context<WebEnv>, periodId: string | undefined): Promise<FiguresContext | Response> {
+  if (!periodId) return seeOther(c, "/app/periods", "Chọn kỳ báo cáo rồi bấm “Nhập số liệu” để lập báo cáo định kỳ.");
+  try {
+    return await newFiguresContext(c.env.DB, periodId, c.get("actor").unitId);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const existing = err.extra?.existingReport as { id?: string } | undefined;
+    if (existing?.id) return seeOther(c, `/app/reports/${existing.id}`, "Đơn vị đã có báo cáo trong kỳ này: hãy sửa báo cáo này.");
+    return seeOther(c, "/app/periods", err.errors?.[0]?.message ?? err.detail ?? "Không lập được báo cáo cho kỳ này.");
+  }
 }
 
 export function registerWebReports(app: Hono<WebEnv>) {
@@ -152,7 +185,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     );
   });
 
-  app.get("/app/reports/new", auth, (c) => {
+  app.get("/app/reports/new", auth, async (c) => {
     if (!mayDo(c.get("actor"), "report.create")) return c.text("Bạn không có quyền tạo báo cáo", 403);
     const kind = REPORT_KINDS.find((k) => k === c.req.query("kind"));
     if (!kind) {
@@ -172,15 +205,28 @@ export function registerWebReports(app: Hono<WebEnv>) {
         </>,
       );
     }
-    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={emptyValues(kind)} errors={{}} creating /></>);
+    let figures;
+    if (WORKFLOWS[kind].requiresFigures) {
+      const ctx = await newPeriodicContext(c, c.req.query("periodId"));
+      if (ctx instanceof Response) return ctx;
+      figures = figuresForm(ctx, { stored: { figures: null, figureNotes: null } });
+    }
+    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={emptyValues(kind)} errors={{}} creating figures={figures} /></>);
   });
 
   app.post("/app/reports/new", auth, async (c) => {
     const form = await readForm(c);
     const kind = REPORT_KINDS.find((k) => k === str(form, "kind")) ?? "news";
+    const periodId = str(form, "periodId") || undefined;
+    let ctx: FiguresContext | undefined;
+    if (WORKFLOWS[kind].requiresFigures) {
+      const found = await newPeriodicContext(c, periodId);
+      if (found instanceof Response) return found;
+      ctx = found;
+    }
     const again = (errors: FieldErrors) =>
-      page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} creating /></>, 422);
-    const parsed = CreateReport.safeParse({ kind, ...reportFields(form, false) });
+      page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} creating figures={ctx ? figuresForm(ctx, { typed: form }) : undefined} /></>, 422);
+    const parsed = CreateReport.safeParse({ kind, ...(periodId ? { periodId } : {}), ...reportFields(form, false) });
     if (!parsed.success) return again(issuesToFields(parsed.error.issues));
     try {
       const row = await createDraft(c.env.DB, c.get("actor"), parsed.data);
@@ -199,7 +245,9 @@ export function registerWebReports(app: Hono<WebEnv>) {
       throw err;
     });
     if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.");
-    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} /></>);
+    const ctx = await figuresContextOf(c.env.DB, report);
+    const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} /></>);
   });
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
@@ -207,8 +255,13 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const form = await readForm(c);
     const kind = str(form, "kind");
     const version = Number(str(form, "version")) || undefined;
-    const again = (errors: FieldErrors) =>
-      page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} /></>, 422);
+    const again = async (errors: FieldErrors) => {
+      // The figures' fields come from the report's period: read it again to show them as typed.
+      const report = await getReport(database(c.env.DB), id);
+      const ctx = report ? await figuresContextOf(c.env.DB, report) : null;
+      const figures = ctx ? figuresForm(ctx, { typed: form }) : undefined;
+      return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} figures={figures} /></>, 422);
+    };
     const parsed = UpdateReport.safeParse(reportFields(form, true));
     if (!parsed.success) return again(issuesToFields(parsed.error.issues));
     try {
@@ -312,7 +365,6 @@ export function registerWebReports(app: Hono<WebEnv>) {
       attendees: fields.attendees,
       // Only a safe link is shown, as on the portal.
       sourceUrl: fields.sourceUrl && /^https?:\/\//.test(fields.sourceUrl) ? fields.sourceUrl : null,
-      figures: null,
     };
     const html = await (<ArticlePreview report={draft} images={[]} />).toString();
     return c.html(html, 200, { "cache-control": "no-store" });

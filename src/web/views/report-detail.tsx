@@ -2,7 +2,7 @@
 import { raw } from "hono/html";
 import type { BodyPart, FieldChange } from "../../domain/revision-diff";
 import { viDate, viDateTime } from "../../portal/format";
-import { AttendeeList, resultsSentence, type Results } from "../../portal/views/parts";
+import { AttendeeList } from "../../portal/views/parts";
 import { renderMarkdown } from "../../portal/markdown";
 import type { AttachmentRow, ReportRow } from "../../queries/reports";
 import type { HistoryRow } from "../../queries/review";
@@ -42,11 +42,10 @@ export function StatusBadge(props: { status: string; overdue?: boolean }) {
 
 
 /** The report as it will read on the portal. */
-export type PreviewContent = Pick<ReportRow, "id" | "title" | "summary" | "body" | "eventDate" | "location" | "attendees" | "sourceUrl" | "figures">;
+export type PreviewContent = Pick<ReportRow, "id" | "title" | "summary" | "body" | "eventDate" | "location" | "attendees" | "sourceUrl">;
 
 export function ArticlePreview(props: { report: PreviewContent; images: AttachmentRow[] }) {
   const r = props.report;
-  const figures = r.figures as Results | null;
   return (
     <article class="card" aria-label="Xem trước bài viết">
       <h2 class="mt0">{r.title}</h2>
@@ -61,11 +60,6 @@ export function ArticlePreview(props: { report: PreviewContent; images: Attachme
         </p>
       ) : null}
       <div>{raw(renderMarkdown(r.body))}</div>
-      {figures ? (
-        <p>
-          Kết quả {figures.period}: {resultsSentence(figures)}
-        </p>
-      ) : null}
       {r.attendees.length ? (
         <>
           <h3>Đại biểu tham dự</h3>

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { WORKFLOWS } from "../../../workflows";
+import { FiguresFieldset, figureLabels, type FiguresFormProps } from "./figures";
 import { ErrorSummary, FieldError, type FieldErrors } from "./shell";
 
 export type ReportFormValues = {
@@ -12,10 +13,6 @@ export type ReportFormValues = {
   attendees: string;
   sourceUrl: string;
   publishAt: string;
-  "figures.period": string;
-  "figures.enrolled": string;
-  "figures.completed": string;
-  "figures.rate": string;
 };
 
 export const LABELS: Record<string, string> = {
@@ -29,10 +26,7 @@ export const LABELS: Record<string, string> = {
   sourceUrl: "Liên kết bài viết gốc",
   publishAt: "Hẹn giờ đăng",
   figures: "Số liệu",
-  "figures.period": "Kỳ báo cáo",
-  "figures.enrolled": "Số học viên tham gia",
-  "figures.completed": "Số hoàn thành",
-  "figures.rate": "Tỷ lệ hoàn thành (%)",
+  periodId: "Kỳ báo cáo",
   version: "Phiên bản",
   form: "Biểu mẫu",
 };
@@ -63,12 +57,22 @@ function Field(props: { id: keyof ReportFormValues; values: ReportFormValues; er
   );
 }
 
-export function ReportForm(props: { action: string; csrf: string; values: ReportFormValues; errors: FieldErrors; version?: number; creating: boolean }) {
+export function ReportForm(props: {
+  action: string;
+  csrf: string;
+  values: ReportFormValues;
+  errors: FieldErrors;
+  version?: number;
+  creating: boolean;
+  /** A periodic report's figures: the fields come from its period's indicator set. */
+  figures?: Omit<FiguresFormProps, "errors">;
+}) {
   const v = props.values;
   const def = WORKFLOWS[v.kind as keyof typeof WORKFLOWS];
+  const labels = props.figures ? { ...LABELS, ...figureLabels(props.figures.set) } : LABELS;
   return (
     <form method="post" action={props.action} novalidate>
-      <ErrorSummary errors={props.errors} labels={LABELS} />
+      <ErrorSummary errors={props.errors} labels={labels} />
       <input type="hidden" name="_csrf" value={props.csrf} />
       {props.version !== undefined ? <input type="hidden" name="version" value={String(props.version)} /> : null}
       <p>
@@ -98,18 +102,7 @@ export function ReportForm(props: { action: string; csrf: string; values: Report
       {v.kind === "event" || def?.afterApproval === "publish_at" ? (
         <Field id="publishAt" values={v} errors={props.errors} type="datetime-local" hint="Để trống để đăng ngay khi được duyệt (giờ Việt Nam)." />
       ) : null}
-      {v.kind === "periodic" || def?.requiresFigures ? (
-        <fieldset>
-          <legend>{LABELS.figures}</legend>
-          <FieldError id="figures" errors={props.errors} />
-          <Field id="figures.period" values={v} errors={props.errors} hint="Ví dụ: Học kì I năm học 2023 – 2024" />
-          <div class="grid">
-            <Field id="figures.enrolled" values={v} errors={props.errors} hint="Ví dụ: 13.184" />
-            <Field id="figures.completed" values={v} errors={props.errors} hint="Ví dụ: 13.001" />
-          </div>
-          <Field id="figures.rate" values={v} errors={props.errors} hint="Ví dụ: 98,6 — hệ thống đối chiếu với số hoàn thành / số tham gia." />
-        </fieldset>
-      ) : null}
+      {props.figures ? <FiguresFieldset {...props.figures} errors={props.errors} /> : <FieldError id="figures" errors={props.errors} />}
       <div class="actions">
         <button type="submit">{props.creating ? "Lưu bản nháp" : "Lưu thay đổi"}</button>
       </div>

@@ -98,7 +98,7 @@ export function ErrorSummary(props: { errors: FieldErrors; labels: Record<string
       <ul>
         {entries.map(([path, message]) => (
           <li>
-            <a href={`#${path.split(".")[0]}`}>{props.labels[path.split(".")[0]!] ?? path}</a>: {message}
+            <a href={`#${props.labels[path] ? path : path.split(".")[0]}`}>{props.labels[path] ?? props.labels[path.split(".")[0]!] ?? path}</a>: {message}
           </li>
         ))}
       </ul>
