@@ -1,11 +1,14 @@
 // GET /api/v1/periods/:id/rollup and /export (DESIGN.md section 11): the figures of a period's
 // approved reports added up (checked against sums done by hand), the export as CSV and XLSX read
 // back here with a reader of our own (fflate's unzip and the sheet's XML), and who may see what.
+// The main period's reports go through the API (create, submit, the centre's head and the
+// department's three stages); states that take long walks to reach are written into D1.
 import { env } from "cloudflare:workers";
 import { strFromU8, unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, expectProblem, tokenFor, USERS } from "./helpers/api";
+import { approveAll, DEFAULT_CHAIN, decide, ok, submit } from "./helpers/review";
 import { DEMO_PASSWORD } from "./helpers/seed";
 import { signIn } from "./helpers/web";
 
@@ -24,7 +27,7 @@ const LQD = { classes: 5, enrolled: 95, completed: 60, completionRate: 63.2, dro
 // In review: must not count, however large.
 const CDKT = { classes: 900, enrolled: 90000, completed: 1, completionRate: 0, dropouts: 0, adultLearners: 0, teachers: 1 };
 
-/** A report row straight into D1, as the review engine would have left it. */
+/** A report row straight into D1, as the review engine would have left it (for states the API takes long to reach). */
 function insertReport(periodId: string, unitId: string, status: string, figures: object | null, submittedAt: string | null) {
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
@@ -34,8 +37,8 @@ function insertReport(periodId: string, unitId: string, status: string, figures:
   ).bind(id, unitId, AUTHOR_ID, `Báo cáo ${status}`, id, status, status === "draft" ? 0 : 4, status === "draft" ? 0 : 1, now, now, periodId, figures ? JSON.stringify(figures) : null, submittedAt);
 }
 
-async function openPeriod(unitIds: string[], title = TITLE): Promise<string> {
-  const res = await call("/api/v1/periods", { token: await tokenFor(USERS.specialist), json: { title, indicatorSetId: "gdtx-hoc-ki", unitIds, opensAt: "2025-01-06", dueAt: "2025-01-24" } });
+async function openPeriod(unitIds: string[], title = TITLE, opensAt = "2025-01-06", dueAt = "2025-01-24"): Promise<string> {
+  const res = await call("/api/v1/periods", { token: await tokenFor(USERS.specialist), json: { title, indicatorSetId: "gdtx-hoc-ki", unitIds, opensAt, dueAt } });
   const text = await res.text();
   expect(res.status, text).toBe(201);
   return JSON.parse(text).id;
@@ -46,27 +49,64 @@ async function newUser(email: string, unitId: string, grants: { role: string; un
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
+/** A unit's periodic report in `periodId` through the API: created by `author`, submitted, then approved by `head` and the department's chain unless told to stop. */
+async function reportThroughApi(periodId: string, author: string, figures: object, head: string | null): Promise<string> {
+  const token = await tokenFor(author);
+  const res = await call("/api/v1/reports", { token, json: { kind: "periodic", periodId, title: "Báo cáo kết quả học kì I", body: "Trung tâm báo cáo kết quả học kì I.", figures } });
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  const id: string = JSON.parse(text).id;
+  await ok(await submit(token, id));
+  if (head) {
+    await ok(await decide(await tokenFor(head), id, { action: "approve", stage: "centre_head" }));
+    await approveAll(id, DEFAULT_CHAIN);
+  }
+  return id;
+}
+
 let P: string; // the period of the GDTX division's four units
 let OTHER: string; // the same units' next period: its reports must never leak into P's figures
+/** When each unit of P first submitted, as D1 holds it. */
+const submitted = new Map<string, string>();
 
 beforeAll(async () => {
+  // Heads and authors for the units the demo data leaves without them.
+  await newUser("giamdoc.tanphu@trungtam.example", U.tanPhu, [{ role: "centre_head", unitIds: [] }]);
+  await newUser("lequydon@trungtam.example", U.leQuyDon, [{ role: "author", unitIds: [] }]);
+  await newUser("giamdoc.lequydon@trungtam.example", U.leQuyDon, [{ role: "centre_head", unitIds: [] }]);
+  await newUser("cdkt@truong.example", U.caoDangKinhTe, [{ role: "author", unitIds: [] }]);
+  await newUser("hieutruong.cdkt@truong.example", U.caoDangKinhTe, [{ role: "centre_head", unitIds: [] }]);
+  // A specialist for two of the four units, one for a unit outside the period.
+  await newUser("hai.don.vi@sogd.example", U.gdtx, [{ role: "specialist", unitIds: [U.quan6, U.tanPhu] }]);
+  await newUser("trung.hoc@sogd.example", U.trungHoc, [{ role: "specialist", unitIds: [U.minhKhai] }]);
+
   P = await openPeriod([U.quan6, U.tanPhu, U.leQuyDon, U.caoDangKinhTe]);
-  OTHER = await openPeriod([U.quan6, U.tanPhu, U.leQuyDon, U.caoDangKinhTe], "Kết quả học kì II năm học 2024 – 2025");
+  // Three reports approved through the centre's head and the department's chain; one left waiting.
+  await reportThroughApi(P, USERS.quan6, Q6, USERS.centreHead);
+  await reportThroughApi(P, USERS.tanPhu, TP, "giamdoc.tanphu@trungtam.example");
+  await reportThroughApi(P, "lequydon@trungtam.example", LQD, "giamdoc.lequydon@trungtam.example");
+  await reportThroughApi(P, "cdkt@truong.example", CDKT, null);
+  const { results } = await env.DB.prepare("SELECT unit_id, status, submitted_at FROM reports WHERE period_id = ?").bind(P).all<{ unit_id: string; status: string; submitted_at: string }>();
+  expect(Object.fromEntries(results.map((r) => [r.unit_id, r.status]))).toEqual({ [U.quan6]: "approved", [U.tanPhu]: "approved", [U.leQuyDon]: "approved", [U.caoDangKinhTe]: "in_review" });
+  for (const r of results) submitted.set(r.unit_id, r.submitted_at);
+
+  // The next semester: every status that does not count, written straight into D1 beside an
+  // approved report (unpublished, withdrawn and returned are long walks through the API).
+  OTHER = await openPeriod([U.quan6, U.tanPhu, U.leQuyDon, U.caoDangKinhTe], "Kết quả học kì II năm học 2024 – 2025", "2025-06-01", "2025-06-20");
   await env.DB.batch([
-    insertReport(P, U.quan6, "approved", Q6, "2025-01-24T09:59:00.000Z"),
-    insertReport(P, U.tanPhu, "published", TP, "2025-01-20T01:05:00.000Z"),
-    insertReport(P, U.leQuyDon, "scheduled", LQD, "2025-01-23T17:30:00.000Z"),
-    insertReport(P, U.caoDangKinhTe, "in_review", CDKT, "2025-01-25T02:00:00.000Z"),
-    // Every status that does not count, in the other period, beside an approved one.
     insertReport(OTHER, U.quan6, "approved", { ...Q6, classes: 7000 }, "2025-06-01T02:00:00.000Z"),
     insertReport(OTHER, U.tanPhu, "returned", { ...TP, classes: 7001 }, "2025-06-01T02:00:00.000Z"),
     insertReport(OTHER, U.leQuyDon, "unpublished", { ...LQD, classes: 7002 }, "2025-06-01T02:00:00.000Z"),
     insertReport(OTHER, U.caoDangKinhTe, "withdrawn", { ...CDKT, classes: 7003 }, "2025-06-01T02:00:00.000Z"),
   ]);
-  // A specialist for two of the four units, one for a unit outside the period.
-  await newUser("hai.don.vi@sogd.example", U.gdtx, [{ role: "specialist", unitIds: [U.quan6, U.tanPhu] }]);
-  await newUser("trung.hoc@sogd.example", U.trungHoc, [{ role: "specialist", unitIds: [U.minhKhai] }]);
-});
+}, 120_000);
+
+/** An ISO instant as dd/mm/yyyy HH:mm in Viet Nam (UTC+7), worked out here rather than with the code's helper. */
+function vnDateTime(iso: string): string {
+  const [date, time] = new Date(Date.parse(iso) + 7 * 3600_000).toISOString().split("T") as [string, string];
+  const [y, m, d] = date.split("-");
+  return `${d}/${m}/${y} ${time.slice(0, 5)}`;
+}
 
 const get = async (path: string, who: string | null) => call(path, who ? { token: await tokenFor(who) } : {});
 
@@ -203,11 +243,11 @@ describe("export", () => {
       "Nộp lúc",
     ]);
     expect(rows.slice(1, 5)).toEqual([
-      ["Trung tâm GDNN-GDTX Quận 6", "Đã duyệt", "12", "480", "455", "94.8", "10", "200", "25", "24/01/2025 16:59"],
-      ["Trung tâm GDNN-GDTX quận Tân Phú", "Đã duyệt", "30", "1250", "1180", "94.4", "40", "", "60", "20/01/2025 08:05"],
-      ["Trung tâm GDTX Lê Quý Đôn", "Đã duyệt", "5", "95", "60", "63.2", "20", "30", "9", "24/01/2025 00:30"],
+      ["Trung tâm GDNN-GDTX Quận 6", "Đã duyệt", "12", "480", "455", "94.8", "10", "200", "25", vnDateTime(submitted.get(U.quan6)!)],
+      ["Trung tâm GDNN-GDTX quận Tân Phú", "Đã duyệt", "30", "1250", "1180", "94.4", "40", "", "60", vnDateTime(submitted.get(U.tanPhu)!)],
+      ["Trung tâm GDTX Lê Quý Đôn", "Đã duyệt", "5", "95", "60", "63.2", "20", "30", "9", vnDateTime(submitted.get(U.leQuyDon)!)],
       // In review: its state, its submission time, and no figures.
-      ["Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh", "Đang thẩm định", "", "", "", "", "", "", "", "25/01/2025 09:00"],
+      ["Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh", "Đang thẩm định", "", "", "", "", "", "", "", vnDateTime(submitted.get(U.caoDangKinhTe)!)],
     ]);
     expect(rows[5]).toEqual(["Tổng cộng", "3/4 đơn vị đã duyệt", "47", "1825", "1695", "92.9", "70", "230", "94", ""]);
     expect(rows[6]![0]).toMatch(/^Ghi chú: chỉ ghi số liệu của báo cáo đã duyệt/);
@@ -251,8 +291,8 @@ describe("export", () => {
     expect(x.text("xl/sharedStrings.xml")).toContain("Số học viên hoàn thành học kỳ (học viên)");
     const row = (n: number) => ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"].map((col) => x.cells.get(`${col}${n}`) ?? "");
     expect(row(1)).toEqual(["Đơn vị", "Trạng thái", "Số lớp (lớp)", "Số học viên (học viên)", "Số học viên hoàn thành học kỳ (học viên)", "Tỷ lệ hoàn thành (%)", "Số học viên bỏ học (học viên)", "Số học viên là người lớn (học viên)", "Số giáo viên (giáo viên)", "Nộp lúc"]);
-    expect(row(2)).toEqual(["Trung tâm GDNN-GDTX Quận 6", "Đã duyệt", 12, 480, 455, 94.8, 10, 200, 25, "24/01/2025 16:59"]);
-    expect(row(5)).toEqual(["Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh", "Đang thẩm định", "", "", "", "", "", "", "", "25/01/2025 09:00"]);
+    expect(row(2)).toEqual(["Trung tâm GDNN-GDTX Quận 6", "Đã duyệt", 12, 480, 455, 94.8, 10, 200, 25, vnDateTime(submitted.get(U.quan6)!)]);
+    expect(row(5)).toEqual(["Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh", "Đang thẩm định", "", "", "", "", "", "", "", vnDateTime(submitted.get(U.caoDangKinhTe)!)]);
     expect(row(6)).toEqual(["Tổng cộng", "3/4 đơn vị đã duyệt", 47, 1825, 1695, 92.9, 70, 230, 94, ""]);
     expect(String(x.cells.get("A7"))).toMatch(/^Ghi chú: chỉ ghi số liệu của báo cáo đã duyệt/);
     // Whole numbers and the rate have their own number formats; the totals are bold.
