@@ -26,6 +26,7 @@ import type { Actor } from "../src/env";
 import { publishInstanceId } from "../src/flow/effects";
 import { DEMO_UNITS, demoUnits, demoUsers } from "../src/seed/demo-data";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
 import { DEMO_PASSWORD } from "./helpers/seed";
 import { PNG } from "./helpers/publish";
 import { decide, flowStub, ok, submit } from "./helpers/review";
@@ -312,7 +313,7 @@ async function driveTo(unit: UnitKey, state: State, label: string): Promise<stri
     // Only a kind that is not public rests in "approved" (the others go on to publication).
     const res = await call("/api/v1/reports", {
       token: author,
-      json: { kind: "periodic", title, body: "Số liệu học kì", figures: { period: "Năm 2024", enrolled: 100, completed: 99, rate: 99 } },
+      json: await periodicInput({ title, body: "Số liệu học kì" }),
     });
     const text = await res.text();
     expect(res.status, text).toBe(201);

@@ -10,6 +10,7 @@ import { actorForToken } from "../src/queries/sessions";
 import { dashboardFigures } from "../src/queries/dashboard";
 import { call, createReport, json, tokenFor, USERS } from "./helpers/api";
 import { expectCountersRight, figuresRecount, figuresShape } from "./helpers/dashboard-recount";
+import { periodicInput } from "./helpers/periods";
 import { approveAndPublish } from "./helpers/publish";
 import { d1Report, decide, ok, submit } from "./helpers/review";
 
@@ -76,7 +77,7 @@ describe("counters follow the review through the API", () => {
 
   it("a periodic report waits for its centre head first (reach 1), then the department", async () => {
     const author = await tokenFor(USERS.quan6);
-    const r = await createReport(author, { kind: "periodic", title: "Báo cáo định kỳ tháng", figures: { period: "Tháng 9", enrolled: 120, completed: 118, rate: 98.3 } });
+    const r = await createReport(author, await periodicInput({ title: "Báo cáo định kỳ tháng" }));
     await ok(await submit(author, r.id));
     await step("at the centre head", "in_review", r.id);
     await ok(await decide(await tokenFor(USERS.centreHead), r.id, { action: "approve", stage: "centre_head" }));

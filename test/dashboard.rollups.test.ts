@@ -21,6 +21,7 @@ import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, createReport, tokenFor, USERS } from "./helpers/api";
 import { capture, planOf, type Captured } from "./helpers/d1-capture";
 import { expectCountersRight, expectRollupsRight, figuresRecount, figuresShape, insertDashboardReports } from "./helpers/dashboard-recount";
+import { openPeriod, periodicInput } from "./helpers/periods";
 import { approveAndPublish } from "./helpers/publish";
 import { d1Report, decide, ok, submit } from "./helpers/review";
 import { buildScale } from "./helpers/scale";
@@ -209,7 +210,7 @@ describe("the rollups follow every transition", () => {
     await ok(await decide(sp, r2.id, { action: "return", stage: "specialist", comment: "Sai tên đơn vị" }));
     await step("r2 returned by the specialist", r2.id, "returned");
 
-    const r3 = await createReport(s1a, { kind: "periodic", title: "Báo cáo định kỳ tháng", figures: { period: "Tháng 10", enrolled: 80, completed: 79, rate: 98.8 } });
+    const r3 = await createReport(s1a, await periodicInput({ periodId: await openPeriod({ unitIds: [tree.s1a] }), title: "Báo cáo định kỳ tháng" }));
     await ok(await submit(s1a, r3.id));
     await step("r3 at the centre head", r3.id, "in_review");
     await ok(await decide(await tokenFor(emails.headAndRootSpecialist), r3.id, { action: "approve", stage: "centre_head" }));
