@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { vnDateOf, WorkingCalendar } from "../src/domain/calendar";
 import worker from "../src/index";
+import { viDateTime } from "../src/portal/format";
 import { periodNoticeId } from "../src/reminders/messages";
 import { periodReminderAt, periodReminderPlan } from "../src/reminders/moments";
 import { remindAuthors } from "../src/reminders/notices";
@@ -15,7 +16,9 @@ import { sweepPeriodReminders } from "../src/reminders/start";
 import { renderPeriodNotification } from "../src/reminders/templates";
 import type { PeriodRemindersOutput } from "../src/reminders/workflow";
 import { demoUsers, DEMO_UNITS } from "../src/seed/demo-data";
-import { call, json, tokenFor, USERS } from "./helpers/api";
+import { call, createReport, json, tokenFor, USERS } from "./helpers/api";
+import { periodicInput } from "./helpers/periods";
+import { ok, submit } from "./helpers/review";
 
 const U = DEMO_UNITS;
 const demoUser = (email: string) => demoUsers.find((u) => u.email === email)!;
@@ -57,15 +60,12 @@ async function openPeriod(over: Record<string, unknown> = {}): Promise<Period> {
   return JSON.parse(text);
 }
 
-/** A report of the unit in the period, written straight to D1; `submittedAt` null for a draft never submitted. */
-async function seedReport(periodId: string, unitId: string, authorId: string, submittedAt: string | null) {
-  const now = new Date().toISOString();
-  await env.DB.prepare(
-    `INSERT INTO reports (id, unit_id, author_id, kind, title, slug, body, attendees, figures, period_id, submitted_at, status, revision, created_at, updated_at)
-     VALUES (?, ?, ?, 'periodic', 'Báo cáo kết quả học kì I', 'bao-cao', 'Nội dung.', '[]', '{}', ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(crypto.randomUUID(), unitId, authorId, periodId, submittedAt, submittedAt ? "in_review" : "draft", submittedAt ? 1 : 0, now, now)
-    .run();
+/** The unit's report in the period, created through the API by its author, and submitted unless `draft`. */
+async function reportIn(periodId: string, authorEmail: string, opts: { draft?: boolean } = {}) {
+  const author = await tokenFor(authorEmail);
+  const r = await createReport(author, await periodicInput({ periodId }));
+  if (!opts.draft) await ok(await submit(author, r.id));
+  return r.id as string;
 }
 
 /** Runs the period's timer once more, by hand, with its waits skipped; its output. */
@@ -148,8 +148,8 @@ describe("period reminders: the timer", () => {
 
   it("the reminder goes to the active authors of units that have not submitted, and only to them", async () => {
     const p = await openPeriod();
-    await seedReport(p.id, U.tanPhu, TANPHU_AUTHOR.id, new Date().toISOString()); // submitted: not reminded
-    await seedReport(p.id, U.quan6, QUAN6_AUTHOR.id, null); // a draft: reminded
+    await reportIn(p.id, USERS.tanPhu); // submitted: not reminded
+    await reportIn(p.id, USERS.quan6, { draft: true }); // a draft: reminded
     const out = await runTimer(p.id, "remind-only", (m) => m.mockStepResult({ name: "late" }, { addressed: 0, queued: 0, skipped: "mocked" }));
     expect(out.remindAt).toBe(periodReminderAt(new WorkingCalendar(), p.dueAt));
     expect(out.remind).toEqual({ addressed: 2, queued: 2 });
@@ -167,25 +167,41 @@ describe("period reminders: the timer", () => {
 
   it("after the due time: each late unit's centre head and the opener (with the list of late units); run twice, each is sent once", async () => {
     const p = await openPeriod();
-    await seedReport(p.id, U.tanPhu, TANPHU_AUTHOR.id, new Date().toISOString()); // on time: its head hears nothing
+    await reportIn(p.id, USERS.tanPhu); // on time: its head hears nothing
+    // Quận 6 submitted only after the due time (the clock cannot be moved, the time can): still late, not reminded.
+    const late6 = await reportIn(p.id, USERS.quan6);
+    await env.DB.prepare("UPDATE reports SET submitted_at = ? WHERE id = ?").bind(new Date(Date.parse(p.dueAt) + 60_000).toISOString(), late6).run();
+    const send = vi.spyOn(env.MAIL, "send");
     const first = await runTimer(p.id, "first");
-    // Authors of Quận 6 and Lê Quý Đôn; Quận 6's head; the opener.
-    expect(first.remind).toEqual({ addressed: 2, queued: 2 });
+    // The author of Lê Quý Đôn; Quận 6's head and the opener.
+    expect(first.remind).toEqual({ addressed: 1, queued: 1 });
     expect(first.late).toEqual({ addressed: 2, queued: 2 });
-    const rows = await sentRows(p.id, 4);
-    const late = rows.filter((r) => r.template !== "period_reminder");
-    expect(late.map((r) => [r.id, r.to_email, r.subject])).toEqual([
+    const rows = await sentRows(p.id, 3);
+    expect(rows.map((r) => [r.id, r.to_email, r.subject])).toEqual([
       [periodNoticeId("period_late", p.id, QUAN6_HEAD.id), QUAN6_HEAD.email, `[Quá hạn nộp báo cáo] ${p.title}`],
       [periodNoticeId("period_late_summary", p.id, SPECIALIST.id), SPECIALIST.email, `[Quá hạn nộp báo cáo] ${p.title}: 3 đơn vị chưa nộp`],
+      [periodNoticeId("period_reminder", p.id, LQD_AUTHOR.id), LQD_AUTHOR.email, `[Nhắc nộp báo cáo] ${p.title}`],
     ]);
     expect(rows.map((r) => r.user_id)).not.toContain(TANPHU_HEAD.id);
+    // What the opener reads: the late units by name, the due time the Vietnamese way.
+    const mails = send.mock.calls.map((c) => c[0] as { to: string; subject: string; text: string });
+    const summary = mails.find((m) => m.subject.endsWith("3 đơn vị chưa nộp"));
+    expect(summary?.to).toBe(SPECIALIST.email);
+    expect(summary?.text).toContain(`(hạn ${viDateTime(p.dueAt)}). 3/4 đơn vị chưa gửi báo cáo đúng hạn:\n– Trung tâm GDNN-GDTX Quận 6\n– Trung tâm GDTX Lê Quý Đôn\n– Trường Cao đẳng Kinh tế Thành phố Hồ Chí Minh\n`);
+
+    // The admin's log shows them, filtered by a period template, about no report.
+    const log = await json<{ items: { id: string; reportId: string | null; to: string }[] }>(
+      await call("/api/v1/notifications?template=period_late_summary", { token: await tokenFor(USERS.admin) }),
+    );
+    expect(log.items.find((i) => i.id === periodNoticeId("period_late_summary", p.id, SPECIALIST.id))).toMatchObject({ reportId: null, to: SPECIALIST.email });
 
     // The same steps again (a retry, a restarted instance): the same ids, nothing queued, nothing sent twice.
     const again = await runTimer(p.id, "again");
-    expect(again.remind).toEqual({ addressed: 2, queued: 0 });
+    expect(again.remind).toEqual({ addressed: 1, queued: 0 });
     expect(again.late).toEqual({ addressed: 2, queued: 0 });
-    const after = await sentRows(p.id, 4);
+    const after = await sentRows(p.id, 3);
     expect(after.map((r) => [r.id, r.status, r.attempts])).toEqual(rows.map((r) => [r.id, "sent", r.attempts]));
+    expect(send.mock.calls.filter((c) => (c[0] as { subject: string }).subject.includes(p.title))).toHaveLength(3);
   });
 
   it("the letters: Vietnamese, with the due time as dd/mm/yyyy HH:mm and the late units by name", async () => {
@@ -222,19 +238,11 @@ describe("period reminders: the timer", () => {
 
   it("every unit on time: nobody is told anyone is late", async () => {
     const p = await openPeriod({ unitIds: [U.tanPhu] });
-    await seedReport(p.id, U.tanPhu, TANPHU_AUTHOR.id, new Date().toISOString());
+    await reportIn(p.id, USERS.tanPhu);
     const out = await runTimer(p.id, "on-time");
     expect(out.remind).toEqual({ addressed: 0, queued: 0 });
     expect(out.late).toEqual({ addressed: 0, queued: 0, skipped: "nobody late" });
     expect(await rowsOf(p.id)).toEqual([]);
-  });
-
-  it("the admin's log lists a period's notices and filters by their templates", async () => {
-    const res = await call("/api/v1/notifications?template=period_late_summary", { token: await tokenFor(USERS.admin) });
-    expect(res.status).toBe(200);
-    const body = await json<{ items: { template: string; reportId: string | null; to: string }[] }>(res);
-    expect(body.items.length).toBeGreaterThan(0);
-    for (const item of body.items) expect(item).toMatchObject({ template: "period_late_summary", reportId: null, to: SPECIALIST.email });
   });
 });
 
@@ -257,5 +265,24 @@ describe("period reminders: recovery", () => {
     // Running the sweep again starts nothing new: the instance exists.
     expect((await sweepPeriodReminders(env)).created).not.toContain(p.id);
     await instance.dispose();
+  });
+});
+
+describe("period reminders: the calendar in D1", () => {
+  it("the timer plans on the admin's calendar: the working day before the due day declared off moves the reminder a working day earlier", async () => {
+    const law = new WorkingCalendar();
+    const p = await openPeriod();
+    const dayBefore = vnDateOf(periodReminderAt(law, p.dueAt));
+    const admin = await tokenFor(USERS.admin);
+    const put = await call(`/api/v1/calendar/days/${dayBefore}`, { method: "PUT", token: admin, json: { working: false, name: "Nghỉ bù" } });
+    expect(put.status, await put.text()).toBe(200);
+    try {
+      const out = await runTimer(p.id, "override", (m) => m.mockStepResult({ name: "late" }, { addressed: 0, queued: 0, skipped: "mocked" }));
+      const shifted = new WorkingCalendar([{ date: dayBefore, working: false, name: "Nghỉ bù" }]);
+      expect(out.remindAt).toBe(periodReminderAt(shifted, p.dueAt));
+      expect(vnDateOf(out.remindAt!) < dayBefore).toBe(true);
+    } finally {
+      await call(`/api/v1/calendar/days/${dayBefore}`, { method: "DELETE", token: admin });
+    }
   });
 });
