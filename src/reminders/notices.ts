@@ -47,9 +47,10 @@ async function recordAndQueue(env: Env, messages: PeriodMessage[]): Promise<numb
          json_extract(value, '$.subject'), 'queued', 0, ?1
        FROM json_each(?2)`,
     ).bind(nowIso(), JSON.stringify(rows)),
-    env.DB.prepare("SELECT id FROM notifications WHERE id IN (SELECT value FROM json_each(?)) AND status = 'queued'").bind(JSON.stringify(rows.map((r) => r.id))),
+    // Statuses filtered here, not in SQL: with the condition SQLite walks the status index instead of the keys.
+    env.DB.prepare("SELECT id, status FROM notifications WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(rows.map((r) => r.id))),
   ]);
-  const pending = new Set(((waiting?.results ?? []) as { id: string }[]).map((r) => r.id));
+  const pending = new Set(((waiting?.results ?? []) as { id: string; status: string }[]).filter((r) => r.status === "queued").map((r) => r.id));
   const bodies = messages.filter((m) => pending.has(m.id));
   for (let i = 0; i < bodies.length; i += QUEUE_CHUNK) {
     await env.NOTIFICATIONS.sendBatch(bodies.slice(i, i + QUEUE_CHUNK).map((body) => ({ body, contentType: "json" as const })));

@@ -35,15 +35,16 @@ export async function reminderPeriod(db: D1Database, periodId: string): Promise<
 /**
  * The active holders of `role` in each of the period's units that `unitFilter` keeps (a condition
  * on pu.unit_id), by unit name then person. A holder's own unit is where the role applies: authors
- * and centre heads act for their unit only (src/domain/policy.ts, own_unit).
+ * and centre heads act for their unit only (src/domain/policy.ts, own_unit). CROSS JOIN keeps
+ * SQLite's join order as written: from the period's units, never from every grant of the role.
  */
 function holdersSql(role: "author" | "centre_head", unitFilter: string): string {
   return `SELECT u.id AS userId, u.email, u.name, un.id AS unitId, un.name AS unitName
     FROM period_units pu
+    CROSS JOIN users u
+    CROSS JOIN role_grants g
     JOIN units un ON un.id = pu.unit_id
-    JOIN users u ON u.unit_id = pu.unit_id AND u.active = 1
-    JOIN role_grants g ON g.user_id = u.id AND g.role = '${role}'
-    WHERE pu.period_id = ?1 AND ${unitFilter}
+    WHERE pu.period_id = ?1 AND u.unit_id = pu.unit_id AND u.active = 1 AND g.user_id = u.id AND g.role = '${role}' AND ${unitFilter}
     ORDER BY un.name, un.id, u.id`;
 }
 
