@@ -47,7 +47,7 @@ export type PeriodView = {
   closedBy: string | null;
 };
 
-const view = (p: PeriodRow, unitCount: number, unitIds?: string[]): PeriodView => ({
+export const view = (p: PeriodRow, unitCount: number, unitIds?: string[]): PeriodView => ({
   id: p.id,
   title: p.title,
   indicatorSetId: p.indicatorSetId,
@@ -123,7 +123,7 @@ export async function openPeriod(db: D1Database, actor: Actor, input: OpenPeriod
 }
 
 /** Who reads a period: its opener, and a period.read holder covering one of its units. */
-function mayRead(actor: Actor, period: PeriodRow, places: UnitPlace[]): boolean {
+export function mayRead(actor: Actor, period: PeriodRow, places: UnitPlace[]): boolean {
   if (period.openedBy === actor.id) return true;
   const coverages = coveragesFor(actor, "period.read");
   if (coverages === null) return true;
