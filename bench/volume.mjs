@@ -301,12 +301,61 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
   // Every index stays in place during the load: triggers (search index, dashboard tallies) look
   // rows up through them, and dropping them made the load quadratic.
   db.exec("BEGIN");
+  // Periodic reports belong to a reporting period (DESIGN.md section 11): one gdtx-hoc-ki period a
+  // month over the span, expecting every writing unit, one report per unit and period (a unit's
+  // second periodic report of a month is written as news instead).
+  const periodOfMonth = new Map();
+  const periodTaken = new Set();
+  const periodFor = (ms) => {
+    const d = new Date(ms);
+    const key = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+    let period = periodOfMonth.get(key);
+    if (!period) {
+      const opens = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      const due = opens + 24 * DAY + 10 * H; // 17:00 in Vietnam on the 25th
+      period = { id: uuid7(opens, 900_000 + periodOfMonth.size), due };
+      insert("periods")({
+        id: period.id,
+        title: `Báo cáo tháng ${d.getUTCMonth() + 1}/${d.getUTCFullYear()}`,
+        indicator_set_id: "gdtx-hoc-ki",
+        opens_at: new Date(opens).toISOString(),
+        due_at: new Date(due).toISOString(),
+        status: due < now ? "closed" : "open",
+        opened_by: USERS.rootDirector.id,
+        opened_by_name: USERS.rootDirector.name,
+        created_at: new Date(opens).toISOString(),
+        closed_at: due < now ? new Date(due + DAY).toISOString() : null,
+        closed_by: due < now ? USERS.rootDirector.id : null,
+      });
+      for (const w of writers) insert("period_units")({ period_id: period.id, unit_id: w.id });
+      periodOfMonth.set(key, period);
+    }
+    return period;
+  };
+  /** Semester figures that pass the gdtx-hoc-ki rules (completionRate = completed / enrolled, one decimal). */
+  const figuresOf = () => {
+    const enrolled = 300 + Math.floor(r() * 900);
+    const completed = enrolled - Math.floor(r() * 40);
+    return {
+      classes: 10 + Math.floor(r() * 30),
+      enrolled,
+      completed,
+      completionRate: Math.round((completed / enrolled) * 1000) / 10,
+      dropouts: Math.floor(r() * 20),
+      adultLearners: Math.floor(enrolled * 0.4),
+      teachers: 20 + Math.floor(r() * 40),
+    };
+  };
   for (let i = 1; i <= count; i++) {
     const created = start + (span * (i - 0.5)) / count;
     const ageDays = (now - created) / DAY;
     const w = writerAt(r());
     const [activity, kindHint] = pick(r, ACTIVITIES);
-    const kind = kindHint === "periodic" ? "periodic" : r() < 0.7 ? kindHint : kindHint === "event" ? "news" : "event";
+    let kind = kindHint === "periodic" ? "periodic" : r() < 0.7 ? kindHint : kindHint === "event" ? "news" : "event";
+    const period = kind === "periodic" ? periodFor(created) : null;
+    if (period && periodTaken.has(`${period.id}:${w.id}`)) kind = "news";
+    else if (period) periodTaken.add(`${period.id}:${w.id}`);
+    const periodId = kind === "periodic" ? period.id : null;
     const id = uuid7(created, i);
     const unitName = w.name ?? unitNames.get(w.id);
     const rare = i % 2000 === 1000;
@@ -359,7 +408,9 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
       event_date: kind === "event" ? at(-48).slice(0, 10) : null,
       location: kind === "event" ? unitName : null,
       attendees: "[]",
-      figures: kind === "periodic" ? JSON.stringify({ hocSinh: 300 + Math.floor(r() * 900), lop: 10 + Math.floor(r() * 30) }) : null,
+      figures: kind === "periodic" ? JSON.stringify(figuresOf()) : null,
+      period_id: periodId,
+      submitted_at: submitted ? events[1].time : null,
       status,
       stage,
       stage_role: stage,
