@@ -164,25 +164,36 @@ describe("the whole journey", () => {
 });
 
 describe("bad input and sessions", () => {
-  it("a form with errors comes back with a Vietnamese message beside the field and what was typed", async () => {
+  it("a specialist opens a reporting period; the centre enters its figures, an error comes back beside the field with what was typed", async () => {
+    const specialist = await signedIn("chuyenvien@sogd.example");
+    await specialist.goto(`${server.base}/app/periods/new`);
+    await specialist.fill("#title", "Kết quả học kỳ I năm học 2026 – 2027");
+    await specialist.fill("#opensDate", "01/01/2026");
+    await specialist.fill("#dueDate", "31/12/2030");
+    await specialist.click("main button[type=submit]");
+    await specialist.waitForURL(/\/app\/periods\/[0-9a-f-]{36}(\?|$)/);
+    await specialist.context().close();
+
     const page = await signedIn("tanphu@trungtam.example");
-    await page.goto(`${server.base}/app/reports/new?kind=periodic`);
+    await page.goto(`${server.base}/app/periods`);
+    await page.click('a:text("Nhập số liệu")');
+    await page.waitForSelector("#figures\\.enrolled");
     await page.fill("#title", "Báo cáo học kì I");
     await page.fill("#body", "Kết quả học kì I.");
-    await page.fill("#figures\\.period", "Học kì I năm học 2023 – 2024");
-    await page.fill("#figures\\.enrolled", "13.184");
-    await page.fill("#figures\\.completed", "13.001");
-    await page.fill("#figures\\.rate", "99,6");
+    const typed = { classes: "412", enrolled: "13.184", completed: "13.001", completionRate: "99,6", dropouts: "95", teachers: "640" };
+    for (const [id, value] of Object.entries(typed)) await page.fill(`#figures\\.${id}`, value);
     await page.click("main button[type=submit]");
-    await page.waitForSelector("#figures\\.rate-error");
-    assert.match(await page.textContent("#figures\\.rate-error"), /không khớp với 13001\/13184 = 98,6%/);
+    await page.waitForSelector("#figures\\.completionRate-error");
+    assert.match(await page.textContent("#figures\\.completionRate-error"), /13\.001 \/ 13\.184 = 98,6%/);
     assert.equal(await page.inputValue("#title"), "Báo cáo học kì I");
     assert.equal(await page.inputValue("#figures\\.enrolled"), "13.184");
-    assert.equal(await page.getAttribute("#figures\\.rate", "aria-invalid"), "true");
+    assert.equal(await page.getAttribute("#figures\\.completionRate", "aria-invalid"), "true");
     await shot(page, "13-form-errors");
-    await page.fill("#figures\\.rate", "98,6");
+    await page.fill("#figures\\.completionRate", "98,6");
     await page.click("main button[type=submit]");
     await page.waitForSelector("text=Đã lưu bản nháp");
+    assert.match(await page.textContent("main"), /13\.184 học viên/);
+    await shot(page, "14-periodic-report");
     await page.context().close();
   });
 
