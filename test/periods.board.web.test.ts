@@ -110,6 +110,8 @@ describe("the board page", () => {
     const bySubmission = await page("?sort=submitted");
     expect(ascending(orderOf(bySubmission, [NAME.leQuyDon, NAME.caoDang, NAME.tanPhu, NAME.quan6]))).toBe(true);
     expect(bySubmission).toMatch(/<th scope="col" aria-sort="ascending"><a href="[^"]*\?sort=submitted"/);
+    // The same links for phones, where the headers are hidden, with the current one marked.
+    expect(bySubmission).toMatch(/<nav class="board-sort"[^>]*>[\s\S]*<a href="[^"]*\?sort=submitted" aria-current="page">Nộp lúc<\/a>/);
     expect(bySubmission).toContain("Chưa đến hạn");
     expect(bySubmission).toContain("Đúng hạn");
     expect(bySubmission).not.toMatch(/<tr class="late">/);

@@ -107,8 +107,23 @@ export function PeriodBoardPage(props: { board: PeriodBoard; openable: ReadonlyS
       <section aria-labelledby="don-vi">
         <h2 id="don-vi">Các đơn vị</h2>
         <p class="hint">
-          {SORT_HINTS[props.sort]} Bấm tiêu đề cột để xếp lại. Tên đơn vị dẫn tới báo cáo khi bạn xem được báo cáo đó (người thẩm định xem báo cáo từ bước của mình trở đi).
+          {SORT_HINTS[props.sort]} Tên đơn vị dẫn tới báo cáo khi bạn xem được báo cáo đó (người thẩm định xem báo cáo từ bước của mình trở đi).
         </p>
+        {/* On a phone the table's headers are hidden (each cell carries its label): the same sort links, as buttons. */}
+        <nav class="board-sort" aria-label="Xếp các đơn vị">
+          <span>Xếp theo:</span>
+          <ul class="tabs">
+            {COLUMNS.flatMap((col) =>
+              col.sort ? [
+                <li>
+                  <a href={`/app/periods/${period.id}?sort=${col.sort}`} aria-current={col.sort === props.sort ? "page" : undefined}>
+                    {col.label}
+                  </a>
+                </li>,
+              ] : [],
+            )}
+          </ul>
+        </nav>
         {units.length === 0 ? (
           <p>Kỳ này không có đơn vị nào.</p>
         ) : (
