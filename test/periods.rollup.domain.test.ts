@@ -1,12 +1,14 @@
 // The roll-up's arithmetic and the export's table (src/domain/rollup.ts), against figures added up
 // by hand: sums of counts, a rate recomputed from the sums (never the mean of the units' rates),
 // min and max with their unit, what is left out and why.
+import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { indicatorRegistry, INDICATOR_SETS } from "../indicators";
 import { REPORT_STATUSES } from "../src/db/schema";
 import { csvOf } from "../src/domain/csv";
 import { POLICY } from "../src/domain/policy";
 import { exportTable, figureOf, rollUp, TOTALS_LABEL, UNIT_STATE_LABELS, unitStateOf, type UnitFigures } from "../src/domain/rollup";
+import { sheetName, xlsxOf } from "../src/services/xlsx";
 
 const SET = INDICATOR_SETS.get("gdtx-hoc-ki")!;
 
@@ -172,5 +174,29 @@ describe("the access the roll-up relies on", () => {
     const monitor = POLICY.filter((r) => r.action === "period.monitor");
     expect(monitor.length).toBeGreaterThan(0);
     for (const m of monitor) expect(POLICY.some((r) => r.action === "period.read" && r.role === m.role && r.scope === m.scope), m.role).toBe(true);
+  });
+});
+
+describe("the XLSX writer (excel-builder-vanilla, zipped with fflate's zipSync)", () => {
+  it("writes thousands of rows in workerd (a sheet part past the 160 kB where an async zip wants a Web Worker)", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`Trung tâm Giáo dục nghề nghiệp – Giáo dục thường xuyên số ${i} & <chi nhánh>`, i, i / 3]);
+    const files = unzipSync(await xlsxOf({ name: "Kỳ: thử/ [1]", headers: ["Đơn vị", "Số", "Tỷ lệ"], formats: [{ kind: "text" }, { kind: "number", decimals: 0 }, { kind: "number", decimals: 1 }], rows }));
+    const sheet = strFromU8(files["xl/worksheets/sheet1.xml"]!);
+    expect(sheet.length).toBeGreaterThan(160_000);
+    expect(sheet).toMatch(/<c [^>]*r="B3001"[^>]*><v>2999<\/v><\/c>/);
+    expect(strFromU8(files["xl/sharedStrings.xml"]!)).toContain("số 2999 &amp; &lt;chi nhánh&gt;");
+    // Sheet names without the characters Excel refuses.
+    expect(strFromU8(files["xl/workbook.xml"]!)).toContain('name="Kỳ  thử   1"');
+    expect(sheetName("a".repeat(40))).toHaveLength(31);
+  });
+
+  it("text that is not XML (control characters) is dropped; a cell reading 'constructor' or '__proto__' is just text", async () => {
+    const files = unzipSync(
+      await xlsxOf({ name: "x", headers: ["Đơn vị"], formats: [{ kind: "text" }], rows: [["Trung tâm\u0001 A\u000b"], ["constructor"], ["__proto__"], ["constructor"]] }),
+    );
+    const strings = [...strFromU8(files["xl/sharedStrings.xml"]!).matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((m) => m[1]);
+    expect(strings).toEqual(["Đơn vị", "Trung tâm A", "constructor", "__proto__"]);
+    const sheet = strFromU8(files["xl/worksheets/sheet1.xml"]!);
+    expect([...sheet.matchAll(/<v>([^<]*)<\/v>/g)].map((m) => m[1])).toEqual(["0", "1", "2", "3", "2"]);
   });
 });
