@@ -1,6 +1,6 @@
 // The roll-up's arithmetic and the export's table (src/domain/rollup.ts), against figures added up
 // by hand: sums of counts, a rate recomputed from the sums (never the mean of the units' rates),
-// min and max with their unit, what is left out and why.
+// min and max with their unit, what is left out and why; and the XLSX writer on its own.
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { indicatorRegistry, INDICATOR_SETS } from "../indicators";
