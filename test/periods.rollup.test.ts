@@ -312,6 +312,14 @@ describe("export", () => {
 });
 
 describe("errors", () => {
+  it("both operations are in the OpenAPI document, the format with its two values", async () => {
+    const doc = await (await call("/api/v1/openapi.json")).json<any>();
+    expect(doc.paths["/api/v1/periods/{id}/rollup"].get.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/PeriodRollup");
+    const exportOp = doc.paths["/api/v1/periods/{id}/export"].get;
+    expect(exportOp.parameters.find((p: any) => p.name === "format").schema.enum).toEqual(["xlsx", "csv"]);
+    expect(Object.keys(exportOp.responses["200"].content)).toEqual(["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"]);
+  });
+
   it("an unknown period is 404; no session is 401", async () => {
     await expectProblem(await get(`/api/v1/periods/${crypto.randomUUID()}/rollup`, USERS.admin), 404, "not-found");
     await expectProblem(await get(`/api/v1/periods/${crypto.randomUUID()}/export?format=csv`, USERS.admin), 404, "not-found");
