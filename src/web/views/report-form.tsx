@@ -81,7 +81,10 @@ export function ReportForm(props: {
       </p>
       <FieldError id="kind" errors={props.errors} />
       <Field id="title" values={v} errors={props.errors} required />
-      <Field id="summary" values={v} errors={props.errors} textarea hint="Một đoạn ngắn mở đầu bài." />
+      {/* A periodic report is its figures first, then the centre's account of them; it has no
+          date, place, guests or source link (those are for news and events on the portal). */}
+      {props.figures ? <FiguresFieldset {...props.figures} errors={props.errors} /> : <FieldError id="figures" errors={props.errors} />}
+      <Field id="summary" values={v} errors={props.errors} textarea hint={props.figures ? "Một đoạn ngắn tóm tắt kết quả của kỳ." : "Một đoạn ngắn mở đầu bài."} />
       <div class="grid">
         <div>
           <Field id="body" values={v} errors={props.errors} textarea required className="body" hint="Viết bằng Markdown: **đậm**, *nghiêng*, - gạch đầu dòng, [liên kết](https://...). Không dùng thẻ HTML." />
@@ -93,16 +96,19 @@ export function ReportForm(props: {
           <div class="preview" id="xem-truoc" aria-live="polite" aria-labelledby="xem-truoc-nhan" data-preview-for="body"></div>
         </div>
       </div>
-      <div class="grid">
-        <Field id="eventDate" values={v} errors={props.errors} type="date" />
-        <Field id="location" values={v} errors={props.errors} />
-      </div>
-      <Field id="attendees" values={v} errors={props.errors} textarea hint="Mỗi dòng một người: Họ tên – Chức vụ. Ví dụ: Ông Dương Trí Dũng – Phó Giám đốc Sở" />
-      <Field id="sourceUrl" values={v} errors={props.errors} type="url" hint="Nếu bài đã đăng ở trang của đơn vị." />
+      {props.figures ? null : (
+        <>
+          <div class="grid">
+            <Field id="eventDate" values={v} errors={props.errors} type="date" />
+            <Field id="location" values={v} errors={props.errors} />
+          </div>
+          <Field id="attendees" values={v} errors={props.errors} textarea hint="Mỗi dòng một người: Họ tên – Chức vụ. Ví dụ: Ông Dương Trí Dũng – Phó Giám đốc Sở" />
+          <Field id="sourceUrl" values={v} errors={props.errors} type="url" hint="Nếu bài đã đăng ở trang của đơn vị." />
+        </>
+      )}
       {v.kind === "event" || def?.afterApproval === "publish_at" ? (
         <Field id="publishAt" values={v} errors={props.errors} type="datetime-local" hint="Để trống để đăng ngay khi được duyệt (giờ Việt Nam)." />
       ) : null}
-      {props.figures ? <FiguresFieldset {...props.figures} errors={props.errors} /> : <FieldError id="figures" errors={props.errors} />}
       <div class="actions">
         <button type="submit">{props.creating ? "Lưu bản nháp" : "Lưu thay đổi"}</button>
       </div>
