@@ -4,12 +4,13 @@
 // The main period's reports go through the API (create, submit, the centre's head and the
 // department's three stages); states that take long walks to reach are written into D1.
 import { env } from "cloudflare:workers";
-import { strFromU8, unzipSync } from "fflate";
+import { strFromU8 } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../src/seed/demo-data";
 import { call, expectProblem, tokenFor, USERS } from "./helpers/api";
 import { approveAll, DEFAULT_CHAIN, decide, ok, submit } from "./helpers/review";
 import { DEMO_PASSWORD } from "./helpers/seed";
+import { parseCsv, readXlsx } from "./helpers/spreadsheet-read";
 import { signIn } from "./helpers/web";
 
 const U = DEMO_UNITS;
@@ -119,49 +120,6 @@ async function rollup(id: string, who: string): Promise<any> {
 
 const valuesOf = (r: any) => Object.fromEntries(r.indicators.map((i: any) => [i.indicatorId, i.value]));
 const indicator = (r: any, id: string) => r.indicators.find((i: any) => i.indicatorId === id);
-
-/** A CSV file as rows of fields (RFC 4180, as the export writes it). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    else field += ch;
-  }
-  expect(field, "the file ends with CRLF").toBe("");
-  return rows;
-}
-
-const unescapeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-const attrs = (s: string) => Object.fromEntries([...s.matchAll(/([\w:]+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-
-/** A workbook read back without the library that wrote it: the zip, the shared strings, the first sheet's cells. */
-function readXlsx(bytes: Uint8Array) {
-  const files = unzipSync(bytes);
-  const text = (name: string) => {
-    expect(files[name], name).toBeDefined();
-    return strFromU8(files[name]!);
-  };
-  const strings = [...text("xl/sharedStrings.xml").matchAll(/<si><t[^>]*>([^<]*)<\/t><\/si>|<si><t[^>]*\/><\/si>/g)].map((m) => unescapeXml(m[1] ?? ""));
-  const cells = new Map<string, string | number>();
-  const styles = new Map<string, string | undefined>();
-  for (const m of text("xl/worksheets/sheet1.xml").matchAll(/<c ([^>]*?)(?:\/>|>(?:<v>([^<]*)<\/v>)?<\/c>)/g)) {
-    const a = attrs(m[1]!);
-    if (m[2] === undefined) continue;
-    cells.set(a.r!, a.t === "s" ? strings[Number(m[2])]! : Number(m[2]));
-    styles.set(a.r!, a.s);
-  }
-  return { files, text, strings, cells, styles };
-}
 
 describe("roll-up", () => {
   it("sums the approved reports' counts and recomputes the rate from the sums; min and max name their unit", async () => {

@@ -44,7 +44,7 @@ export type Rollup = { unitsReported: number; indicators: RollupIndicator[] };
 /** A figure as stored, if it is one: an own property holding a finite number. */
 export function figureOf(figures: unknown, indicatorId: string): number | undefined {
   if (typeof figures !== "object" || figures === null || Array.isArray(figures) || !Object.hasOwn(figures, indicatorId)) return undefined;
-  const v: unknown = (figures as Record<string, unknown>)[indicatorId];
+  const v: unknown = Reflect.get(figures, indicatorId);
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 

@@ -36,16 +36,18 @@ export async function xlsxOf(sheet: XlsxSheet): Promise<Uint8Array> {
   const wb = createWorkbook();
   // The library keys its shared strings by text in a plain object: a cell reading "constructor"
   // would find Object.prototype's. Without a prototype every text is just a key.
-  wb.sharedStrings.strings = Object.create(null) as Record<string, number>;
+  wb.sharedStrings.strings = Object.create(null);
   const styles = wb.getStyleSheet();
-  const header = styles.createFormat({ font: { bold: true }, alignment: { wrapText: true, vertical: "top" } }).id as number;
-  const boldText = styles.createFormat({ font: { bold: true } }).id as number;
+  // createFormat is typed `any` by the library: each id is a number in its styles table.
+  const header: number = styles.createFormat({ font: { bold: true }, alignment: { wrapText: true, vertical: "top" } }).id;
+  const boldText: number = styles.createFormat({ font: { bold: true } }).id;
   const numberStyles = new Map<string, number>();
   const numberStyle = (decimals: number, bold: boolean) => {
     const key = `${decimals}:${bold}`;
     let id = numberStyles.get(key);
     if (id === undefined) {
-      id = styles.createFormat({ format: numberFormat(decimals), ...(bold ? { font: { bold: true } } : {}) }).id as number;
+      const created: number = styles.createFormat({ format: numberFormat(decimals), ...(bold ? { font: { bold: true } } : {}) }).id;
+      id = created;
       numberStyles.set(key, id);
     }
     return id;
