@@ -207,11 +207,44 @@ const GLOBAL_ENDPOINTS: GlobalEndpoint[] = [
  * read the period gets 404; one who reads it but may not act, 403. Closing needs a period.close
  * rule covering every unit of the period (here its one unit).
  */
-type PeriodEndpoint = { name: string; action: Action; success: number; send: (token: string, id: string) => Promise<Response> };
+type PeriodEndpoint = {
+  name: string;
+  action: Action;
+  success: number;
+  send: (token: string, id: string) => Promise<Response>;
+  /** What a success answers, for the period `id` of the one unit `unitId`; by default the period itself. */
+  check?: (body: any, id: string, unitId: string) => void;
+};
 
 const PERIOD_ENDPOINTS: PeriodEndpoint[] = [
   { name: "GET /periods/:id", action: "period.read", success: 200, send: (token, id) => call(`/api/v1/periods/${id}`, { token }) },
   { name: "POST /periods/:id/close", action: "period.close", success: 200, send: (token, id) => call(`/api/v1/periods/${id}/close`, { method: "POST", token }) },
+  {
+    name: "GET /periods/:id/board",
+    action: "period.monitor",
+    success: 200,
+    send: (token, id) => call(`/api/v1/periods/${id}/board`, { token }),
+    check: (body, id, unitId) => expect(body).toMatchObject({ period: { id }, counts: { expected: 1, notStarted: 1 }, units: [{ unitId, state: "not_started" }] }),
+  },
+  {
+    name: "GET /periods/:id/rollup",
+    action: "period.monitor",
+    success: 200,
+    send: (token, id) => call(`/api/v1/periods/${id}/rollup`, { token }),
+    check: (body, id) => expect(body).toMatchObject({ periodId: id, unitsReported: 0 }),
+  },
+  {
+    name: "GET /periods/:id/export",
+    action: "period.monitor",
+    success: 200,
+    send: (token, id) => call(`/api/v1/periods/${id}/export?format=csv`, { token }),
+    // The header, the unit's row, the totals, and the note on what the totals count.
+    check: (body) => {
+      const lines = String(body).trim().split("\r\n");
+      expect(lines).toHaveLength(4);
+      expect(lines[2]).toMatch(/^"?Tổng cộng/);
+    },
+  },
 ];
 
 /** A period's unit as the table sees it: period rules carry no states, so any state will do. */
@@ -396,7 +429,8 @@ const PROBLEM: Record<number, string> = { 403: "forbidden", 404: "not-found", 40
 async function expectAnswer(res: Response, want: number): Promise<any> {
   const text = await res.text();
   expect(res.status, text.slice(0, 300)).toBe(want);
-  const body = JSON.parse(text);
+  // A CSV export is the one success that is not JSON.
+  const body = res.headers.get("content-type")?.startsWith("text/csv") ? text : JSON.parse(text);
   if (PROBLEM[want]) {
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(body.type).toBe(`urn:sogd:problem:${PROBLEM[want]}`);
@@ -478,7 +512,10 @@ describe("authorisation matrix: periods", () => {
     expect(await status()).toBe("open");
     const body = await expectAnswer(await c.endpoint.send(await tokenFor(c.persona.email), id), c.expected);
     const closedNow = c.endpoint.action === "period.close" && c.expected === c.endpoint.success;
-    if (c.expected === c.endpoint.success) expect(body).toMatchObject({ id, unitIds: [UNITS[c.unit].id], status: closedNow ? "closed" : "open" });
+    if (c.expected === c.endpoint.success) {
+      if (c.endpoint.check) c.endpoint.check(body, id, UNITS[c.unit].id);
+      else expect(body).toMatchObject({ id, unitIds: [UNITS[c.unit].id], status: closedNow ? "closed" : "open" });
+    }
     expect(await status()).toBe(closedNow ? "closed" : "open");
   });
 });
