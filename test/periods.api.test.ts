@@ -122,11 +122,16 @@ describe("bad input: a problem naming the field, and nothing written", () => {
     ["an empty list of units", { ...base, unitIds: [] }, "unitIds", /ít nhất một/],
     ["a unit twice", { ...base, unitIds: [U.quan6, U.tanPhu, U.quan6] }, "unitIds.2", /lặp/],
     ["an unknown unit", { ...base, unitIds: [U.quan6, "khong-co-don-vi"] }, "unitIds.1", /Không có đơn vị/],
-    ["a division rather than a centre or school", { ...base, unitIds: [U.gdtx] }, "unitIds.0", /trung tâm và trường/],
     ["an unknown field", { ...base, status: "closed" }, "status"],
   ];
   it.each(cases)("%s -> 422", async (_name, body, path, message) => {
     await refused(() => open(body), 422, "validation-failed", path, message);
+  });
+
+  it("a division rather than a centre or school -> 422 for one who covers it (the admin), 403 for one who does not", async () => {
+    await refused(() => open({ ...base, unitIds: [U.gdtx] }, USERS.admin), 422, "validation-failed", "unitIds.0", /trung tâm và trường/);
+    // Coverage is checked first: a unit outside the opener's reach is "not yours", whatever it is.
+    await refused(() => open({ ...base, unitIds: [U.gdtx] }), 403, "forbidden", "unitIds.0", /phạm vi/);
   });
 
   it("a unit the opener does not cover -> 403 naming it", async () => {

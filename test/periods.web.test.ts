@@ -234,7 +234,8 @@ describe("opening a period through the form", () => {
     ["no title", { title: "   " }, "title", "Cần tên kỳ báo cáo"],
     ["an unknown set", { indicatorSetId: "khong-co" }, "indicatorSetId", "Không có bộ chỉ tiêu này"],
     ["a unit the opener does not cover (posted by hand)", { unitIds: [U.quan6, U.minhKhai] }, "unitIds", "Đơn vị này không thuộc phạm vi bạn phụ trách"],
-    ["a division, not a centre or school (posted by hand)", { unitIds: [U.gdtx] }, "unitIds", "Chỉ trung tâm và trường đang hoạt động được đưa vào kỳ báo cáo"],
+    // Coverage comes first: a division the specialist does not cover is "not yours" before it is "not a centre".
+    ["a division the opener does not cover (posted by hand)", { unitIds: [U.gdtx] }, "unitIds", "Đơn vị này không thuộc phạm vi bạn phụ trách"],
   ] as const)("%s: the form again (422) with the message beside the field, the values kept, nothing written", async (_name, changes, field, message) => {
     const { cookie, csrf } = await session(USERS.specialist);
     const before = await tables();

@@ -93,8 +93,8 @@ export async function openPeriod(db: D1Database, actor: Actor, input: OpenPeriod
       const u = found.get(id);
       const path = `unitIds.${i}`;
       if (!u) invalid.push({ path, in: "json", message: PERIOD_MESSAGES.unknownUnit });
-      else if (!u.active || !(REPORTING_UNIT_TYPES as readonly string[]).includes(u.type)) invalid.push({ path, in: "json", message: PERIOD_MESSAGES.notReporting });
       else if (!coveredBy(coverages, { unitId: u.id, unitPath: u.path })) uncovered.push({ path, in: "json", message: PERIOD_MESSAGES.notCovered });
+      else if (!u.active || !(REPORTING_UNIT_TYPES as readonly string[]).includes(u.type)) invalid.push({ path, in: "json", message: PERIOD_MESSAGES.notReporting });
     });
     // Not covered first: a caller is not told which of someone else's units are inactive.
     if (uncovered.length) throw new ApiError("forbidden", { detail: PERIOD_MESSAGES.notCovered, errors: uncovered });
