@@ -49,12 +49,19 @@ describe("the periodic report form", () => {
     }
     expect(html).toContain("(học viên)");
     expect(html).toContain(`name="periodId" value="${periodId}"`);
+    // The menu marks "Tạo báo cáo" as this page, not also the list it sits under.
+    expect(html).toContain('<a href="/app/reports/new" aria-current="page">Tạo báo cáo</a>');
+    expect(html).toContain('<a href="/app/reports">Báo cáo của đơn vị</a>');
 
     const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(html)![1]!;
     const post = await call("/app/reports/new", form(cookie, { _csrf: csrf, kind: "periodic", periodId, title: "Báo cáo học kì I", body: "Kết quả học kì I.", ...typed() }));
     expect(post.status, await post.clone().text()).toBe(303);
     const row = await reportIn(periodId);
     expect(JSON.parse(row!.figures)).toEqual(GOOD_FIGURES);
+    // A report's own page sits under "Báo cáo của đơn vị" in the menu.
+    const own = await (await call(`/app/reports/${row!.id}`, { headers: { cookie } })).text();
+    expect(own).toContain('<a href="/app/reports" aria-current="true">Báo cáo của đơn vị</a>');
+    expect(own).toContain('<a href="/app/reports/new">Tạo báo cáo</a>');
   });
 
   it("shows each error beside its field and keeps what was typed; nothing is written", async () => {

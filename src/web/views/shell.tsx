@@ -30,6 +30,18 @@ function navFor(actor: Actor): NavItem[] {
   return items;
 }
 
+/**
+ * "page" on the item for this very address; "true" on the section a deeper page belongs to (a
+ * period's board is under "Kỳ báo cáo"), the longest matching item winning (/app/reports/new is
+ * "Tạo báo cáo", not "Báo cáo").
+ */
+function currentOf(item: NavItem, items: readonly NavItem[], path: string): "page" | "true" | undefined {
+  if (path === item.href) return "page";
+  const under = (i: NavItem) => i.href.startsWith("/app/") && path.startsWith(`${i.href}/`);
+  if (!under(item) || items.some((i) => i.href === path)) return undefined;
+  return items.filter(under).every((i) => i.href.length <= item.href.length) ? "true" : undefined;
+}
+
 export function Shell(props: { title: string; actor: Actor | null; csrf?: string; path: string; children: Child }) {
   return (
     <html lang="vi">
@@ -49,8 +61,8 @@ export function Shell(props: { title: string; actor: Actor | null; csrf?: string
             <strong>Sở GD&ĐT — Tiếp nhận và thẩm định tin bài</strong>
             {props.actor ? (
               <nav aria-label="Chức năng">
-                {navFor(props.actor).map((i) => (
-                  <a href={i.href} aria-current={props.path === i.href ? "page" : undefined}>
+                {navFor(props.actor).map((i, _, items) => (
+                  <a href={i.href} aria-current={currentOf(i, items, props.path)}>
                     {i.label}
                   </a>
                 ))}
