@@ -11,7 +11,7 @@ import worker from "../src/index";
 import { viDateTime } from "../src/portal/format";
 import { periodNoticeId } from "../src/reminders/messages";
 import { periodReminderAt, periodReminderPlan } from "../src/reminders/moments";
-import { remindAuthors } from "../src/reminders/notices";
+import { remindAuthors, tellLate } from "../src/reminders/notices";
 import { sweepPeriodReminders } from "../src/reminders/start";
 import { renderPeriodNotification } from "../src/reminders/templates";
 import type { PeriodRemindersOutput } from "../src/reminders/workflow";
@@ -228,6 +228,19 @@ describe("period reminders: the timer", () => {
     expect(out.remind).toEqual({ addressed: 0, queued: 0, skipped: "closed" });
     expect(out.late).toEqual({ addressed: 0, queued: 0, skipped: "closed" });
     expect(await rowsOf(p.id)).toEqual([]);
+  });
+
+  it("a period closed at or after its due time still has its late units told (closed before it: nothing)", async () => {
+    const p = await openPeriod();
+    const closeAt = async (ms: number) =>
+      env.DB.prepare("UPDATE periods SET status = 'closed', closed_at = ?, closed_by = opened_by WHERE id = ?").bind(new Date(ms).toISOString(), p.id).run();
+    await closeAt(Date.parse(p.dueAt) - 60_000);
+    expect(await tellLate(env, p.id)).toEqual({ addressed: 0, queued: 0, skipped: "closed" });
+    await closeAt(Date.parse(p.dueAt) + 3_600_000);
+    const told = await tellLate(env, p.id);
+    expect(told.skipped).toBeUndefined();
+    expect(told.addressed).toBeGreaterThan(0);
+    expect((await rowsOf(p.id)).length).toBe(told.addressed);
   });
 
   it("a reminder step that runs only after the due time sends nothing (the late notice says what is true)", async () => {

@@ -206,6 +206,18 @@ describe("against the previous period", () => {
   });
 });
 
+describe("the previous period is the unit's own", () => {
+  it("skips a later period of the same set that did not expect the unit (periods opened per district)", async () => {
+    const own = await openPeriod({ unitIds: [DEMO_UNITS.quan6] });
+    await approved(await periodicInput({ periodId: own }));
+    // Another district's period of the same set, opened in between.
+    await openPeriod({ unitIds: [DEMO_UNITS.tanPhu] });
+    const next = await openPeriod({ unitIds: [DEMO_UNITS.quan6] });
+    const r = await created(await periodicInput({ periodId: next, figures: { ...GOOD_FIGURES, enrolled: 20000, completed: 19720 } }));
+    expect(r.checks.map((c: { indicatorId: string }) => c.indicatorId).sort()).toEqual(["completed", "enrolled"]);
+  });
+});
+
 describe("a return, then changed figures", () => {
   async function returnedByDeputy() {
     const r = await created(await periodicInput());

@@ -130,6 +130,22 @@ describe("the periodic report form", () => {
     expect(page).toContain("Mở thêm 15 lớp liên kết");
   });
 
+  it("a refused edit of another unit's report shows nothing of it (no period, no previous figures)", async () => {
+    const first = await openPeriod({ title: "Kỳ trước của Quận 6" });
+    await approvedIn(first);
+    const second = await openPeriod({ title: "Kỳ riêng của Quận 6" });
+    const r = await json(await call("/api/v1/reports", { token: await tokenFor(USERS.quan6), json: await periodicInput({ periodId: second }) }));
+    const other = await signIn(USERS.minhKhai, "10.9.0.6");
+    const csrf = await csrfOf(other);
+    // A form that would not parse (an empty title) used to be shown again before access was checked.
+    const res = await call(`/app/reports/${r.id}/edit`, form(other, { _csrf: csrf, kind: "periodic", title: "", version: "1" }));
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).not.toContain("Kỳ riêng của Quận 6");
+    expect(html).not.toContain("Kỳ trước");
+    expect(html).not.toContain("13.184");
+  });
+
   it("without a period, or for a period the unit is not in, sends the user to the periods list; a second report to the first", async () => {
     const cookie = await signIn(USERS.quan6, "10.9.0.5");
     const none = await call("/app/reports/new?kind=periodic", { headers: { cookie } });

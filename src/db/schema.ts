@@ -551,6 +551,9 @@ export const periods = sqliteTable(
     createdAt: text("created_at").notNull(),
     closedAt: text("closed_at"),
     closedBy: text("closed_by").references(() => users.id),
+    // How many units the period expects (its period_units rows, which never change once it is
+    // opened): lists show it without counting them for every period on the page.
+    unitCount: integer("unit_count").notNull().default(0),
   },
   (t) => [
     index("periods_created_idx").on(t.createdAt, t.id),

@@ -5,7 +5,7 @@
 // report yet, the unit by its key. It reads O(units of the period) rows, however many reports and
 // periods there are.
 import type { ReportStatus } from "../db/schema";
-import type { PeriodRow } from "./periods";
+import { periodFromRaw, type PeriodRaw, type PeriodRow } from "./periods";
 
 /** A unit the period expects, with its report in the period (null fields: none yet). */
 export type BoardUnitRow = {
@@ -19,18 +19,7 @@ export type BoardUnitRow = {
   reviewReach: number | null;
 };
 
-type Raw = {
-  id: string;
-  title: string;
-  indicator_set_id: string;
-  opens_at: string;
-  due_at: string;
-  status: PeriodRow["status"];
-  opened_by: string;
-  opened_by_name: string;
-  created_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
+type Raw = PeriodRaw & {
   unit_id: string | null;
   unit_name: string | null;
   unit_path: string | null;
@@ -49,7 +38,7 @@ type Raw = {
 // (a LEFT JOIN of units would seek every unit). Three rows per unit at most, whatever its state.
 const BOARD_SQL = `
 SELECT p.id, p.title, p.indicator_set_id, p.opens_at, p.due_at, p.status, p.opened_by, p.opened_by_name,
-       p.created_at, p.closed_at, p.closed_by,
+       p.created_at, p.closed_at, p.closed_by, p.unit_count,
        pu.unit_id,
        CASE WHEN r.id IS NULL THEN (SELECT name FROM units WHERE id = pu.unit_id) ELSE r.unit_name END AS unit_name,
        CASE WHEN r.id IS NULL THEN (SELECT path FROM units WHERE id = pu.unit_id) ELSE r.unit_path END AS unit_path,
@@ -64,19 +53,7 @@ export async function periodBoardRows(d1: D1Database, periodId: string): Promise
   const { results } = await d1.prepare(BOARD_SQL).bind(periodId).all<Raw>();
   const first = results[0];
   if (!first) return undefined;
-  const period: PeriodRow = {
-    id: first.id,
-    title: first.title,
-    indicatorSetId: first.indicator_set_id,
-    opensAt: first.opens_at,
-    dueAt: first.due_at,
-    status: first.status,
-    openedBy: first.opened_by,
-    openedByName: first.opened_by_name,
-    createdAt: first.created_at,
-    closedAt: first.closed_at,
-    closedBy: first.closed_by,
-  };
+  const period = periodFromRaw(first);
   const units: BoardUnitRow[] = [];
   for (const r of results) {
     // A period with no units yet still comes back as one row (LEFT JOIN), with no unit in it.

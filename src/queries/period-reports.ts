@@ -3,9 +3,10 @@
 // the same indicator set. Each look-up is one D1 round trip and a few index seeks.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { PeriodRow } from "./periods";
+import { APPROVED_STATUSES } from "../domain/rollup";
+import { periodFromRaw, type PeriodRaw, type PeriodRow } from "./periods";
 
-const APPROVED = "('approved', 'scheduled', 'published')";
+const APPROVED = `(${APPROVED_STATUSES.map((st) => `'${st}'`).join(", ")})`;
 
 export type PeriodPlace = {
   period: PeriodRow | null;
@@ -14,34 +15,6 @@ export type PeriodPlace = {
   /** The unit's report already in the period, if any. */
   existing: { id: string; title: string; status: string } | null;
 };
-
-type PeriodRaw = {
-  id: string;
-  title: string;
-  indicator_set_id: string;
-  opens_at: string;
-  due_at: string;
-  status: "open" | "closed";
-  opened_by: string;
-  opened_by_name: string;
-  created_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-};
-
-const periodRow = (r: PeriodRaw): PeriodRow => ({
-  id: r.id,
-  title: r.title,
-  indicatorSetId: r.indicator_set_id,
-  opensAt: r.opens_at,
-  dueAt: r.due_at,
-  status: r.status,
-  openedBy: r.opened_by,
-  openedByName: r.opened_by_name,
-  createdAt: r.created_at,
-  closedAt: r.closed_at,
-  closedBy: r.closed_by,
-});
 
 /** The period, whether it expects `unitId`, and the unit's report already in it. */
 export async function periodPlace(d1: D1Database, periodId: string, unitId: string): Promise<PeriodPlace> {
@@ -52,7 +25,7 @@ export async function periodPlace(d1: D1Database, periodId: string, unitId: stri
   ]);
   const p = (period?.results as PeriodRaw[] | undefined)?.[0];
   return {
-    period: p ? periodRow(p) : null,
+    period: p ? periodFromRaw(p) : null,
     expected: (expected?.results.length ?? 0) > 0,
     existing: ((existing?.results as { id: string; title: string; status: string }[] | undefined) ?? [])[0] ?? null,
   };
@@ -61,12 +34,15 @@ export async function periodPlace(d1: D1Database, periodId: string, unitId: stri
 /** What the previous-period checks of one report need: its period's set and the unit's approved figures of the period before. */
 export type PreviousFigures = { indicatorSetId: string; previousPeriodId: string | null; previousTitle: string | null; previous: Record<string, unknown> | null };
 
-// The period of the same set opened last before `cur` (periods_set_opens_idx), and `unit`'s report
-// there if it was approved (reports_period_unit_idx).
+// The period of the same set opened last before `cur` among those that expected `unit` (a walk of
+// the unit's periods down period_units_unit_idx: periods may be opened per district, and a unit's
+// previous period is the last one it was asked to report in), and `unit`'s report there if it was
+// approved (reports_period_unit_idx).
 const PREVIOUS_JOINS = `
        LEFT JOIN periods prev_period ON prev_period.id = (
-         SELECT p.id FROM periods p
-         WHERE p.indicator_set_id = cur.indicator_set_id AND (p.opens_at < cur.opens_at OR (p.opens_at = cur.opens_at AND p.id < cur.id))
+         SELECT p.id FROM period_units pu JOIN periods p ON p.id = pu.period_id
+         WHERE pu.unit_id = unit AND p.indicator_set_id = cur.indicator_set_id
+           AND (p.opens_at < cur.opens_at OR (p.opens_at = cur.opens_at AND p.id < cur.id))
          ORDER BY p.opens_at DESC, p.id DESC LIMIT 1)
        LEFT JOIN reports prev ON prev.period_id = prev_period.id AND prev.unit_id = unit AND prev.status IN ${APPROVED}`;
 const PREVIOUS_COLUMNS = "cur.indicator_set_id AS set_id, prev_period.id AS prev_id, prev_period.title AS prev_title, prev.figures AS prev_figures";

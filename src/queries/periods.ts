@@ -15,7 +15,36 @@ export type PeriodListRow = PeriodRow & { unitCount: number };
 /** The unit types a period asks reports of. */
 export const REPORTING_UNIT_TYPES = ["centre", "school"] as const satisfies readonly UnitType[];
 
-const unitCountSql = sql<number>`(SELECT count(*) FROM period_units WHERE period_units.period_id = ${periods.id})`.mapWith(Number);
+/** A period row as raw D1 statements return it (`SELECT p.*`). */
+export type PeriodRaw = {
+  id: string;
+  title: string;
+  indicator_set_id: string;
+  opens_at: string;
+  due_at: string;
+  status: "open" | "closed";
+  opened_by: string;
+  opened_by_name: string;
+  created_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  unit_count: number;
+};
+
+export const periodFromRaw = (r: PeriodRaw): PeriodRow => ({
+  id: r.id,
+  title: r.title,
+  indicatorSetId: r.indicator_set_id,
+  opensAt: r.opens_at,
+  dueAt: r.due_at,
+  status: r.status,
+  openedBy: r.opened_by,
+  openedByName: r.opened_by_name,
+  createdAt: r.created_at,
+  closedAt: r.closed_at,
+  closedBy: r.closed_by,
+  unitCount: Number(r.unit_count),
+});
 
 /** The units named by `ids` that exist, with what opening a period checks of them. */
 export async function unitsByIds(d1: D1Database, ids: readonly string[]) {
@@ -48,10 +77,10 @@ export async function insertPeriod(d1: D1Database, row: PeriodRow, unitIds: read
   await d1.batch([
     d1
       .prepare(
-        `INSERT INTO periods (id, title, indicator_set_id, opens_at, due_at, status, opened_by, opened_by_name, created_at, closed_at, closed_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO periods (id, title, indicator_set_id, opens_at, due_at, status, opened_by, opened_by_name, created_at, closed_at, closed_by, unit_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(row.id, row.title, row.indicatorSetId, row.opensAt, row.dueAt, row.status, row.openedBy, row.openedByName, row.createdAt, row.closedAt, row.closedBy),
+      .bind(row.id, row.title, row.indicatorSetId, row.opensAt, row.dueAt, row.status, row.openedBy, row.openedByName, row.createdAt, row.closedAt, row.closedBy, unitIds.length),
     d1.prepare("INSERT INTO period_units (period_id, unit_id) SELECT ?, value FROM json_each(?)").bind(row.id, JSON.stringify(unitIds)),
   ]);
 }
@@ -104,7 +133,7 @@ export async function listPeriods(
       createdAt: periods.createdAt,
       closedAt: periods.closedAt,
       closedBy: periods.closedBy,
-      unitCount: unitCountSql,
+      unitCount: periods.unitCount,
     })
     .from(periods)
     .where(and(...where))

@@ -74,14 +74,15 @@ export async function remindAuthors(env: Env, periodId: string, now: Date = new 
 
 /**
  * The late notice: each active centre head of a unit that had not submitted by the due time, about
- * their unit, and the period's opener (if still active) with the list of those units. Nothing
- * once the period is closed (whoever closed it has decided what happens to the missing reports),
- * and nothing when every unit was on time.
+ * their unit, and the period's opener (if still active) with the list of those units. Nothing for
+ * a period closed before its due time (whoever closed it early has decided what happens to the
+ * missing reports); one closed at or after the due time still has its late units told. Nothing
+ * when every unit was on time.
  */
 export async function tellLate(env: Env, periodId: string): Promise<NoticeOutcome> {
   const { period, lateUnits, heads, opener } = await lateFacts(env.DB, periodId);
   if (!period) return { addressed: 0, queued: 0, skipped: "gone" };
-  if (period.status !== "open") return { addressed: 0, queued: 0, skipped: "closed" };
+  if (period.status !== "open" && (period.closedAt === null || Date.parse(period.closedAt) < Date.parse(period.dueAt))) return { addressed: 0, queued: 0, skipped: "closed" };
   if (lateUnits.length === 0) return { addressed: 0, queued: 0, skipped: "nobody late" };
   const messages = heads.map((h) => message(period, "period_late", h, [h.unitName]));
   if (opener) {

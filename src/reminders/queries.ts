@@ -9,6 +9,7 @@ export type ReminderPeriod = {
   dueAt: string;
   createdAt: string;
   status: "open" | "closed";
+  closedAt: string | null;
   openedBy: string;
   /** How many units the period expects a report from. */
   expected: number;
@@ -17,15 +18,15 @@ export type ReminderPeriod = {
 /** A person written to, with the unit they are written to about. */
 export type Addressee = { userId: string; email: string; name: string; unitId: string; unitName: string };
 
-type PeriodRaw = { id: string; title: string; opens_at: string; due_at: string; created_at: string; status: "open" | "closed"; opened_by: string; expected: number };
+type PeriodRaw = { id: string; title: string; opens_at: string; due_at: string; created_at: string; status: "open" | "closed"; closed_at: string | null; opened_by: string; expected: number };
 
-const PERIOD_SQL = `SELECT id, title, opens_at, due_at, created_at, status, opened_by,
+const PERIOD_SQL = `SELECT id, title, opens_at, due_at, created_at, status, closed_at, opened_by,
   (SELECT count(*) FROM period_units pu WHERE pu.period_id = periods.id) AS expected
   FROM periods WHERE id = ?`;
 
 const periodOf = (r: PeriodRaw | undefined): ReminderPeriod | null =>
   r
-    ? { id: r.id, title: r.title, opensAt: r.opens_at, dueAt: r.due_at, createdAt: r.created_at, status: r.status, openedBy: r.opened_by, expected: Number(r.expected) }
+    ? { id: r.id, title: r.title, opensAt: r.opens_at, dueAt: r.due_at, createdAt: r.created_at, status: r.status, closedAt: r.closed_at, openedBy: r.opened_by, expected: Number(r.expected) }
     : null;
 
 export async function reminderPeriod(db: D1Database, periodId: string): Promise<ReminderPeriod | null> {

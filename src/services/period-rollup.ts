@@ -15,6 +15,7 @@ import type { Actor } from "../env";
 import { approvedReportsOf, expectedUnitsOf } from "../queries/period-rollup";
 import { getPeriod, periodUnitPlaces, type PeriodRow } from "../queries/periods";
 import { PERIOD_MESSAGES, readPeriod } from "./periods";
+import { setOf } from "./period-reports";
 
 export const ROLLUP_MESSAGES = {
   mayNotMonitor: "Chỉ chuyên viên, lãnh đạo phòng phụ trách các đơn vị của kỳ hoặc quản trị viên được xem tổng hợp số liệu của kỳ báo cáo",
@@ -44,13 +45,6 @@ async function monitored<P extends UnitPlace>(db: D1Database, actor: Actor, id: 
     throw new ApiError("forbidden", { detail: ROLLUP_MESSAGES.mayNotMonitor });
   }
   return { period, coverages, mine };
-}
-
-/** The indicator set a period asks for; a period whose set is gone from the code is our fault, not the caller's. */
-function setOf(period: PeriodRow, registry: IndicatorRegistry): IndicatorSet {
-  const set = registry.get(period.indicatorSetId);
-  if (!set) throw new ApiError("internal", { detail: `Bộ chỉ tiêu "${period.indicatorSetId}" không còn được định nghĩa` });
-  return set;
 }
 
 export type PeriodRollup = {

@@ -115,6 +115,7 @@ export async function openPeriod(db: D1Database, actor: Actor, input: OpenPeriod
     createdAt: nowIso(),
     closedAt: null,
     closedBy: null,
+    unitCount: unitIds.length,
   };
   await insertPeriod(db, row, unitIds);
   // After the D1 write, never instead of it: a timer that fails to start is logged and started by the hourly sweep.

@@ -37,7 +37,10 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
   if (report.periodId) assertExplained(previousFiguresFrom(previous), report.figures, report.figureNotes);
   assertReviewable(report.kind, unitRows[0], new Map(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])));
   const facts = { kind: report.kind, unitId: report.unitId, authorId: report.authorId, version: report.version };
-  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion, facts }));
+  // A periodic report's figures and notes were checked as read here: the claim freezes that version
+  // or none (an edit landing in between is a 412, and the author submits what they now see).
+  const claimVersion = report.periodId ? (expectedVersion ?? report.version) : expectedVersion;
+  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion: claimVersion, facts }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
-import { getReport, listReports, type ReportRow } from "../queries/reports";
+import { listReports, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
@@ -255,10 +255,16 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const form = await readForm(c);
     const kind = str(form, "kind");
     const version = Number(str(form, "version")) || undefined;
+    // Who may edit it is settled before anything about it is shown again: the form for a periodic
+    // report carries its period and the unit's previous figures.
+    let report: ReportRow;
+    try {
+      report = await reportFor(database(c.env.DB), c.get("actor"), id, "report.update");
+    } catch (err) {
+      return refusal(c, err, `/app/reports/${id}`);
+    }
     const again = async (errors: FieldErrors) => {
-      // The figures' fields come from the report's period: read it again to show them as typed.
-      const report = await getReport(database(c.env.DB), id);
-      const ctx = report ? await figuresContextOf(c.env.DB, report) : null;
+      const ctx = await figuresContextOf(c.env.DB, report);
       const figures = ctx ? figuresForm(ctx, { typed: form }) : undefined;
       return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} figures={figures} /></>, 422);
     };
