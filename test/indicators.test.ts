@@ -100,9 +100,15 @@ describe("rules between figures", () => {
   });
 
   it("a rule with a member missing or invalid is not checked (the member's own error says enough)", () => {
-    expect(errorsOf(hocKi, { ...GOOD, enrolled: "13184" })).toEqual([{ path: "figures.enrolled", message: "Số học viên phải là một số, không phải chuỗi ký tự" }]);
+    expect(errorsOf(hocKi, { ...GOOD, enrolled: "13184" })).toEqual([{ path: "figures.enrolled", message: "Số học viên phải là một số, ví dụ 13.184; “13184” không đọc được là số" }]);
     const { enrolled: _, ...noEnrolled } = GOOD;
     expect(errorsOf(hocKi, noEnrolled)).toEqual([{ path: "figures.enrolled", message: "Chưa nhập số học viên" }]);
+  });
+
+  it("a rate is not checked against counts a rule already found wrong (no '= 104,0%')", () => {
+    const errors = errorsOf(hocKi, { ...GOOD, completed: 13700, completionRate: 98.6 });
+    expect(errors.map((e) => e.path)).toEqual(["figures.completed"]);
+    expect(errors[0]!.message).toBe("Số học viên hoàn thành học kỳ (13.700) không được lớn hơn số học viên (13.184)");
   });
 
   it("every error at once", () => {
@@ -190,8 +196,8 @@ describe("the ratio's tolerance and rounding", () => {
 
 describe("bad values name the figure", () => {
   it.each([
-    ["a string", "enrolled", "13184", "Số học viên phải là một số, không phải chuỗi ký tự"],
-    ["a Vietnamese-formatted string", "enrolled", "13.184", "Số học viên phải là một số, không phải chuỗi ký tự"],
+    ["a string", "enrolled", "13184", "Số học viên phải là một số, ví dụ 13.184; “13184” không đọc được là số"],
+    ["a Vietnamese-formatted string", "enrolled", "13.184", "Số học viên phải là một số, ví dụ 13.184; “13.184” không đọc được là số"],
     ["a negative count", "classes", -1, "Số lớp không được là số âm (-1)"],
     ["a negative rate", "completionRate", -0.5, "Tỷ lệ hoàn thành không được là số âm (-0,5%)"],
     ["NaN", "teachers", Number.NaN, "Số giáo viên phải là một số hữu hạn"],

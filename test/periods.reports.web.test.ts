@@ -98,6 +98,8 @@ describe("the periodic report form", () => {
     const grown = typed({ "figures.enrolled": "20.000", "figures.completed": "19.720" });
     const saved = await call("/app/reports/new", form(cookie, { _csrf: csrf, kind: "periodic", periodId: second, title: "Báo cáo học kì II", body: "Kết quả.", ...grown }));
     expect(saved.status).toBe(303);
+    // Saved with warnings: back to the form, where the note fields now are.
+    expect(saved.headers.get("location")).toMatch(/\/edit\?tb=[^#]+#figures$/);
     const id = (await reportIn(second))!.id;
 
     // The edit form puts a note field under each warned value.
@@ -128,6 +130,32 @@ describe("the periodic report form", () => {
     expect(page).toContain("13.184 học viên");
     expect(page).toContain("Số học viên tăng 51,7% so với kỳ trước");
     expect(page).toContain("Mở thêm 15 lớp liên kết");
+  });
+
+  it("what changed in the figures reads as one row per indicator, with units, never as JSON", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await json(await call("/api/v1/reports", { token: author, json: await periodicInput() }));
+    await ok(await submit(author, r.id));
+    await ok(await decide(await tokenFor(USERS.centreHead), r.id, { action: "return", stage: "centre_head", comment: "Kiểm tra lại số giáo viên" }));
+    const now = await json(await call(`/api/v1/reports/${r.id}`, { token: author }));
+    const res = await call(`/api/v1/reports/${r.id}`, { method: "PATCH", token: author, json: { figures: { ...GOOD_FIGURES, teachers: 700 } }, headers: { "if-match": `"${now.version}"` } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await ok(await submit(author, r.id));
+    const head = await signIn(USERS.centreHead, "10.9.0.7");
+    const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie: head } })).text();
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf('id="so-lieu"'));
+    expect(diff).toContain('<td data-label="Trường">Số giáo viên</td>');
+    expect(diff).toContain("<del>640 giáo viên</del>");
+    expect(diff).toContain("<ins>700 giáo viên</ins>");
+    expect(diff).not.toContain("Số lớp");
+    expect(page).not.toMatch(/\{&quot;|\{"classes/);
+  });
+
+  it("the board says what the last action did (the notice its redirect carries)", async () => {
+    const periodId = await openPeriod();
+    const cookie = await signIn(USERS.specialist, "10.9.0.8");
+    const html = await (await call(`/app/periods/${periodId}?tb=${encodeURIComponent("Đã mở kỳ báo cáo <thử>.")}`, { headers: { cookie } })).text();
+    expect(html).toContain('<p class="notice" role="status">Đã mở kỳ báo cáo &lt;thử&gt;.</p>');
   });
 
   it("a refused edit of another unit's report shows nothing of it (no period, no previous figures)", async () => {

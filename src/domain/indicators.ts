@@ -74,7 +74,9 @@ export function boundsOf(ind: Indicator): { min: number | undefined; max: number
 
 /** The error for one value on its own, or null when it may stand. */
 function valueError(ind: Indicator, v: unknown): string | null {
-  if (typeof v === "string") return `${ind.label} phải là một số, không phải chuỗi ký tự`;
+  // What was typed is shown back (bounded): a form sends what it could not read as a number as text,
+  // and an API client sends a JSON string.
+  if (typeof v === "string") return `${ind.label} phải là một số, ví dụ ${ind.type === "count" ? "13.184" : "98,6"}; “${[...v].slice(0, 40).join("")}” không đọc được là số`;
   if (typeof v !== "number") return `${ind.label} phải là một số`;
   if (!Number.isFinite(v)) return `${ind.label} phải là một số hữu hạn`;
   if (ind.type === "count" && !Number.isInteger(v)) return `${ind.label} phải là số nguyên (số ${ind.unitLabel}), không phải ${num(v)}`;
@@ -161,6 +163,9 @@ export function checkFigures(set: IndicatorSet, figures: unknown): { values: Fig
     else values[ind.id] = v as number;
   }
   for (const rule of set.rules) {
+    // A rate is not checked against counts already found wrong (completed > enrolled would
+    // otherwise also be told its rate "must be 104,0%").
+    if (rule.type === "ratio" && errors.some((e) => e.path === `figures.${rule.numerator}` || e.path === `figures.${rule.denominator}`)) continue;
     const error = ruleError(rule, byId, values);
     if (error) errors.push(error);
   }

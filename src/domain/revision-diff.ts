@@ -1,7 +1,7 @@
 // What changed between two frozen revisions: field by field, and word by word in the body.
 import { diffWords } from "diff";
 
-export const DIFFED_FIELDS = ["title", "summary", "eventDate", "location", "sourceUrl", "publishAt", "attendees", "figures", "attachments"] as const;
+export const DIFFED_FIELDS = ["title", "summary", "eventDate", "location", "sourceUrl", "publishAt", "attendees", "figures", "figureNotes", "attachments"] as const;
 
 export type FieldChange = { field: string; before: unknown; after: unknown };
 export type BodyPart = { op: "equal" | "insert" | "delete"; text: string };

@@ -29,6 +29,6 @@ export function registerWebPeriodBoard(web: Hono<WebEnv>) {
       if (err instanceof ApiError && err.code === "forbidden") return forbiddenPage(c);
       throw err;
     }
-    return page(c, shown.board.period.title, <PeriodBoardPage board={shown.board} openable={shown.openable} sort={sort} now={now} />);
+    return page(c, shown.board.period.title, <PeriodBoardPage board={shown.board} openable={shown.openable} sort={sort} now={now} notice={c.req.query("tb")} />);
   });
 }

@@ -12,5 +12,10 @@ export async function page(c: Context<WebEnv>, title: string, body: Child, statu
 }
 
 /** After a POST, back to a page (303 so the browser GETs it), with a one-line notice. */
-export const seeOther = (c: Context, to: string, notice?: string) =>
-  c.redirect(notice ? `${to}${to.includes("?") ? "&" : "?"}tb=${encodeURIComponent(notice)}` : to, 303);
+export const seeOther = (c: Context, to: string, notice?: string) => {
+  if (!notice) return c.redirect(to, 303);
+  // The notice goes in the query, before any #fragment (after it, the browser would never send it).
+  const hash = to.indexOf("#");
+  const [path, fragment] = hash < 0 ? [to, ""] : [to.slice(0, hash), to.slice(hash)];
+  return c.redirect(`${path}${path.includes("?") ? "&" : "?"}tb=${encodeURIComponent(notice)}${fragment}`, 303);
+};

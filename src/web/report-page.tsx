@@ -159,7 +159,7 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
         </section>
       ) : null}
 
-      {diff ? <DiffView {...diff} /> : null}
+      {diff ? <DiffView {...diff} figureSet={figures?.set ?? null} /> : null}
 
       {figures && report.figures ? (
         <FiguresTable

@@ -15,7 +15,8 @@ import { Caption } from "../routes/attachments/schemas";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
 import { createDraft, editReport } from "../services/reports";
-import { checksFrom, figuresContextOf, newFiguresContext, type FiguresContext } from "../services/period-reports";
+import { checksFrom, checksOf, figuresContextOf, newFiguresContext, type FiguresContext } from "../services/period-reports";
+import { unexplained } from "../domain/indicators";
 import { submitReport, withdrawReport } from "../services/review";
 import { noteBookmark } from "../middleware/d1-session";
 import { reportFor } from "../services/report-access";
@@ -90,6 +91,14 @@ function figuresForm(ctx: FiguresContext, source: { stored: Pick<ReportRow, "fig
     previous: { title: ctx.previous?.previousTitle ?? null, figures: ctx.previous?.previous ?? null },
     checks: checksFrom(ctx.previous, numbers),
   };
+}
+
+const NOTES_NEEDED = "Đã lưu. Có số liệu thay đổi nhiều so với kỳ trước: ghi giải trình ở các ô được đánh dấu bên dưới rồi lưu, trước khi trình.";
+
+/** A saved periodic report with a warning left unexplained: the author is taken back to the form, where its note field now is. */
+async function needsNotes(db: D1Database, report: ReportRow): Promise<boolean> {
+  if (!report.periodId) return false;
+  return unexplained(await checksOf(db, report), report.figureNotes).length > 0;
 }
 
 /** A periodic report cannot be started outside a period: send the user to choose one, or to their report already in it. */
@@ -211,7 +220,9 @@ export function registerWebReports(app: Hono<WebEnv>) {
       if (ctx instanceof Response) return ctx;
       figures = figuresForm(ctx, { stored: { figures: null, figureNotes: null } });
     }
-    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={emptyValues(kind)} errors={{}} creating figures={figures} /></>);
+    // A period's report is titled by its period until the unit says otherwise.
+    const values = { ...emptyValues(kind), title: figures ? figures.period.title : "" };
+    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={values} errors={{}} creating figures={figures} /></>);
   });
 
   app.post("/app/reports/new", auth, async (c) => {
@@ -230,6 +241,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     if (!parsed.success) return again(issuesToFields(parsed.error.issues));
     try {
       const row = await createDraft(c.env.DB, c.get("actor"), parsed.data);
+      if (await needsNotes(c.env.DB, row)) return seeOther(c, `/app/reports/${row.id}/edit#figures`, NOTES_NEEDED);
       return seeOther(c, `/app/reports/${row.id}`, "Đã lưu bản nháp.");
     } catch (err) {
       if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));
@@ -247,7 +259,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.");
     const ctx = await figuresContextOf(c.env.DB, report);
     const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
-    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} /></>);
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} /></>);
   });
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
@@ -271,7 +283,8 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const parsed = UpdateReport.safeParse(reportFields(form, true));
     if (!parsed.success) return again(issuesToFields(parsed.error.issues));
     try {
-      await editReport(c.env.DB, c.get("actor"), id, version, parsed.data);
+      const saved = await editReport(c.env.DB, c.get("actor"), id, version, parsed.data);
+      if (await needsNotes(c.env.DB, saved)) return seeOther(c, `/app/reports/${id}/edit#figures`, NOTES_NEEDED);
       return seeOther(c, `/app/reports/${id}`, "Đã lưu thay đổi.");
     } catch (err) {
       if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));

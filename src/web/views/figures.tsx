@@ -10,11 +10,13 @@ import { FieldError, type FieldErrors } from "./shell";
 /** A value as typed and read in Vietnam: "13.184", "98,6". */
 export function figureText(ind: Pick<Indicator, "type">, value: unknown): string {
   if (typeof value !== "number" || !Number.isFinite(value)) return "";
-  const decimals = ind.type === "count" ? 0 : Math.min(4, (String(value).split(".")[1] ?? "").length);
+  // A percent is stated to one decimal (98,6%; 96,0% as the roll-up shows it).
+  const decimals = ind.type === "count" ? 0 : Math.min(4, Math.max(ind.type === "percent" ? 1 : 0, (String(value).split(".")[1] ?? "").length));
   return viNumber(value, decimals);
 }
 
-const shown = (ind: Indicator, value: unknown) => {
+/** A value with its unit ("13.184 học viên", "98,6%"), or "—" when there is none. */
+export const shown = (ind: Indicator, value: unknown) => {
   const text = figureText(ind, value);
   if (!text) return "—";
   return ind.type === "percent" ? `${text}%` : `${text} ${ind.unitLabel}`;
@@ -162,3 +164,22 @@ export function FiguresTable(props: {
     </section>
   );
 }
+
+/** The rows of a change in figures or notes, one per indicator that changed, by its label: never the raw object. */
+export function figureChangeRows(set: IndicatorSet | null, field: "figures" | "figureNotes", before: unknown, after: unknown): { label: string; before: string; after: string }[] {
+  const a = isObject(before) ? before : {};
+  const b = isObject(after) ? after : {};
+  const ids = set ? set.indicators.map((i) => i.id) : [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const rows: { label: string; before: string; after: string }[] = [];
+  for (const id of ids) {
+    const [x, y] = [Object.hasOwn(a, id) ? a[id] : undefined, Object.hasOwn(b, id) ? b[id] : undefined];
+    if (x === y) continue;
+    const ind = set?.indicators.find((i) => i.id === id);
+    const label = ind?.label ?? id;
+    if (field === "figureNotes") rows.push({ label: `Giải trình: ${label}`, before: typeof x === "string" ? x : "(trống)", after: typeof y === "string" ? y : "(trống)" });
+    else rows.push({ label, before: ind ? shown(ind, x) : String(x ?? "—"), after: ind ? shown(ind, y) : String(y ?? "—") });
+  }
+  return rows;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

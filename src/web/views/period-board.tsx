@@ -47,7 +47,7 @@ const SORT_HINTS: Record<BoardSort, string> = {
   submitted: "Xếp theo thời điểm nộp lần đầu, đơn vị chưa nộp lên trước.",
 };
 
-export function PeriodBoardPage(props: { board: PeriodBoard; openable: ReadonlySet<string>; sort: BoardSort; now: Date }) {
+export function PeriodBoardPage(props: { board: PeriodBoard; openable: ReadonlySet<string>; sort: BoardSort; now: Date; notice?: string }) {
   const { period, counts, units } = props.board;
   const set = INDICATOR_SETS.get(period.indicatorSetId);
   const duePassed = props.now.getTime() > Date.parse(period.dueAt);
@@ -58,6 +58,12 @@ export function PeriodBoardPage(props: { board: PeriodBoard; openable: ReadonlyS
         <a href="/app/periods">← Danh sách kỳ báo cáo</a>
       </p>
       <h1>{period.title}</h1>
+      {/* What the last action did ("Đã mở kỳ báo cáo … cho 4 đơn vị."), passed on by its redirect. */}
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <dl class="board-facts">
         <div>
           <dt>Bộ chỉ tiêu</dt>

@@ -8,6 +8,8 @@ import type { AttachmentRow, ReportRow } from "../../queries/reports";
 import type { HistoryRow } from "../../queries/review";
 import { ROLE_LABELS } from "./shell";
 import { LABELS } from "./report-form";
+import { figureChangeRows } from "./figures";
+import type { IndicatorSet } from "../../../indicators";
 
 export const STATUS_LABELS: Record<string, string> = {
   draft: "Bản nháp",
@@ -119,14 +121,19 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
 
 const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(trống)" : typeof v === "string" ? v : JSON.stringify(v));
 
-export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean }) {
+export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean; figureSet?: IndicatorSet | null }) {
+  const rows = props.fields.flatMap((f) =>
+    f.field === "figures" || f.field === "figureNotes"
+      ? figureChangeRows(props.figureSet ?? null, f.field, f.before, f.after)
+      : [{ label: LABELS[f.field] ?? (f.field === "attachments" ? "Hình ảnh" : f.field), before: show(f.before), after: show(f.after) }],
+  );
   return (
     <section aria-labelledby="thay-doi">
       <h2 id="thay-doi">
         Thay đổi từ phiên bản {props.from} đến {props.to}
       </h2>
-      {props.fields.length === 0 && !props.bodyChanged ? <p>Không có thay đổi.</p> : null}
-      {props.fields.length ? (
+      {rows.length === 0 && !props.bodyChanged ? <p>Không có thay đổi.</p> : null}
+      {rows.length ? (
         <table class="responsive">
           <thead>
             <tr>
@@ -136,14 +143,14 @@ export function DiffView(props: { from: number; to: number; fields: FieldChange[
             </tr>
           </thead>
           <tbody>
-            {props.fields.map((f) => (
+            {rows.map((r) => (
               <tr>
-                <td data-label="Trường">{LABELS[f.field] ?? (f.field === "attachments" ? "Hình ảnh" : f.field)}</td>
+                <td data-label="Trường">{r.label}</td>
                 <td data-label="Trước">
-                  <del>{show(f.before)}</del>
+                  <del>{r.before}</del>
                 </td>
                 <td data-label="Sau">
-                  <ins>{show(f.after)}</ins>
+                  <ins>{r.after}</ins>
                 </td>
               </tr>
             ))}
