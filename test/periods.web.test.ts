@@ -192,6 +192,10 @@ describe("opening a period through the form", () => {
     // Opening today unless changed, written the Vietnamese way.
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10).split("-").reverse().join("/");
     expect(page).toContain(`name="opensDate" type="text" value="${today}"`);
+    // The demo's Tân Phú centre has nobody to sign its reports: the opener is told before opening.
+    expect(page).toMatch(/Trung tâm GDNN-GDTX quận Tân Phú\s*<span class="warning-text"> — chưa có lãnh đạo đơn vị ký duyệt<\/span>/);
+    expect(page).not.toMatch(/Trung tâm GDNN-GDTX Quận 6\s*<span class="warning-text">/);
+    expect(page).toContain("chưa có lãnh đạo đơn vị để ký duyệt (");
   });
 
   it("creates the period for the ticked units: a date alone opens at 00:00 and is due at 17:00 in Viet Nam; then the board", async () => {

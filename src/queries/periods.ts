@@ -154,7 +154,15 @@ export async function closePeriod(d1: D1Database, id: string, by: string, at: st
 }
 
 /** A unit a period may be opened for, with its parent's name (the form groups units by it). */
-export type ReportingUnitChoice = { id: string; name: string; type: UnitType; parentId: string | null; parentName: string | null };
+export type ReportingUnitChoice = {
+  id: string;
+  name: string;
+  type: UnitType;
+  parentId: string | null;
+  parentName: string | null;
+  /** Whether an active user holds the unit's centre_head role: a periodic report's first stage, without whom it cannot be submitted. */
+  hasHead: boolean;
+};
 
 /**
  * The active centres and schools under these coverages (null: every one), with their parents'
@@ -166,7 +174,14 @@ export async function reportingUnitChoices(d1: D1Database, coverages: readonly C
   const types = sql.raw(REPORTING_UNIT_TYPES.map((t) => `'${t}'`).join(", "));
   const covered = coverages === null ? undefined : or(...coverages.map((c) => coverageSql(c, { unitId: units.id, unitPath: units.path }) ?? sql`1 = 1`)) ?? sql`0`;
   return database(d1)
-    .select({ id: units.id, name: units.name, type: units.type, parentId: units.parentId, parentName: parent.name })
+    .select({
+      id: units.id,
+      name: units.name,
+      type: units.type,
+      parentId: units.parentId,
+      parentName: parent.name,
+      hasHead: sql<boolean>`EXISTS (SELECT 1 FROM users h JOIN role_grants g ON g.user_id = h.id AND g.role = 'centre_head' WHERE h.unit_id = ${units.id} AND h.active = 1)`.mapWith(Boolean),
+    })
     .from(units)
     .leftJoin(parent, eq(parent.id, units.parentId))
     .where(and(eq(units.active, true), sql`${units.type} IN (${types})`, covered))

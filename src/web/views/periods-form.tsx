@@ -74,6 +74,8 @@ function groupsOf(units: readonly ReportingUnitChoice[]) {
 }
 
 export function OpenPeriodForm(props: { csrf: string; values: OpenPeriodValues; errors: FieldErrors; units: readonly ReportingUnitChoice[] }) {
+  // A unit nobody can sign for would learn it only when it tries to submit, perhaps on the due day.
+  const headless = props.units.filter((u) => !u.hasHead);
   const { values: v, errors } = props;
   const unitsInvalid = errors.unitIds ? "true" : undefined;
   return (
@@ -109,12 +111,18 @@ export function OpenPeriodForm(props: { csrf: string; values: OpenPeriodValues; 
           Các trung tâm và trường đang hoạt động thuộc phạm vi bạn phụ trách ({props.units.length} đơn vị). Bỏ chọn đơn vị không phải báo cáo kỳ này.
         </p>
         <FieldError id="unitIds" errors={errors} />
+        {headless.length > 0 ? (
+          <p class="warning-text" id="unitIds-headless">
+            {headless.length} đơn vị chưa có lãnh đạo đơn vị để ký duyệt ({headless.map((u) => u.name).join(", ")}): báo cáo của các đơn vị này sẽ không trình được cho đến khi quản trị viên phân công.
+          </p>
+        ) : null}
         {groupsOf(props.units).map((g) => (
           <fieldset class="plain unit-group">
             <legend>{g.name}</legend>
             {g.units.map((u) => (
               <label class="choice">
                 <input type="checkbox" name="unitIds" value={u.id} checked={v.unitIds.has(u.id)} aria-invalid={unitsInvalid} aria-describedby={unitsInvalid ? "unitIds-error" : undefined} /> {u.name}
+                {u.hasHead ? null : <span class="warning-text"> — chưa có lãnh đạo đơn vị ký duyệt</span>}
               </label>
             ))}
           </fieldset>
