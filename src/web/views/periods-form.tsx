@@ -121,8 +121,11 @@ export function OpenPeriodForm(props: { csrf: string; values: OpenPeriodValues; 
             <legend>{g.name}</legend>
             {g.units.map((u) => (
               <label class="choice">
-                <input type="checkbox" name="unitIds" value={u.id} checked={v.unitIds.has(u.id)} aria-invalid={unitsInvalid} aria-describedby={unitsInvalid ? "unitIds-error" : undefined} /> {u.name}
-                {u.hasHead ? null : <span class="warning-text"> — chưa có lãnh đạo đơn vị ký duyệt</span>}
+                <input type="checkbox" name="unitIds" value={u.id} checked={v.unitIds.has(u.id)} aria-invalid={unitsInvalid} aria-describedby={unitsInvalid ? "unitIds-error" : undefined} />{" "}
+                <span>
+                  {u.name}
+                  {u.hasHead ? null : <span class="warning-text"> — chưa có lãnh đạo đơn vị ký duyệt</span>}
+                </span>
               </label>
             ))}
           </fieldset>
