@@ -1,9 +1,10 @@
 // Who can decide a stage of a unit's reports: one definition, used both to refuse a report that
 // nobody could review (at submit) and to address a stage's emails.
-import { and, eq, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { and, eq, lte, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { alias, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { database, type Db } from "../db/client";
 import { grantUnits, roleGrants, units, users, type Role } from "../db/schema";
+import { inJsonArray } from "./json-list";
 import { pathEndSql } from "./visibility";
 
 export type StageScope = "own_unit" | "covered_units";
@@ -13,11 +14,19 @@ export type Holder = { id: string; email: string; name: string };
  * The report's unit: known, or read by the same statement from the report row, so that a caller
  * can ask about holders in the batch that reads the report itself.
  */
-export type UnitRef = { id: string; path: string } | { ofReport: string };
+export type UnitRef = { id: string; path: string } | { ofReport: string } | { columns: { id: SQLWrapper; path: SQLWrapper } };
 
-const unitIdOf = (u: UnitRef): SQL => ("ofReport" in u ? sql`(SELECT unit_id FROM reports WHERE id = ${u.ofReport})` : sql`${u.id}`);
+const unitIdOf = (u: UnitRef): SQL =>
+  "ofReport" in u ? sql`(SELECT unit_id FROM reports WHERE id = ${u.ofReport})` : "columns" in u ? sql`${u.columns.id}` : sql`${u.id}`;
 const unitPathOf = (u: UnitRef): SQL =>
-  "ofReport" in u ? sql`(SELECT path FROM units WHERE id = (SELECT unit_id FROM reports WHERE id = ${u.ofReport}))` : sql`${u.path}`;
+  "ofReport" in u
+    ? sql`(SELECT path FROM units WHERE id = (SELECT unit_id FROM reports WHERE id = ${u.ofReport}))`
+    : "columns" in u
+      ? sql`${u.columns.path}`
+      : sql`${u.path}`;
+
+/** Which holders to count: everyone, one user only, or everyone but one user (an admin change's "before" and "others"). */
+export type HolderFilter = { only?: string; except?: string };
 
 const coveredUnit = alias(units, "cu");
 
@@ -28,20 +37,48 @@ const coveredUnit = alias(units, "cu");
  * not counted even if they also hold the role. A drizzle query, so that it can go in a drizzle
  * batch with the report's own read.
  */
-export function stageHoldersQuery(db: Db, role: Role, scope: StageScope, unit: UnitRef, limit = 1000) {
-  const unitId = unitIdOf(unit);
-  const notUnitAuthor = sql`NOT EXISTS (SELECT 1 FROM role_grants a WHERE a.user_id = ${users.id} AND a.role = 'author' AND ${users.unitId} = ${unitId})`;
+export function stageHoldersQuery(db: Db, role: Role, scope: StageScope, unit: UnitRef, limit = 1000, who: HolderFilter = {}) {
   const holders = db.selectDistinct({ id: users.id, email: users.email, name: users.name }).from(users).innerJoin(roleGrants, eq(roleGrants.userId, users.id));
-  if (scope === "own_unit") {
-    return holders.where(and(eq(roleGrants.role, role), sql`${users.unitId} = ${unitId}`, eq(users.active, true), notUnitAuthor)).orderBy(users.id).limit(limit);
-  }
-  const path = unitPathOf(unit);
+  const where = holderConditions(role, scope, unit, who);
+  if (scope === "own_unit") return holders.where(where).orderBy(users.id).limit(limit);
   return holders
     .innerJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id))
     .innerJoin(coveredUnit, eq(coveredUnit.id, grantUnits.unitId))
-    .where(and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < ${pathEndSql(coveredUnit.path)}`, notUnitAuthor))
+    .where(where)
     .orderBy(users.id)
     .limit(limit);
+}
+
+/** The WHERE of stageHoldersQuery (over users, role_grants and, for covered_units, grant_units and cu). */
+function holderConditions(role: Role, scope: StageScope, unit: UnitRef, who: HolderFilter): SQL {
+  const unitId = unitIdOf(unit);
+  const notUnitAuthor = sql`NOT EXISTS (SELECT 1 FROM role_grants a WHERE a.user_id = ${users.id} AND a.role = 'author' AND ${users.unitId} = ${unitId})`;
+  const whom = [who.only === undefined ? undefined : eq(users.id, who.only), who.except === undefined ? undefined : ne(users.id, who.except)];
+  if (scope === "own_unit") return and(eq(roleGrants.role, role), sql`${users.unitId} = ${unitId}`, eq(users.active, true), notUnitAuthor, ...whom)!;
+  const path = unitPathOf(unit);
+  return and(eq(roleGrants.role, role), eq(users.active, true), sql`${path} >= ${coveredUnit.path} AND ${path} < ${pathEndSql(coveredUnit.path)}`, notUnitAuthor, ...whom)!;
+}
+
+/**
+ * Up to `perUnit` active holders of `role` for each of these units (ids as one JSON parameter),
+ * as (unitId, holder) rows: the same rule as stageHoldersQuery, one statement for all the units.
+ */
+export function stageHoldersByUnitQuery(db: Db, role: Role, scope: StageScope, unitIds: readonly string[], perUnit: number) {
+  const unit = alias(units, "su");
+  const where = and(inJsonArray(unit.id, unitIds), holderConditions(role, scope, { columns: { id: unit.id, path: unit.path } }, {}));
+  const columns = {
+    unitId: sql<string>`${unit.id}`.as("unit_id"),
+    id: users.id,
+    email: users.email,
+    name: users.name,
+    n: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${unit.id} ORDER BY ${users.id})`.as("n"),
+  };
+  const base = db.select(columns).from(unit).innerJoin(users, sql`1 = 1`).innerJoin(roleGrants, eq(roleGrants.userId, users.id));
+  const grouped = (scope === "own_unit" ? base : base.innerJoin(grantUnits, eq(grantUnits.grantId, roleGrants.id)).innerJoin(coveredUnit, eq(coveredUnit.id, grantUnits.unitId)))
+    .where(where)
+    .groupBy(unit.id, users.id)
+    .as("h");
+  return db.select({ unitId: grouped.unitId, id: grouped.id, email: grouped.email, name: grouped.name }).from(grouped).where(lte(grouped.n, perUnit));
 }
 
 /** The same query as a plain D1 statement (for code that does not go through drizzle). */
@@ -78,4 +115,50 @@ function distinctPeople(holders: string[][], taken = new Set<string>(), i = 0): 
     taken.delete(id);
     return found;
   });
+}
+
+/** What a user will hold once an admin's change is written: null when they are deactivated. */
+export type HoldingAfter = { unitId: string; roles: readonly Role[]; covers: ReadonlyMap<Role, readonly string[]> } | null;
+
+/** A unit whose reports wait at a stage that an admin's change would leave with nobody to decide it. */
+export type StrandedRow = { unitId: string; unitName: string; waiting: number };
+
+const rendered = new SQLiteAsyncDialect();
+
+/**
+ * The units with reports in review at this stage (by its role, and its stage ids) that `userId`
+ * decides today, that no other active user decides, and that the user would no longer decide
+ * after the change (`after`): the change would leave those reports waiting for nobody. Reads the
+ * reports waiting at the role's stage, from reports_inbox_idx (status, stage_role, ...), grouped
+ * by unit before any holder is looked up; for an own-unit stage, only the user's own unit.
+ */
+export function strandedUnitsStatement(
+  d1: D1Database,
+  stage: { role: Role; scope: StageScope; stageIds: readonly string[] },
+  user: { id: string; unitId: string },
+  after: HoldingAfter,
+  limit = 50,
+): D1PreparedStatement {
+  const db = database(d1);
+  const unit: UnitRef = { columns: { id: sql.raw("wu.id"), path: sql.raw("wu.path") } };
+  const holders = (who: HolderFilter) => stageHoldersQuery(db, stage.role, stage.scope, unit, 1, who);
+  const q = sql`SELECT w.unit_id AS unitId, wu.name AS unitName, w.waiting AS waiting
+    FROM (SELECT unit_id, COUNT(*) AS waiting FROM reports INDEXED BY reports_inbox_idx
+          WHERE status = 'in_review' AND stage_role = ${stage.role} AND ${inJsonArray(sql.raw("stage"), stage.stageIds)}
+            ${stage.scope === "own_unit" ? sql`AND unit_id = ${user.unitId}` : sql``}
+          GROUP BY unit_id) w
+    CROSS JOIN units wu ON wu.id = w.unit_id
+    WHERE EXISTS ${holders({ only: user.id })} AND NOT EXISTS ${holders({ except: user.id })} AND NOT ${holdsAfter(stage.role, stage.scope, after)}
+    ORDER BY wu.name, wu.id LIMIT ${limit}`;
+  const { sql: text, params } = rendered.sqlToQuery(q);
+  return d1.prepare(text).bind(...params);
+}
+
+/** Whether the user decides the stage for unit `wu` once the change is written (same rule as holderConditions). */
+function holdsAfter(role: Role, scope: StageScope, after: HoldingAfter): SQL {
+  if (!after || !after.roles.includes(role)) return sql`(0)`;
+  const notAuthor = after.roles.includes("author") ? sql`wu.id <> ${after.unitId}` : sql`1`;
+  if (scope === "own_unit") return sql`(wu.id = ${after.unitId} AND ${notAuthor})`;
+  const covers = JSON.stringify(after.covers.get(role) ?? []);
+  return sql`(${notAuthor} AND EXISTS (SELECT 1 FROM json_each(${covers}) j JOIN units c ON c.id = j.value WHERE wu.path >= c.path AND wu.path < ${pathEndSql(sql.raw("c.path"))}))`;
 }

@@ -11,6 +11,7 @@ import { isUniqueViolation } from "../queries/errors";
 import { getUnit, insertUnit, type UnitRow } from "../queries/units";
 import { getUserView, replaceGrantsStatements, revokeUserSessions, type GrantInput } from "../queries/users";
 import { assertGrantUnitsExist } from "./grants";
+import { assertNothingStranded } from "./routing";
 
 const field = (path: string, message: string) => new ApiError("validation_failed", { errors: [{ path, in: "json", message }] });
 
@@ -66,8 +67,11 @@ export async function createUser(
 export async function setUserActive(db: D1Database, actor: Actor, id: string, active: boolean) {
   if (!mayDo(actor, "user.manage")) throw new ApiError("forbidden");
   const d = database(db);
-  if (!(await getUserView(d, id))) throw new ApiError("not_found");
+  const user = await getUserView(d, id);
+  if (!user) throw new ApiError("not_found");
   if (!active && id === actor.id) throw new ApiError("conflict", { detail: "Không thể tự khoá tài khoản đang dùng" });
+  // Reports waiting at a stage only this user decides would wait for nobody.
+  if (!active && user.active) await assertNothingStranded(db, user, null);
   const update = d.update(users).set({ active, updatedAt: nowIso() }).where(eq(users.id, id));
   if (!active) await d.batch([update, revokeUserSessions(d, id)]);
   else await update.run();

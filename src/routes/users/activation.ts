@@ -11,7 +11,7 @@ function activationRoute(action: "deactivate" | "activate") {
     tags: ["users"],
     summary:
       action === "deactivate"
-        ? "Deactivate a user: their sessions stop working at once (admin)"
+        ? "Deactivate a user: their sessions stop working at once (admin); 409 stage_stranded when reports waiting at a stage only they decide would be left with nobody"
         : "Reactivate a user (admin)",
     security,
     middleware: actionMiddleware,

@@ -1,11 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client";
-import { mayDo } from "../../domain/policy";
-import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
-import { getUserView, replaceGrantsStatements } from "../../queries/users";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
-import { assertGrantUnitsExist } from "../../services/grants";
+import { setUserGrants } from "../../services/grants";
 import { GrantsInput, UserSchema } from "./schemas";
 
 export const SetGrants = z.strictObject({ grants: GrantsInput }).openapi("SetGrants");
@@ -14,7 +10,7 @@ const route = createRoute({
   method: "put",
   path: "/api/v1/users/{id}/grants",
   tags: ["users"],
-  summary: "Replace a user's roles and the units each reviewer role covers (admin)",
+  summary: "Replace a user's roles and the units each reviewer role covers (admin); 409 stage_stranded when reports waiting at a stage would be left with nobody to decide them",
   security,
   middleware: writeMiddleware,
   request: { params: IdParam, ...jsonBody(SetGrants) },
@@ -23,19 +19,7 @@ const route = createRoute({
 
 export function registerSetGrants(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    const actor = c.get("actor");
-    if (!mayDo(actor, "user.manage")) throw new ApiError("forbidden");
-    const { id } = c.req.valid("param");
-    const { grants } = c.req.valid("json");
-    const db = database(c.env.DB);
-    if (!(await getUserView(db, id))) throw new ApiError("not_found");
-    if (id === actor.id && !grants.some((g) => g.role === "admin")) {
-      throw new ApiError("conflict", { detail: "Không thể tự bỏ quyền quản trị của chính mình" });
-    }
-    await assertGrantUnitsExist(db, grants, "grants");
-    await db.batch(replaceGrantsStatements(db, id, grants));
-    const view = await getUserView(db, id);
-    if (!view) throw new ApiError("not_found");
+    const view = await setUserGrants(c.env.DB, c.get("actor"), c.req.valid("param").id, c.req.valid("json").grants);
     return c.json(view, 200);
   });
 }

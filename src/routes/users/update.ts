@@ -9,6 +9,7 @@ import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
 import { getUnit } from "../../queries/units";
 import { getUserView, revokeUserSessions } from "../../queries/users";
+import { assertNothingStranded, holdingAfter } from "../../services/routing";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { newPassword, UserSchema, userName, userTitle } from "./schemas";
 
@@ -31,7 +32,7 @@ const route = createRoute({
   security,
   middleware: writeMiddleware,
   request: { params: IdParam, ...jsonBody(UpdateUser) },
-  responses: { 200: jsonContent(UserSchema, "Updated"), ...problems(401, 403, 404, 413, 415, 422) },
+  responses: { 200: jsonContent(UserSchema, "Updated"), ...problems(401, 403, 404, 409, 413, 415, 422) },
 });
 
 export function registerUpdateUser(app: OpenAPIHono<HonoEnv>) {
@@ -40,10 +41,13 @@ export function registerUpdateUser(app: OpenAPIHono<HonoEnv>) {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
     const db = database(c.env.DB);
-    if (!(await getUserView(db, id))) throw new ApiError("not_found");
+    const user = await getUserView(db, id);
+    if (!user) throw new ApiError("not_found");
     if (input.unitId && !(await getUnit(db, input.unitId))) {
       throw new ApiError("validation_failed", { errors: [{ path: "unitId", in: "json", message: "Đơn vị không tồn tại" }] });
     }
+    // A centre head moved out of their unit no longer signs its reports (nor does a reviewer moved into a unit they cover).
+    if (input.unitId && input.unitId !== user.unitId && user.active) await assertNothingStranded(c.env.DB, user, holdingAfter(input.unitId, user.grants));
     const { password, ...rest } = input;
     const update = db
       .update(users)
