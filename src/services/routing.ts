@@ -70,8 +70,8 @@ export type MissingStage = { label: string; role: Role; workflows: string[] };
 /**
  * For each of these units that is an active centre or school: the stages of its workflows that
  * nobody can decide for it (by the rule submit applies: firstStageWithoutHolder, so a person who
- * is the only holder of two stages of one chain counts for one). Units with every stage covered
- * are absent. One batch: one statement per (role, scope) over all the units.
+ * is the only holder of two stages of one chain counts for one): an empty list when every stage
+ * has someone; other units are absent. One batch: one statement per (role, scope) over all the units.
  */
 export async function stagesWithoutHolder(
   d1: D1Database,
@@ -104,7 +104,7 @@ export async function stagesWithoutHolder(
         missing.set(holdersKey(s), m);
       }
     }
-    if (missing.size > 0) out.set(id, [...missing.values()].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role)));
+    out.set(id, [...missing.values()].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role)));
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { listUsers } from "../queries/users";
 import { CreateUnit } from "../routes/units/create";
 import { CreateUser } from "../routes/users/create";
 import { createUnit, createUser, setUserActive } from "../services/admin";
+import { stagesWithoutHolder } from "../services/routing";
 import { issuesToFields, str, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
@@ -239,14 +240,22 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
   app.get("/app/units", auth, async (c) => {
     if (!mayDo(c.get("actor"), "unit.manage")) return forbiddenPage(c);
     const units = await listUnits(database(c.env.DB), { limit: 200 });
+    // Stages nobody can decide for a centre or school: its reports would stop there (or not be submitted at all).
+    const missing = await stagesWithoutHolder(c.env.DB, units);
     const name = new Map(units.map((u) => [u.id, u.name]));
     const TYPE: Record<string, string> = { department: "Sở", division: "Phòng", centre: "Trung tâm", school: "Trường" };
+    const short = [...missing.values()].filter((m) => m.length > 0).length;
     return page(
       c,
       "Đơn vị",
       <>
         <h1>Đơn vị</h1>
         <Notice c={c} />
+        {short > 0 ? (
+          <p class="warning-text" id="thieu-tham-dinh">
+            {short} đơn vị còn bước chưa có người thẩm định: báo cáo của các đơn vị này không trình được (hoặc dừng lại ở bước đó) cho đến khi quản trị viên phân công người giữ vai trò tương ứng.
+          </p>
+        ) : null}
         <table class="responsive">
           <thead>
             <tr>
@@ -255,18 +264,40 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
               <th scope="col">Loại</th>
               <th scope="col">Trực thuộc</th>
               <th scope="col">Trạng thái</th>
+              <th scope="col">Thẩm định</th>
             </tr>
           </thead>
           <tbody>
-            {units.map((u) => (
-              <tr>
-                <td data-label="Tên">{u.name}</td>
-                <td data-label="Mã">{u.code}</td>
-                <td data-label="Loại">{TYPE[u.type]}</td>
-                <td data-label="Trực thuộc">{u.parentId ? name.get(u.parentId) : ""}</td>
-                <td data-label="Trạng thái">{u.active ? "Hoạt động" : "Ngừng"}</td>
-              </tr>
-            ))}
+            {units.map((u) => {
+              const stages = missing.get(u.id);
+              return (
+                <tr>
+                  <td data-label="Tên">{u.name}</td>
+                  <td data-label="Mã">{u.code}</td>
+                  <td data-label="Loại">{TYPE[u.type]}</td>
+                  <td data-label="Trực thuộc">{u.parentId ? name.get(u.parentId) : ""}</td>
+                  <td data-label="Trạng thái">{u.active ? "Hoạt động" : "Ngừng"}</td>
+                  <td data-label="Thẩm định">
+                    {stages?.length ? (
+                      <>
+                        <strong class="warning-text">Thiếu người thẩm định:</strong>
+                        <ul class="missing-stages">
+                          {stages.map((s) => (
+                            <li>
+                              {s.label} <span class="hint">({s.workflows.join(", ")})</span>
+                            </li>
+                          ))}
+                        </ul>
+                      </>
+                    ) : stages ? (
+                      "Đủ các bước"
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         <section class="card" aria-labelledby="them-don-vi">
