@@ -65,7 +65,7 @@ describe("the board page", () => {
     expect(html).toContain("Kết quả học kỳ của trung tâm GDNN-GDTX");
     expect(html).toContain("Đang mở");
     // Tiles: two missing, two in review, all four late, none approved.
-    for (const [n, label] of [["2", "Chưa nộp"], ["0", "Đang soạn"], ["2", "Đang thẩm định"], ["0", "Bị trả lại"], ["0", "Đã duyệt"], ["4", "Nộp muộn"]]) {
+    for (const [n, label] of [["2", "Chưa nộp"], ["0", "Đang soạn"], ["2", "Đang thẩm định"], ["0", "Bị trả lại"], ["0", "Đã duyệt"], ["4", "Quá hạn"]]) {
       expect(html).toMatch(new RegExp(`<b>${n}</b>${label}</li>`));
     }
     // Missing first, then by name.

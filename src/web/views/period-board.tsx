@@ -17,7 +17,8 @@ const TILES: [keyof PeriodBoard["counts"], string, string][] = [
   ["inReview", "Đang thẩm định", "in_review"],
   ["returned", "Bị trả lại", "returned"],
   ["approved", "Đã duyệt", "approved"],
-  ["late", "Nộp muộn", "late"],
+  // Late covers both: submitted after the due time, and not yet submitted once it has passed.
+  ["late", "Quá hạn", "late"],
 ];
 
 const COLUMNS: { label: string; sort?: BoardSort }[] = [{ label: "Đơn vị", sort: "unit" }, { label: "Trạng thái", sort: "state" }, { label: "Bước" }, { label: "Nộp lúc", sort: "submitted" }, { label: "Muộn" }];
