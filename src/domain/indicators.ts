@@ -3,7 +3,7 @@
 // set and the figures come in, field errors and warnings go out, in Vietnamese with Vietnamese
 // numbers ("13.001 / 13.184 = 98,6%").
 import type { Indicator, IndicatorRule, IndicatorSet } from "../../indicators/schema";
-import { viNumber } from "../portal/format";
+import { viNumber } from "./vi-format";
 import { cleanMultiLine, isWellFormedText, TEXT_MESSAGES } from "./text";
 
 /** A field error as the API's problem details carry it: `figures.<indicatorId>` or `figureNotes.<indicatorId>`. */

@@ -12,7 +12,7 @@
 // min and max are the units' own values (a rate as the unit stated it), with the unit that has it.
 import type { Indicator, IndicatorSet } from "../../indicators/schema";
 import type { ReportStatus } from "../db/schema";
-import { viDateTime } from "../portal/format";
+import { viDateTime } from "./vi-format";
 import { roundTo } from "./indicators";
 
 /** A report's statuses whose figures count: approved, and approved then scheduled or published. */

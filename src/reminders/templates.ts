@@ -1,7 +1,7 @@
 // The Vietnamese letters of a period's notices, in the same layout as every other notification
 // (src/notifications/templates.ts letter(): escaped HTML, one clean subject line).
 import { letter, type Rendered } from "../notifications/templates";
-import { viDateTime, viNumber } from "../portal/format";
+import { viDateTime, viNumber } from "../domain/vi-format";
 import { PeriodMessageSchema, type PeriodMessage } from "./messages";
 
 export function renderPeriodNotification(input: PeriodMessage, appBase: string): Rendered {
