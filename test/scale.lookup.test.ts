@@ -33,6 +33,15 @@ async function ids(token: string, path: string): Promise<string[]> {
   return JSON.parse(text).items.map((r: any) => r.id);
 }
 
+/**
+ * Another holder of a root grant: reports wait at every stage in the fixture, and an admin change
+ * that would leave them with nobody to decide them is refused (test/routing.stall.test.ts).
+ */
+async function standby(role: string, email: string): Promise<void> {
+  const res = await call("/api/v1/users", { token: admin, json: { email, name: `Dự phòng ${role}`, unitId: DEMO_UNITS.gdtx, password: DEMO_PASSWORD, grants: [{ role, unitIds: [DEMO_UNITS.department] }] } });
+  expect(res.status, await res.clone().text()).toBe(201);
+}
+
 const putGrants = async (userId: string, grants: unknown) => {
   const res = await call(`/api/v1/users/${userId}/grants`, { method: "PUT", token: admin, json: { grants } });
   expect(res.status, await res.clone().text()).toBe(200);
@@ -82,6 +91,7 @@ describe("the signed-in look-up at 300 units", () => {
 describe("stored coverage takes effect at once", () => {
   it("revoking a root grant hides the reports on the very next request; granting it again shows them", async () => {
     const deputy = await tokenFor(S.emails.rootDeputy);
+    await standby("deputy_head", "lk-standby-deputy@scale.example");
     const report = `/api/v1/reports/${S.marker.apiApproved}`;
     expect(await status(deputy, report)).toBe(200);
     expect(await ids(deputy, "/api/v1/inbox?limit=100")).toContain(S.marker.apiApproved);
@@ -135,9 +145,10 @@ describe("stored coverage takes effect at once", () => {
     expect(await status(await tokenFor(S.emails.rootDeputy), `/api/v1/reports/${report.id}`)).toBe(404);
   });
 
-  // Last: with the root director gone, the department has no director for new submissions.
+  // Last: the root director goes (a standby director keeps the reports waiting at their stage decidable).
   it("deactivating a user ends their API and web sessions on the next request", async () => {
     const director = await tokenFor(S.emails.rootDirector);
+    await standby("director", "lk-standby-director@scale.example");
     const cookie = await signIn(S.emails.rootDirector, "10.88.1.1");
     expect(await status(director, "/api/v1/me")).toBe(200);
     const res = await call(`/api/v1/users/${S.ids.rootDirector}/deactivate`, { method: "POST", token: admin });

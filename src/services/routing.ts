@@ -34,6 +34,8 @@ const STAGE_KINDS: StageKind[] = (() => {
   return [...kinds.values()];
 })();
 
+const NAMED_IN_DETAIL = 5;
+
 const MOST_STAGES = Math.max(...Object.values(WORKFLOWS).map((w) => w.stages.length));
 
 /** A unit with reports waiting at a stage that a change would leave with nobody to decide. */
@@ -52,7 +54,10 @@ export async function assertNothingStranded(d1: D1Database, user: { id: string; 
   const results = await d1.batch<{ unitId: string; unitName: string; waiting: number }>(kinds.map((k) => strandedUnitsStatement(d1, k, user, after)));
   const stranded: Stranded[] = kinds.flatMap((k, i) => results[i]!.results.map((r) => ({ unitId: r.unitId, unitName: r.unitName, stage: k.label, role: k.role, waiting: Number(r.waiting) })));
   if (stranded.length === 0) return;
-  const list = stranded.map((s) => `bước “${s.stage}” của ${s.unitName} (${s.waiting} báo cáo đang chờ)`).join("; ");
+  // The first few by name, the rest counted: the whole list is in `stranded`.
+  const named = stranded.slice(0, NAMED_IN_DETAIL).map((s) => `bước “${s.stage}” của ${s.unitName} (${s.waiting} báo cáo đang chờ)`);
+  const more = stranded.length > NAMED_IN_DETAIL ? ` và ${stranded.length - NAMED_IN_DETAIL} đơn vị/bước khác` : "";
+  const list = `${named.join("; ")}${more}`;
   throw new ApiError("stage_stranded", {
     detail: `Thay đổi này sẽ để báo cáo đang chờ không còn ai thẩm định: ${list}. Hãy phân công người khác cho bước đó trước, rồi thực hiện lại.`,
     extra: { stranded },
