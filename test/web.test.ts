@@ -136,8 +136,13 @@ describe("web: scoping", () => {
     const csrf = await csrfOf(cookie, `/app/reports/${r.id}`);
     const noComment = await call(`/app/reports/${r.id}/decide`, form(cookie, { _csrf: csrf, action: "return", stage: "specialist", comment: "" }));
     expect(decodeURIComponent(noComment.headers.get("location")!)).toContain("Trả lại cần có ý kiến");
+    // The refusal reads as an error on the page it leads back to, not as news.
+    const refused = await (await call(noComment.headers.get("location")!, { headers: { cookie } })).text();
+    expect(refused).toMatch(/<div class="errors" role="alert"><p>Không thực hiện được: [^<]*Trả lại cần có ý kiến<\/p><\/div>/);
+    expect(refused).not.toMatch(/<p class="notice" role="status">Không thực hiện được/);
     const ok = await call(`/app/reports/${r.id}/decide`, form(cookie, { _csrf: csrf, action: "approve", stage: "specialist" }));
     expect(ok.headers.get("location")).toMatch(/^\/app\/inbox\?tb=/);
+    expect(ok.headers.get("location")).not.toContain("loi=");
     const row = await env.DB.prepare("SELECT stage FROM reports WHERE id = ?").bind(r.id).first<{ stage: string }>();
     expect(row!.stage).toBe("deputy_head");
   });

@@ -96,7 +96,7 @@ export function registerWebCalendar(app: Hono<WebEnv>) {
     const name = overrideName.safeParse(str(form, "name"));
     if (!name.success) errors.name = name.error.issues[0]!.message;
     const back = "value" in date ? pageFor(Number(date.value.slice(0, 4))) : PAGE;
-    if (!("value" in date) || !name.success || errors.working) return seeOther(c, back, `Chưa lưu được: ${problemsOf(errors)}`);
+    if (!("value" in date) || !name.success || errors.working) return seeOther(c, back, `Chưa lưu được: ${problemsOf(errors)}`, "error");
     try {
       const { day, changed } = await setCalendarDay(c.env.DB, actor, date.value, { working: working === "1", name: name.data });
       return seeOther(c, back, changed ? `Đã lưu: ${overrideSentence(day)}.` : `Không có gì thay đổi: ${overrideSentence(day)} đã được ghi như vậy.`);
@@ -109,7 +109,7 @@ export function registerWebCalendar(app: Hono<WebEnv>) {
     const actor = c.get("actor");
     if (!mayManageCalendar(actor)) return forbiddenPage(c);
     const date = parseCalendarDate(c.req.param("date"));
-    if ("error" in date) return seeOther(c, PAGE, `Chưa xoá được: Ngày: ${date.error}`);
+    if ("error" in date) return seeOther(c, PAGE, `Chưa xoá được: Ngày: ${date.error}`, "error");
     const back = pageFor(Number(date.value.slice(0, 4)));
     try {
       const { day } = await dropCalendarDay(c.env.DB, actor, date.value);

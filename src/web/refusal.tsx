@@ -15,7 +15,7 @@ export function refusal(c: Context<WebEnv>, err: unknown, back: string, opts: { 
   if (err.code === "forbidden" && opts.forbiddenPage) return forbiddenPage(c);
   const label = (path: string) => (opts.labels ? `${opts.labels[path.split(".")[0]!] ?? path}: ` : "");
   const message = err.errors?.map((e) => `${label(e.path)}${e.message}`).join("; ") || err.detail || err.message;
-  return seeOther(c, back, `Không thực hiện được: ${message}`);
+  return seeOther(c, back, `Không thực hiện được: ${message}`, "error");
 }
 
 export const forbiddenPage = (c: Context<WebEnv>) => page(c, "Không có quyền", <p>Bạn không có quyền xem trang này.</p>, 403);

@@ -12,10 +12,14 @@ export async function page(c: Context<WebEnv>, title: string, body: Child, statu
 }
 
 /** After a POST, back to a page (303 so the browser GETs it), with a one-line notice. */
-export const seeOther = (c: Context, to: string, notice?: string) => {
+/**
+ * A redirect after a form, carrying what happened as a notice (`tb`) for the next page to show;
+ * `error` marks it as a refusal (`loi=1`), shown as an error rather than as news.
+ */
+export const seeOther = (c: Context, to: string, notice?: string, kind: "info" | "error" = "info") => {
   if (!notice) return c.redirect(to, 303);
   // The notice goes in the query, before any #fragment (after it, the browser would never send it).
   const hash = to.indexOf("#");
   const [path, fragment] = hash < 0 ? [to, ""] : [to.slice(0, hash), to.slice(hash)];
-  return c.redirect(`${path}${path.includes("?") ? "&" : "?"}tb=${encodeURIComponent(notice)}${fragment}`, 303);
+  return c.redirect(`${path}${path.includes("?") ? "&" : "?"}tb=${encodeURIComponent(notice)}${kind === "error" ? "&loi=1" : ""}${fragment}`, 303);
 };

@@ -110,7 +110,7 @@ async function newPeriodicContext(c: Context<WebEnv>, periodId: string | undefin
     if (!(err instanceof ApiError)) throw err;
     const existing = err.extra?.existingReport as { id?: string } | undefined;
     if (existing?.id) return seeOther(c, `/app/reports/${existing.id}`, "Đơn vị đã có báo cáo trong kỳ này: hãy sửa báo cáo này.");
-    return seeOther(c, "/app/periods", err.errors?.[0]?.message ?? err.detail ?? "Không lập được báo cáo cho kỳ này.");
+    return seeOther(c, "/app/periods", err.errors?.[0]?.message ?? err.detail ?? "Không lập được báo cáo cho kỳ này.", "error");
   }
 }
 
@@ -256,7 +256,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
       if (err instanceof ApiError && err.code !== "not_found") return null;
       throw err;
     });
-    if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.");
+    if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.", "error");
     const ctx = await figuresContextOf(c.env.DB, report);
     const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
     return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} /></>);
@@ -321,9 +321,9 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const id = c.req.param("id");
     const form = await readForm(c);
     const file = form.file;
-    if (!(file instanceof File) || file.size === 0) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Chưa chọn ảnh để tải lên.");
+    if (!(file instanceof File) || file.size === 0) return seeOther(c, `/app/reports/${id}#hinh-anh`, "Chưa chọn ảnh để tải lên.", "error");
     const caption = Caption.safeParse(str(form, "caption"));
-    if (!caption.success) return seeOther(c, `/app/reports/${id}#hinh-anh`, captionRefusal(caption.error.issues));
+    if (!caption.success) return seeOther(c, `/app/reports/${id}#hinh-anh`, captionRefusal(caption.error.issues), "error");
     try {
       await addImage(c.env, c.get("actor"), id, file, caption.data);
       return seeOther(c, `/app/reports/${id}#hinh-anh`, "Đã tải ảnh lên.");
@@ -341,13 +341,13 @@ export function registerWebReports(app: Hono<WebEnv>) {
       const action = str(form, "action");
       if (action === "caption") {
         const caption = Caption.safeParse(str(form, "caption"));
-        if (!caption.success) return seeOther(c, back, captionRefusal(caption.error.issues));
+        if (!caption.success) return seeOther(c, back, captionRefusal(caption.error.issues), "error");
         await captionImage(c.env.DB, actor, id, aid, caption.data);
       } else if (action === "delete") {
         await removeImage(c.env.DB, actor, id, aid);
       } else if (action === "up" || action === "down") {
         const order = Reorder.safeParse({ ids: str(form, "order").split(",").filter(Boolean) });
-        if (!order.success) return seeOther(c, back, "Thứ tự ảnh không hợp lệ; hãy tải lại trang.");
+        if (!order.success) return seeOther(c, back, "Thứ tự ảnh không hợp lệ; hãy tải lại trang.", "error");
         const ids = order.data.ids;
         const i = ids.indexOf(aid);
         const j = action === "up" ? i - 1 : i + 1;
@@ -398,9 +398,15 @@ function captionRefusal(issues: readonly { message: string; code: string }[]): s
 
 export function Notice(props: { c: Context<WebEnv> }) {
   const notice = props.c.req.query("tb");
-  return notice ? (
+  if (!notice) return null;
+  // A refusal looks like an error (the error box, announced at once); news is a quiet status line.
+  return props.c.req.query("loi") ? (
+    <div class="errors" role="alert">
+      <p>{notice}</p>
+    </div>
+  ) : (
     <p class="notice" role="status">
       {notice}
     </p>
-  ) : null;
+  );
 }

@@ -81,7 +81,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const action = str(form, "action") === "return" ? "return" : "approve";
     // The API's schema, so the page and the API take the same stage ids and comments.
     const decision = Decision.safeParse({ action, stage: str(form, "stage"), ...(str(form, "comment").trim() ? { comment: str(form, "comment") } : {}) });
-    if (!decision.success) return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${fieldsNotice(decision.error.issues, DECISION_LABELS)}`);
+    if (!decision.success) return seeOther(c, `/app/reports/${id}`, `Không thực hiện được: ${fieldsNotice(decision.error.issues, DECISION_LABELS)}`, "error");
     const version = Number(str(form, "version")) || undefined;
     try {
       const view = await decideReport(c.env, c.get("actor"), id, decision.data, version);
@@ -99,7 +99,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const parsed = Unpublish.safeParse({ reason: str(form, "reason") });
     if (!parsed.success) {
       const short = parsed.error.issues.some((i) => i.code === "too_small");
-      return seeOther(c, `/app/reports/${id}`, short ? "Cần nêu lý do gỡ bài (ít nhất 5 ký tự)." : `Không thực hiện được: ${fieldsNotice(parsed.error.issues, { reason: "Lý do" })}`);
+      return seeOther(c, `/app/reports/${id}`, short ? "Cần nêu lý do gỡ bài (ít nhất 5 ký tự)." : `Không thực hiện được: ${fieldsNotice(parsed.error.issues, { reason: "Lý do" })}`, "error");
     }
     try {
       noteBookmark(c, (await unpublishReport(c.env, c.get("actor"), id, parsed.data.reason)).bookmark);
