@@ -38,8 +38,8 @@ async function waitingAtSpecialist(): Promise<string> {
 
 let ip = 0;
 /** A new sign-in (deactivating a user ends their sessions, so a cached token may be dead). */
-async function freshToken(email: string): Promise<string> {
-  const res = await call("/api/v1/auth/login", { json: { email, password: DEMO_PASSWORD }, headers: { "cf-connecting-ip": `10.77.${++ip}.1` } });
+async function freshToken(email: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await call("/api/v1/auth/login", { json: { email, password }, headers: { "cf-connecting-ip": `10.77.${++ip}.1` } });
   return (await ok(res)).token;
 }
 
@@ -59,7 +59,7 @@ async function newUser(unitId: string, grants: { role: string; unitIds: string[]
   });
   const text = await res.text();
   expect(res.status, text).toBe(201);
-  return JSON.parse(text) as { id: string };
+  return JSON.parse(text) as { id: string; email: string };
 }
 
 describe("routing cannot stall: errors", () => {
@@ -141,6 +141,28 @@ describe("routing cannot stall: changes that leave someone", () => {
     expect(waiting?.n).toBe(0);
     await ok(await activation(USERS.admin, CENTRE_HEAD_ID, "deactivate"));
     await ok(await activation(USERS.admin, CENTRE_HEAD_ID, "activate"));
+  });
+});
+
+describe("routing cannot stall: many units", () => {
+  it("a refusal over seven units names five in its detail and counts the rest; `stranded` lists all seven", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const reviewer = await newUser(DEMO_UNITS.gdtx, [{ role: "specialist", unitIds: [DEMO_UNITS.department] }]);
+    // The rest of the chain for the new centres (submit refuses a chain with a stage nobody decides).
+    await newUser(DEMO_UNITS.gdtx, [{ role: "deputy_head", unitIds: [DEMO_UNITS.department] }]);
+    await newUser(DEMO_UNITS.gdtx, [{ role: "director", unitIds: [DEMO_UNITS.department] }]);
+    for (let i = 0; i < 7; i++) {
+      const unit = await json(await call("/api/v1/units", { token: admin, json: { code: `TT-STALL-${i}`, name: `Trung tâm chờ ${i}`, type: "centre", parentId: DEMO_UNITS.department } }));
+      const author = await newUser(unit.id, [{ role: "author", unitIds: [] }]);
+      const token = await freshToken(author.email, "Mật-khẩu-đủ-dài-2024");
+      const report = await createReport(token);
+      await ok(await submit(token, report.id));
+    }
+    const problem = await expectProblem(await activation(USERS.admin, reviewer.id, "deactivate"), 409, "stage-stranded");
+    expect(problem.stranded).toHaveLength(7);
+    expect(problem.stranded.map((s: any) => s.unitName)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `Trung tâm chờ ${i}`));
+    expect(problem.detail).toContain("Trung tâm chờ 4 (1 báo cáo đang chờ) và 2 đơn vị/bước khác.");
+    expect(problem.detail).not.toContain("Trung tâm chờ 5");
   });
 });
 
