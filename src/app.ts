@@ -144,6 +144,8 @@ export function createApp() {
   registerPortal(app);
   app.route("/", webApp());
   app.get("/", (c) => c.redirect("/portal/"));
+  // Browsers ask for /favicon.ico on their own; the department's mark is an SVG (public/favicon.svg).
+  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
   // A bare route through the same middleware: the benchmarks' baseline.
   app.get("/healthz", (c) => c.text("ok"));
   // Returned, not thrown: Hono calls this outside the error boundary of the middleware chain.

@@ -141,7 +141,8 @@ function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
       const rel = tag.attrs.find((a) => a.name === "rel")?.value ?? "";
       const href = tag.attrs.find((a) => a.name === "href")?.value ?? "";
       const ourStylesheet = rel === "stylesheet" && decodeEntities(href) === ASSET_URLS.portalCss;
-      if (!["canonical", "alternate"].includes(rel) && !ourStylesheet) problems.push(`unexpected <link>: ${tag.raw}`);
+      const ourMark = rel === "icon" && href === "/favicon.svg";
+      if (!["canonical", "alternate"].includes(rel) && !ourStylesheet && !ourMark) problems.push(`unexpected <link>: ${tag.raw}`);
     }
     if (kind === "document" && tag.name === "meta") {
       const names = tag.attrs.map((a) => a.name);

@@ -112,6 +112,18 @@ describe("web: forms", () => {
   });
 });
 
+describe("web: the department's mark", () => {
+  it("every page links the SVG mark, and /favicon.ico leads to it instead of a 404", async () => {
+    const res = await call("/favicon.ico");
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toMatch(/\/favicon\.svg$/);
+    const login = await (await call("/app/login")).text();
+    expect(login).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+    const portal = await (await call("/portal/")).text();
+    expect(portal).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>');
+  });
+});
+
 describe("web: scoping", () => {
   it("another unit's report, or a draft to a reviewer, is a 404 page", async () => {
     const r = await createReport(await tokenFor(USERS.quan6), { title: "Bản nháp riêng của Quận 6" });

@@ -18,4 +18,16 @@ export function refusal(c: Context<WebEnv>, err: unknown, back: string, opts: { 
   return seeOther(c, back, `Không thực hiện được: ${message}`, "error");
 }
 
-export const forbiddenPage = (c: Context<WebEnv>) => page(c, "Không có quyền", <p>Bạn không có quyền xem trang này.</p>, 403);
+export const forbiddenPage = (c: Context<WebEnv>) =>
+  page(
+    c,
+    "Không có quyền",
+    <>
+      <h1>Không có quyền</h1>
+      <p>Bạn không có quyền xem trang này. Nếu công việc cần, đề nghị quản trị viên phân quyền.</p>
+      <p>
+        <a href="/app">Về trang chính</a>
+      </p>
+    </>,
+    403,
+  );

@@ -18,6 +18,7 @@ export function Layout(props: { title: string; description?: string; canonical?:
         <link rel="alternate" type="application/rss+xml" title={`${SITE_NAME} — RSS`} href="/portal/feed.xml" />
         <link rel="alternate" type="application/atom+xml" title={`${SITE_NAME} — Atom`} href="/portal/atom.xml" />
         <link rel="stylesheet" href={ASSET_URLS.portalCss} />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
         <a class="skip" href="#noi-dung">

@@ -50,6 +50,7 @@ export function Shell(props: { title: string; actor: Actor | null; csrf?: string
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Sở GD&ĐT`}</title>
         <link rel="stylesheet" href={ASSET_URLS.appCss} />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <script src={ASSET_URLS.appJs} defer></script>
       </head>
       <body>
