@@ -98,7 +98,7 @@ describe("units page: stages nobody can decide", () => {
 });
 
 describe("users page: a deactivation that would strand waiting reports", () => {
-  it("is refused with the stage, the unit and the count shown on the page; the centre head stays active", async () => {
+  it("is refused with the stage, the unit and the count shown as an error on the page; the centre head stays active", async () => {
     const head = await tokenFor(USERS.centreHead); // a live session, which the refusal must leave alone
     const author = await tokenFor(USERS.quan6);
     const report = await createReport(author, await periodicInput());
@@ -112,7 +112,8 @@ describe("users page: a deactivation that would strand waiting reports", () => {
     expect(notice).toMatch(/^Không thực hiện được: /);
     expect(notice).toContain("bước “Lãnh đạo đơn vị” của Trung tâm GDNN-GDTX Quận 6 (1 báo cáo đang chờ)");
     const page = await (await call(location, { headers: { cookie } })).text();
-    expect(page).toContain("Lãnh đạo đơn vị");
+    // Shown as an error (the error box, announced at once), not as news.
+    expect(page).toMatch(/<div class="errors" role="alert"><p>Không thực hiện được: [^<]*bước “Lãnh đạo đơn vị” của Trung tâm GDNN-GDTX Quận 6/);
     const row = await env.DB.prepare("SELECT active FROM users WHERE id = ?").bind(CENTRE_HEAD_ID).first<{ active: number }>();
     expect(row?.active).toBe(1);
     const me = await json(await call("/api/v1/me", { token: head }));

@@ -41,7 +41,7 @@ try {
     if (w === 390) await page.locator("tr", { hasText: "Nguyễn Thị Minh Khai" }).screenshot({ path: "test/artifacts/routing-units-390-row.png" });
     await page.goto(`${worker.base}/app/users`);
     await page.locator("tr", { hasText: "Lê Văn Đức" }).locator("button", { hasText: "Khoá" }).click();
-    await page.waitForSelector("p.notice");
+    await page.waitForSelector("[role=alert]");
     await page.screenshot({ path: `test/artifacts/routing-users-refused-${w}.png`, fullPage: false });
     await ctx.close();
   }
