@@ -1,5 +1,6 @@
-// Who can decide a stage of a unit's reports: one definition, used both to refuse a report that
-// nobody could review (at submit) and to address a stage's emails.
+// Who can decide a stage of a unit's reports: one definition, used to refuse a report that nobody
+// could review (at submit), to address a stage's emails, to refuse an admin change that would leave
+// waiting reports with nobody (strandedUnitsStatement) and to mark such units on the units page.
 import { and, eq, lte, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { database, type Db } from "../db/client";
