@@ -106,7 +106,10 @@ describe("the periodic report form", () => {
     const edit = await (await call(`/app/reports/${id}/edit`, { headers: { cookie } })).text();
     expect(edit).toContain('name="figureNotes.enrolled"');
     expect(edit).toContain("Số học viên tăng 51,7% so với kỳ trước");
-    expect(edit).not.toContain('name="figureNotes.teachers"');
+    // A value within its threshold has its note field on the page, hidden (app.js shows it if the value moves too far).
+    expect(edit).toContain('<div class="figure-note" id="figureNotes.teachers-block" hidden="">');
+    expect(edit).toMatch(/<div class="figure-note warning" id="figureNotes\.enrolled-block">/);
+    expect(edit).toMatch(/name="figures\.teachers"[^>]*data-previous="640" data-max-change="25"/);
 
     // Submitting unexplained is refused with the reason on the page.
     const refused = await call(`/app/reports/${id}/submit`, form(cookie, { _csrf: csrf }));

@@ -55,6 +55,26 @@ try {
     }
   };
   await shoot("quan6@trungtam.example", `/app/reports/${report.id}/edit`, "form");
+  // app.js: typing a value past its threshold shows the warning and the note field at once.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
+    const page = await ctx.newPage();
+    await page.goto(`${worker.base}/app/login`);
+    await page.fill("#email", "quan6@trungtam.example");
+    await page.fill("#password", PASSWORD);
+    await page.click("main button[type=submit]");
+    await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
+    await page.goto(`${worker.base}/app/reports/${report.id}/edit`);
+    if (await page.isVisible("#figureNotes\\.teachers")) throw new Error("the teachers note should start hidden");
+    await page.fill("#figures\\.teachers", "900");
+    await page.waitForSelector("#figureNotes\\.teachers", { state: "visible" });
+    const warning = await page.textContent("#figureNotes\\.teachers-hint");
+    if (!warning.includes("Số giáo viên tăng 40,6% so với kỳ trước (640 giáo viên → 900 giáo viên), vượt ngưỡng 25%")) throw new Error(`warning: ${warning}`);
+    await page.locator("#figureNotes\\.teachers-block").screenshot({ path: "test/artifacts/issue12-periodic-live-warning-390.png" });
+    await page.fill("#figures\\.teachers", "650");
+    await page.waitForSelector("#figureNotes\\.teachers", { state: "hidden" });
+    await ctx.close();
+  }
   const version = (await api(`/api/v1/reports/${report.id}`, author)).version;
   const res = await fetch(`${worker.base}/api/v1/reports/${report.id}`, {
     method: "PATCH",

@@ -24,6 +24,50 @@
     refresh();
   }
 
+  // A periodic report's figure that moves past its indicator's threshold from the previous period
+  // (the same rule as the server's src/domain/indicators.ts changeChecks): its note field appears
+  // with the warning as the value is typed, instead of after the save.
+  var vn = function (x, d) {
+    var parts = x.toFixed(d).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return parts[1] ? parts[0] + "," + parts[1] : parts[0];
+  };
+  var decimalsOf = function (x) {
+    for (var d = 0; d < 4; d++) if (Number(x.toFixed(d)) === x) return d;
+    return 4;
+  };
+  document.querySelectorAll("input[data-max-change]").forEach(function (input) {
+    var block = document.getElementById(input.getAttribute("data-note") + "-block");
+    var hint = document.getElementById(input.getAttribute("data-note") + "-hint");
+    var note = document.getElementById(input.getAttribute("data-note"));
+    if (!block || !hint || !note) return;
+    var previous = Number(input.getAttribute("data-previous"));
+    var max = Number(input.getAttribute("data-max-change"));
+    var show = function (x) {
+      var text = vn(x, decimalsOf(x));
+      return input.hasAttribute("data-percent") ? text + "%" : text + " " + input.getAttribute("data-unit");
+    };
+    var check = function () {
+      var typed = input.value.trim().replace(/\.(?=\d{3}(\D|$))/g, "").replace(",", ".").replace(/%$/, "");
+      var current = typed === "" ? NaN : Number(typed);
+      var message = "";
+      if (isFinite(current)) {
+        var label = input.getAttribute("data-label");
+        if (previous === 0) {
+          if (current !== 0) message = label + " từ 0 " + (current > 0 ? "lên " : "xuống ") + show(current) + " so với kỳ trước";
+        } else {
+          var pct = Math.round(((current - previous) / Math.abs(previous)) * 1000) / 10;
+          if (Math.abs(pct) > max) message = label + (pct > 0 ? " tăng " : " giảm ") + vn(Math.abs(pct), decimalsOf(Math.abs(pct))) + "% so với kỳ trước (" + show(previous) + " → " + show(current) + "), vượt ngưỡng " + vn(max, decimalsOf(max)) + "%";
+        }
+      }
+      hint.textContent = message ? message + ". Ghi giải trình trước khi trình." : "";
+      block.classList.toggle("warning", message !== "");
+      // A note already written stays in view even if the value comes back within the threshold.
+      block.hidden = message === "" && note.value.trim() === "";
+    };
+    input.addEventListener("input", check);
+  });
+
   // Ask before irreversible actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

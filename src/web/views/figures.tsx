@@ -63,6 +63,9 @@ export function FiguresFieldset(props: FiguresFormProps) {
           const check = warned.get(ind.id);
           const hasNote = check !== undefined || (props.notes[ind.id] ?? "") !== "" || errors[noteId] !== undefined;
           const previous = props.previous.figures?.[ind.id];
+          // A value that may move too far gets its note field on the page, hidden until app.js sees
+          // the typed value move past the threshold (without the script: shown after a save).
+          const watched = ind.maxChangePct !== undefined && typeof previous === "number";
           const invalid = errors[id] ? "true" : undefined;
           const describedBy = [`${id}-hint`, invalid ? `${id}-error` : ""].filter(Boolean).join(" ");
           return (
@@ -75,17 +78,30 @@ export function FiguresFieldset(props: FiguresFormProps) {
                 {props.previous.figures ? `Kỳ trước: ${shown(ind, previous)}` : ind.description ?? ""}
               </p>
               <FieldError id={id} errors={errors} />
-              <input id={id} name={id} type="text" inputmode={ind.type === "count" ? "numeric" : "decimal"} value={props.values[ind.id] ?? ""} aria-invalid={invalid} aria-describedby={describedBy} required={ind.required} />
-              {hasNote ? (
-                <div class={check ? "figure-note warning" : "figure-note"}>
-                  {check ? (
-                    <p class="warning-text" id={`${noteId}-hint`}>
-                      {describeCheck(set, check)}. Ghi giải trình trước khi trình.
-                    </p>
-                  ) : null}
+              <input
+                id={id}
+                name={id}
+                type="text"
+                inputmode={ind.type === "count" ? "numeric" : "decimal"}
+                value={props.values[ind.id] ?? ""}
+                aria-invalid={invalid}
+                aria-describedby={describedBy}
+                required={ind.required}
+                data-previous={watched ? String(previous) : undefined}
+                data-max-change={watched ? String(ind.maxChangePct) : undefined}
+                data-label={watched ? ind.label : undefined}
+                data-percent={watched && ind.type === "percent" ? "1" : undefined}
+                data-unit={watched && ind.type !== "percent" ? ind.unitLabel : undefined}
+                data-note={watched ? noteId : undefined}
+              />
+              {hasNote || watched ? (
+                <div class={check ? "figure-note warning" : "figure-note"} id={`${noteId}-block`} hidden={!hasNote}>
+                  <p class="warning-text" id={`${noteId}-hint`} aria-live="polite">
+                    {check ? `${describeCheck(set, check)}. Ghi giải trình trước khi trình.` : ""}
+                  </p>
                   <label for={noteId}>Giải trình: {ind.label}</label>
                   <FieldError id={noteId} errors={errors} />
-                  <textarea id={noteId} name={noteId} aria-invalid={errors[noteId] ? "true" : undefined} aria-describedby={check ? `${noteId}-hint` : undefined}>
+                  <textarea id={noteId} name={noteId} aria-invalid={errors[noteId] ? "true" : undefined} aria-describedby={`${noteId}-hint`}>
                     {props.notes[ind.id] ?? ""}
                   </textarea>
                 </div>
