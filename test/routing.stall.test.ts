@@ -97,21 +97,44 @@ describe("routing cannot stall: errors", () => {
     expect(await userRow(CENTRE_HEAD_ID)).toEqual(before);
   });
 
-  it("removing the specialist's coverage of Quận 6 while a Quận 6 report waits at the specialist stage -> 409; once it moves on, the same change is allowed", async () => {
+  it("removing the specialist's coverage of Quận 6 while a Quận 6 report waits at the specialist stage -> 409; once it moves on, it no longer counts", async () => {
     const id = await waitingAtSpecialist();
+    // Every Quận 6 report in review that is still to come to the specialist (at that stage, or at the centre head's before it).
+    const toCome = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM reports WHERE unit_id = ? AND status = 'in_review' AND stage IN ('centre_head', 'specialist')").bind(DEMO_UNITS.quan6).first<{ n: number }>())!.n;
     const withoutQuan6 = [{ role: "specialist", unitIds: GDTX_COVERS.filter((u) => u !== DEMO_UNITS.quan6) }];
     const before = await userRow(SPECIALIST_ID);
+    const waiting = await toCome();
     const problem = await expectProblem(await setGrants(USERS.admin, SPECIALIST_ID, withoutQuan6), 409, "stage-stranded");
-    expect(problem.stranded).toEqual([{ unitId: DEMO_UNITS.quan6, unitName: QUAN6_NAME, stage: "Chuyên viên", role: "specialist", waiting: 1 }]);
+    expect(problem.stranded).toEqual([{ unitId: DEMO_UNITS.quan6, unitName: QUAN6_NAME, stage: "Chuyên viên", role: "specialist", waiting }]);
     expect(problem.detail).toContain("Chuyên viên");
     expect(await userRow(SPECIALIST_ID)).toEqual(before);
     // Covering the whole department instead still covers Quận 6: allowed.
     await ok(await setGrants(USERS.admin, SPECIALIST_ID, [{ role: "specialist", unitIds: [DEMO_UNITS.department] }]));
     await ok(await setGrants(USERS.admin, SPECIALIST_ID, [{ role: "specialist", unitIds: GDTX_COVERS }]));
-    // The report moves on to the deputy head: nothing waits at the specialist stage for Quận 6.
+    // The report moves on to the deputy head: it no longer waits for the specialist.
     await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
-    await ok(await setGrants(USERS.admin, SPECIALIST_ID, withoutQuan6));
-    await ok(await setGrants(USERS.admin, SPECIALIST_ID, [{ role: "specialist", unitIds: GDTX_COVERS }]));
+    const left = await toCome();
+    expect(left).toBe(waiting - 1);
+    if (left === 0) {
+      await ok(await setGrants(USERS.admin, SPECIALIST_ID, withoutQuan6));
+      await ok(await setGrants(USERS.admin, SPECIALIST_ID, [{ role: "specialist", unitIds: GDTX_COVERS }]));
+    } else {
+      const again = await expectProblem(await setGrants(USERS.admin, SPECIALIST_ID, withoutQuan6), 409, "stage-stranded");
+      expect(again.stranded[0].waiting).toBe(left);
+    }
+  });
+});
+
+describe("routing cannot stall: stages still to come", () => {
+  it("deactivating the only director covering Quận 6 while a Quận 6 report waits at the specialist stage -> 409 naming the director's stage; nothing is written", async () => {
+    await waitingAtSpecialist();
+    const director = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(USERS.director).first<{ id: string }>())!.id;
+    const before = await userRow(director);
+    const problem = await expectProblem(await activation(USERS.admin, director, "deactivate"), 409, "stage-stranded");
+    expect(problem.stranded).toContainEqual({ unitId: DEMO_UNITS.quan6, unitName: QUAN6_NAME, stage: "Trưởng phòng", role: "director", waiting: expect.any(Number) });
+    expect(problem.detail).toContain("Trưởng phòng");
+    expect(await userRow(director)).toEqual(before);
   });
 });
 
@@ -127,10 +150,12 @@ describe("routing cannot stall: changes that leave someone", () => {
     expect(problem.stranded).toEqual([expect.objectContaining({ unitId: DEMO_UNITS.quan6, role: "centre_head" })]);
     await ok(await setGrants(USERS.admin, CENTRE_HEAD_ID, [{ role: "centre_head", unitIds: [] }]));
     await ok(await activation(USERS.admin, second.id, "deactivate"));
-    // Nothing waits at the director's stage: the director's coverage may change.
+    // Nothing in review for Lê Quý Đôn: the director's coverage of it may change (Quận 6's may not:
+    // its reports in review will come to the director's stage).
     const director = "00000000-0000-7000-8000-000000000104";
-    await ok(await setGrants(USERS.admin, director, [{ role: "director", unitIds: [DEMO_UNITS.tanPhu] }]));
+    await ok(await setGrants(USERS.admin, director, [{ role: "director", unitIds: GDTX_COVERS.filter((u) => u !== DEMO_UNITS.leQuyDon) }]));
     await ok(await setGrants(USERS.admin, director, [{ role: "director", unitIds: GDTX_COVERS }]));
+    await expectProblem(await setGrants(USERS.admin, director, [{ role: "director", unitIds: [DEMO_UNITS.tanPhu] }]), 409, "stage-stranded");
   });
 
   it("after the centre head signs every waiting report, the only centre head may be deactivated", async () => {
@@ -161,7 +186,7 @@ describe("routing cannot stall: many units", () => {
     const problem = await expectProblem(await activation(USERS.admin, reviewer.id, "deactivate"), 409, "stage-stranded");
     expect(problem.stranded).toHaveLength(7);
     expect(problem.stranded.map((s: any) => s.unitName)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `Trung tâm chờ ${i}`));
-    expect(problem.detail).toContain("Trung tâm chờ 4 (1 báo cáo đang chờ) và 2 đơn vị/bước khác.");
+    expect(problem.detail).toContain("Trung tâm chờ 4 (1 báo cáo đang chờ) và 2 mục khác.");
     expect(problem.detail).not.toContain("Trung tâm chờ 5");
   });
 });
@@ -203,11 +228,11 @@ describe("routing cannot stall: cost", () => {
   }
 
   it.each([
-    ["centre_head", "own_unit", ["centre_head"]],
-    ["specialist", "covered_units", ["specialist"]],
-  ] as const)("the %s check reads the reports waiting at the stage from reports_inbox_idx, never the whole reports table", async (role, scope, stageIds) => {
+    ["centre_head", "own_unit", ["centre_head"], [{ kind: "periodic", stageIds: ["centre_head"] }]],
+    ["director", "covered_units", ["director"], [{ kind: "news", stageIds: ["specialist", "deputy_head", "director"] }, { kind: "periodic", stageIds: ["centre_head", "specialist", "deputy_head", "director"] }]],
+  ] as const)("the %s check reads the reports waiting at or before the stage from reports_inbox_idx, never the whole reports table", async (role, scope, stageIds, reachedFrom) => {
     const { strandedUnitsStatement } = await import("../src/queries/stage-holders");
-    const plan = await captured(async (d1) => strandedUnitsStatement(d1, { role, scope, stageIds }, { id: CENTRE_HEAD_ID, unitId: DEMO_UNITS.quan6 }, null).all());
+    const plan = await captured(async (d1) => strandedUnitsStatement(d1, { role, scope, stageIds, reachedFrom }, { id: CENTRE_HEAD_ID, unitId: DEMO_UNITS.quan6 }, null).all());
     expect(plan).toMatch(/SEARCH reports USING (COVERING )?INDEX reports_inbox_idx \(status=\? AND stage_role=\?\)/);
     expect(plan).not.toMatch(/SCAN reports/);
     expect(plan).not.toMatch(/SCAN users(?! USING)/);

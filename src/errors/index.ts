@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, title: "Không tìm thấy" },
   conflict: { status: 409, title: "Xung đột với trạng thái hiện tại" },
   no_reviewer: { status: 409, title: "Chưa có người thẩm định cho báo cáo này" },
-  stage_stranded: { status: 409, title: "Thay đổi này để báo cáo đang chờ không còn người thẩm định" },
+  stage_stranded: { status: 409, title: "Thay đổi này khiến báo cáo đang chờ không còn người thẩm định" },
   idempotency_in_progress: { status: 409, title: "Yêu cầu với Idempotency-Key này đang được xử lý" },
   precondition_failed: { status: 412, title: "Phiên bản đã cũ: dữ liệu đã được người khác thay đổi" },
   payload_too_large: { status: 413, title: "Nội dung gửi lên quá lớn" },

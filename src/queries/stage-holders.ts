@@ -5,6 +5,7 @@ import { and, eq, lte, ne, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias, SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { database, type Db } from "../db/client";
 import { grantUnits, roleGrants, units, users, type Role } from "../db/schema";
+import { WORKFLOWS } from "../../workflows";
 import { inJsonArray } from "./json-list";
 import { pathEndSql } from "./visibility";
 
@@ -135,7 +136,7 @@ const rendered = new SQLiteAsyncDialect();
  */
 export function strandedUnitsStatement(
   d1: D1Database,
-  stage: { role: Role; scope: StageScope; stageIds: readonly string[] },
+  stage: { role: Role; scope: StageScope; stageIds: readonly string[]; reachedFrom: readonly { kind: string; stageIds: readonly string[] }[] },
   user: { id: string; unitId: string },
   after: HoldingAfter,
   limit = 50,
@@ -145,7 +146,7 @@ export function strandedUnitsStatement(
   const holders = (who: HolderFilter) => stageHoldersQuery(db, stage.role, stage.scope, unit, 1, who);
   const q = sql`SELECT w.unit_id AS unitId, wu.name AS unitName, w.waiting AS waiting
     FROM (SELECT unit_id, COUNT(*) AS waiting FROM reports INDEXED BY reports_inbox_idx
-          WHERE status = 'in_review' AND stage_role = ${stage.role} AND ${inJsonArray(sql.raw("stage"), stage.stageIds)}
+          WHERE status = 'in_review' AND (${waitingBefore(stage.reachedFrom)})
             ${stage.scope === "own_unit" ? sql`AND unit_id = ${user.unitId}` : sql``}
           GROUP BY unit_id) w
     CROSS JOIN units wu ON wu.id = w.unit_id
@@ -153,6 +154,22 @@ export function strandedUnitsStatement(
     ORDER BY wu.name, wu.id LIMIT ${limit}`;
   const { sql: text, params } = rendered.sqlToQuery(q);
   return d1.prepare(text).bind(...params);
+}
+
+/**
+ * Reports that will still come to the stage: of a workflow that has it, waiting at it or at a stage
+ * before it. Kinds and stage ids are the workflows' own (code, not input), bound as parameters all
+ * the same; stage_role's list lets reports_inbox_idx seek each role.
+ */
+function waitingBefore(reachedFrom: readonly { kind: string; stageIds: readonly string[] }[]): SQL {
+  const stageIds = [...new Set(reachedFrom.flatMap((r) => r.stageIds))];
+  const byKind = reachedFrom.map((r) => sql`(kind = ${r.kind} AND ${inJsonArray(sql.raw("stage"), r.stageIds)})`);
+  return sql`${inJsonArray(sql.raw("stage_role"), stageRolesOf(stageIds))} AND (${sql.join(byKind, sql` OR `)})`;
+}
+
+/** The roles deciding these stage ids (a stage's id is its role in every workflow we have; looked up, not assumed). */
+function stageRolesOf(stageIds: readonly string[]): string[] {
+  return [...new Set(Object.values(WORKFLOWS).flatMap((w) => w.stages.filter((s) => stageIds.includes(s.id)).map((s) => s.role)))];
 }
 
 /** Whether the user decides the stage for unit `wu` once the change is written (same rule as holderConditions). */

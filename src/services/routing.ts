@@ -18,18 +18,24 @@ import {
 } from "../queries/stage-holders";
 import type { GrantInput } from "../queries/users";
 
-/** Each (role, scope) some workflow's stage has: its stage ids, its label, and the workflows using it. */
-type StageKind = { role: Role; scope: StageScope; stageIds: string[]; label: string; workflows: string[] };
+/**
+ * Each (role, scope) some workflow's stage has: its stage ids, its label, the workflows using it,
+ * and `reachedFrom`: for each of those workflows (by kind), the stages a report waits at that will
+ * still come to this one (this stage and the ones before it). A report waiting at the specialist's
+ * stage needs a director later as much as one already at the director's.
+ */
+type StageKind = { role: Role; scope: StageScope; stageIds: string[]; label: string; workflows: string[]; reachedFrom: { kind: string; stageIds: string[] }[] };
 
 const STAGE_KINDS: StageKind[] = (() => {
   const kinds = new Map<string, StageKind>();
   for (const w of Object.values(WORKFLOWS)) {
-    for (const s of w.stages) {
-      const kind = kinds.get(holdersKey(s)) ?? { role: s.role, scope: s.scope, stageIds: [], label: s.label, workflows: [] };
+    w.stages.forEach((s, i) => {
+      const kind = kinds.get(holdersKey(s)) ?? { role: s.role, scope: s.scope, stageIds: [], label: s.label, workflows: [], reachedFrom: [] };
       if (!kind.stageIds.includes(s.id)) kind.stageIds.push(s.id);
       if (!kind.workflows.includes(w.label)) kind.workflows.push(w.label);
+      kind.reachedFrom.push({ kind: w.kind, stageIds: w.stages.slice(0, i + 1).map((x) => x.id) });
       kinds.set(holdersKey(s), kind);
-    }
+    });
   }
   return [...kinds.values()];
 })();
@@ -43,7 +49,8 @@ export type Stranded = { unitId: string; unitName: string; stage: string; role: 
 
 /**
  * Refuses (409 stage_stranded, nothing written) a change to a user after which some unit's
- * reports already waiting at a stage the user decides today would have nobody to decide them.
+ * reports already in review, at a stage the user decides today or at one before it, would come to
+ * a stage with nobody to decide it.
  * `after` is what the user holds once the change is written (null: deactivated). One batch, one
  * statement per stage role the user holds; each reads the reports waiting at that stage.
  */
@@ -56,10 +63,10 @@ export async function assertNothingStranded(d1: D1Database, user: { id: string; 
   if (stranded.length === 0) return;
   // The first few by name, the rest counted: the whole list is in `stranded`.
   const named = stranded.slice(0, NAMED_IN_DETAIL).map((s) => `bước “${s.stage}” của ${s.unitName} (${s.waiting} báo cáo đang chờ)`);
-  const more = stranded.length > NAMED_IN_DETAIL ? ` và ${stranded.length - NAMED_IN_DETAIL} đơn vị/bước khác` : "";
+  const more = stranded.length > NAMED_IN_DETAIL ? ` và ${stranded.length - NAMED_IN_DETAIL} mục khác` : "";
   const list = `${named.join("; ")}${more}`;
   throw new ApiError("stage_stranded", {
-    detail: `Thay đổi này sẽ để báo cáo đang chờ không còn ai thẩm định: ${list}. Hãy phân công người khác cho bước đó trước, rồi thực hiện lại.`,
+    detail: `Thay đổi này sẽ khiến báo cáo đang chờ không còn ai thẩm định: ${list}. Hãy cấp vai trò tương ứng cho người khác trước, rồi thực hiện lại.`,
     extra: { stranded },
   });
 }

@@ -253,7 +253,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
         <Notice c={c} />
         {short > 0 ? (
           <p class="warning-text" id="thieu-tham-dinh">
-            {short} đơn vị còn bước chưa có người thẩm định: báo cáo của các đơn vị này không trình được (hoặc dừng lại ở bước đó) cho đến khi quản trị viên phân công người giữ vai trò tương ứng.
+            {short} đơn vị còn bước chưa có người thẩm định: báo cáo của các đơn vị này không trình được cho đến khi quản trị viên cấp vai trò còn thiếu cho người phụ trách.
           </p>
         ) : null}
         <table class="responsive">
