@@ -159,3 +159,60 @@ describe("web: scoping", () => {
     expect(row!.stage).toBe("deputy_head");
   });
 });
+
+describe("web: what changed between versions", () => {
+  it("guests and dates read as text (who was added or taken off, dd/mm/yyyy), with no JSON and no ids", async () => {
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { title: "Hội nghị có đổi đại biểu" });
+    await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
+    const specialist = await tokenFor(USERS.specialist);
+    const back = await call(`/api/v1/reports/${r.id}/decisions`, { token: specialist, json: { action: "return", stage: "specialist", comment: "Bổ sung đại biểu" } });
+    expect(back.status).toBe(200);
+    const now = await (await call(`/api/v1/reports/${r.id}`, { token: author })).json<{ version: number; attendees: { name: string; title: string }[] }>();
+    const attendees = [now.attendees[0]!, { name: "Bà Lê Thị Cúc", title: "Chuyên viên Phòng GDTX" }];
+    const edit = await call(`/api/v1/reports/${r.id}`, { method: "PATCH", token: author, json: { attendees, eventDate: "2024-01-24" }, headers: { "if-match": `"${now.version}"` } });
+    expect(edit.status, await edit.clone().text()).toBe(200);
+    await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
+    const cookie = await signIn(USERS.specialist, "10.1.9.1");
+    const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie } })).text();
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("<h2>Nội dung</h2>"));
+    expect(diff).toContain("<del>Bỏ: Bà Trần Thị Kim Thanh – Phó Trưởng phòng GDTX-CN&amp;ĐH</del>");
+    expect(diff).toContain("<ins>Thêm: Bà Lê Thị Cúc – Chuyên viên Phòng GDTX</ins>");
+    expect(diff).toContain("<del>23/01/2024</del>");
+    expect(diff).toContain("<ins>24/01/2024</ins>");
+    expect(diff).not.toMatch(/\[\{|&quot;name&quot;|"name"/);
+  });
+});
+
+describe("web: what changed in the images", () => {
+  it("images read by caption: added, taken off, re-captioned; never an id", async () => {
+    const { PNG } = await import("./helpers/publish");
+    const author = await tokenFor(USERS.quan6);
+    const r = await createReport(author, { kind: "news", title: "Tin có đổi ảnh" });
+    const upload = async (caption: string) => {
+      const form = new FormData();
+      form.set("file", new File([PNG], "anh.png", { type: "image/png" }));
+      form.set("caption", caption);
+      const res = await call(`/api/v1/reports/${r.id}/attachments`, { token: author, body: form });
+      expect(res.status).toBe(201);
+      return (await res.json<{ id: string }>()).id;
+    };
+    const kept = await upload("Toàn cảnh hội nghị");
+    const dropped = await upload("Ảnh sẽ bỏ");
+    await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
+    await call(`/api/v1/reports/${r.id}/decisions`, { token: await tokenFor(USERS.specialist), json: { action: "return", stage: "specialist", comment: "Đổi ảnh" } });
+    expect((await call(`/api/v1/reports/${r.id}/attachments/${dropped}`, { method: "DELETE", token: author })).status).toBeLessThan(300);
+    expect((await call(`/api/v1/reports/${r.id}/attachments/${kept}`, { method: "PATCH", token: author, json: { caption: "Toàn cảnh hội nghị sơ kết" } })).status).toBe(200);
+    await upload("Ảnh mới thêm");
+    await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
+    const cookie = await signIn(USERS.specialist, "10.1.9.2");
+    const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie } })).text();
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("<h2>Nội dung</h2>"));
+    expect(diff).toContain("<del>Bỏ: Ảnh sẽ bỏ</del>");
+    expect(diff).toContain("<ins>Thêm: Ảnh mới thêm</ins>");
+    expect(diff).toContain("<del>Toàn cảnh hội nghị</del>");
+    expect(diff).toContain("<ins>Toàn cảnh hội nghị sơ kết</ins>");
+    expect(diff).not.toContain(kept);
+    expect(diff).not.toContain(dropped);
+  });
+});

@@ -119,13 +119,57 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
   );
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(trống)" : typeof v === "string" ? v : JSON.stringify(v));
+const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(trống)" : typeof v === "string" ? v : String(v));
+
+type Row = { label: string; before: string; after: string };
+
+/** A field's value as people read it: dates dd/mm/yyyy, times with the hour in Viet Nam. */
+function showField(field: string, v: unknown): string {
+  if (typeof v === "string" && v !== "" && field === "eventDate") return viDate(v);
+  if (typeof v === "string" && v !== "" && field === "publishAt") return viDateTime(v);
+  return show(v);
+}
+
+const asList = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : []);
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+
+/** Guests as people read them: "Ông A – Phó Giám đốc Sở"; the change as who was taken off and who was added. */
+function attendeeRows(before: unknown, after: unknown): Row[] {
+  const line = (a: Record<string, unknown>) => (text(a.title) ? `${text(a.name)} – ${text(a.title)}` : text(a.name));
+  const [a, b] = [asList(before).map(line), asList(after).map(line)];
+  const removed = a.filter((x) => !b.includes(x));
+  const added = b.filter((x) => !a.includes(x));
+  if (removed.length === 0 && added.length === 0) return [{ label: "Đại biểu tham dự", before: "", after: "Đổi thứ tự" }];
+  return [{ label: "Đại biểu tham dự", before: removed.length ? `Bỏ: ${removed.join("; ")}` : "", after: added.length ? `Thêm: ${added.join("; ")}` : "" }];
+}
+
+/** Images by their captions: added, removed, re-captioned, or only moved; never their ids. */
+function imageRows(before: unknown, after: unknown): Row[] {
+  const [a, b] = [asList(before), asList(after)];
+  const byId = new Map(a.map((x) => [text(x.id), x]));
+  const after_ = new Set(b.map((x) => text(x.id)));
+  const rows: Row[] = [];
+  const removed = a.filter((x) => !after_.has(text(x.id))).map((x) => text(x.caption));
+  const added = b.filter((x) => !byId.has(text(x.id))).map((x) => text(x.caption));
+  if (removed.length || added.length) rows.push({ label: "Hình ảnh", before: removed.length ? `Bỏ: ${removed.join("; ")}` : "", after: added.length ? `Thêm: ${added.join("; ")}` : "" });
+  for (const x of b) {
+    const old = byId.get(text(x.id));
+    if (old && text(old.caption) !== text(x.caption)) rows.push({ label: "Chú thích hình", before: text(old.caption), after: text(x.caption) });
+  }
+  const kept = (list: Record<string, unknown>[]) => list.map((x) => text(x.id)).filter((id) => byId.has(id) && after_.has(id));
+  if (rows.length === 0 && kept(a).join() !== kept(b).join()) rows.push({ label: "Hình ảnh", before: "", after: "Đổi thứ tự" });
+  return rows;
+}
 
 export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean; figureSet?: IndicatorSet | null }) {
-  const rows = props.fields.flatMap((f) =>
+  const rows: Row[] = props.fields.flatMap((f) =>
     f.field === "figures" || f.field === "figureNotes"
       ? figureChangeRows(props.figureSet ?? null, f.field, f.before, f.after)
-      : [{ label: LABELS[f.field] ?? (f.field === "attachments" ? "Hình ảnh" : f.field), before: show(f.before), after: show(f.after) }],
+      : f.field === "attendees"
+        ? attendeeRows(f.before, f.after)
+        : f.field === "attachments"
+          ? imageRows(f.before, f.after)
+          : [{ label: LABELS[f.field] ?? f.field, before: showField(f.field, f.before), after: showField(f.field, f.after) }],
   );
   return (
     <section aria-labelledby="thay-doi">
