@@ -9,12 +9,12 @@
 // `period` is the period as GET /periods/:id shows it to the same caller (all its unitIds).
 import { WORKFLOWS } from "../../workflows";
 import { boardCounts, isLate, sortBoard, type BoardCounts, type BoardSort, type BoardState } from "../domain/period-board";
-import { allows, covers, reachFor, type UnitPlace } from "../domain/policy";
+import { allows, type UnitPlace } from "../domain/policy";
 import { unitStateOf } from "../domain/rollup";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { periodBoardRows, type BoardUnitRow } from "../queries/period-board";
-import { mayRead, PERIOD_MESSAGES, view, type PeriodView } from "./periods";
+import { coveragesFor, coveredBy, mayRead, PERIOD_MESSAGES, view, type PeriodView } from "./periods";
 
 export const BOARD_MESSAGES = {
   mayNotMonitor: "Chỉ chuyên viên, lãnh đạo phòng phụ trách các đơn vị của kỳ hoặc quản trị viên được xem bảng theo dõi kỳ báo cáo",
@@ -65,11 +65,10 @@ export async function periodBoardFor(db: D1Database, actor: Actor, id: string, o
   const places: UnitPlace[] = units.map((u) => ({ unitId: u.unitId, unitPath: u.unitPath }));
   if (!mayRead(actor, period, places)) throw new ApiError("not_found", { detail: PERIOD_MESSAGES.notFound });
 
-  const monitor = reachFor(actor, "period.monitor").map((r) => r.coverage);
-  const seesAll = monitor.some((c) => c.kind === "all");
-  const shown = seesAll ? units : units.filter((u) => monitor.some((c) => covers(c, u)));
+  const monitor = coveragesFor(actor, "period.monitor");
+  const shown = units.filter((u) => coveredBy(monitor, u));
   // Reading the period but monitoring none of its units: told, not hidden (the period itself is visible).
-  if (!seesAll && shown.length === 0) throw new ApiError("forbidden", { detail: BOARD_MESSAGES.mayNotMonitor });
+  if (monitor !== null && shown.length === 0) throw new ApiError("forbidden", { detail: BOARD_MESSAGES.mayNotMonitor });
 
   const now = opts.now ?? new Date();
   const boardUnits = sortBoard(

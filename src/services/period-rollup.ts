@@ -8,26 +8,18 @@
 // reads it (a unit asked to report, an opener whose grant has moved) but monitors none of its
 // units gets 403.
 import { INDICATOR_SETS, type IndicatorRegistry, type IndicatorSet } from "../../indicators";
-import { covers, reachFor, type Coverage, type UnitPlace } from "../domain/policy";
+import type { UnitPlace } from "../domain/policy";
 import { exportTable, rollUp, unitStateOf, type ExportTable, type Rollup } from "../domain/rollup";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { approvedReportsOf, expectedUnitsOf } from "../queries/period-rollup";
 import { getPeriod, periodUnitPlaces, type PeriodRow } from "../queries/periods";
-import { PERIOD_MESSAGES, readPeriod } from "./periods";
+import { coveragesFor, coveredBy, PERIOD_MESSAGES, readPeriod } from "./periods";
 import { setOf } from "./period-reports";
 
 export const ROLLUP_MESSAGES = {
   mayNotMonitor: "Chỉ chuyên viên, lãnh đạo phòng phụ trách các đơn vị của kỳ hoặc quản trị viên được xem tổng hợp số liệu của kỳ báo cáo",
 } as const;
-
-/** The caller's period.monitor coverages; null when one of them is everything. */
-function monitorCoverages(actor: Actor): Coverage[] | null {
-  const coverages = reachFor(actor, "period.monitor").map((r) => r.coverage);
-  return coverages.some((c) => c.kind === "all") ? null : coverages;
-}
-
-const monitors = (coverages: Coverage[] | null, place: UnitPlace) => coverages === null || coverages.some((c) => covers(c, place));
 
 /**
  * The period and the part of it the caller monitors, or the refusal. Every period.monitor rule has
@@ -37,9 +29,9 @@ const monitors = (coverages: Coverage[] | null, place: UnitPlace) => coverages =
 async function monitored<P extends UnitPlace>(db: D1Database, actor: Actor, id: string, placesOf: () => Promise<P[]>) {
   const period = await getPeriod(db, id);
   if (!period) throw new ApiError("not_found", { detail: PERIOD_MESSAGES.notFound });
-  const coverages = monitorCoverages(actor);
+  const coverages = coveragesFor(actor, "period.monitor");
   const places = coverages?.length === 0 ? [] : await placesOf();
-  const mine = places.filter((p) => monitors(coverages, p));
+  const mine = places.filter((p) => coveredBy(coverages, p));
   if (mine.length === 0) {
     await readPeriod(db, actor, id); // 404 for a caller who may not read it
     throw new ApiError("forbidden", { detail: ROLLUP_MESSAGES.mayNotMonitor });
@@ -59,7 +51,7 @@ export type PeriodRollup = {
 export async function periodRollup(db: D1Database, actor: Actor, id: string, registry: IndicatorRegistry = INDICATOR_SETS): Promise<PeriodRollup> {
   const { period, coverages, mine } = await monitored(db, actor, id, () => periodUnitPlaces(db, id));
   const set = setOf(period, registry);
-  const reports = (await approvedReportsOf(db, id)).filter((r) => monitors(coverages, r));
+  const reports = (await approvedReportsOf(db, id)).filter((r) => coveredBy(coverages, r));
   return { period, set, unitsExpected: mine.length, rollup: rollUp(set, reports) };
 }
 

@@ -1,12 +1,12 @@
 // The units side of reporting periods, for the periods pages (DESIGN.md section 11): which units a
 // caller may open a period for, and where the caller's own unit stands in the periods they see.
 // The rules stay in the policy table; this only asks it.
-import { allows, mayDo, reachFor } from "../domain/policy";
+import { allows, mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { reportingUnitChoices, unitInPeriods, type ReportingUnitChoice } from "../queries/periods";
 import type { ReportStatus } from "../db/schema";
-import { PERIOD_MESSAGES } from "./periods";
+import { coveragesFor, PERIOD_MESSAGES } from "./periods";
 
 export type { ReportingUnitChoice };
 
@@ -16,8 +16,7 @@ export type { ReportingUnitChoice };
  */
 export async function unitsToOffer(db: D1Database, actor: Actor): Promise<ReportingUnitChoice[]> {
   if (!mayDo(actor, "period.open")) throw new ApiError("forbidden", { detail: PERIOD_MESSAGES.mayNotOpen });
-  const coverages = reachFor(actor, "period.open").map((r) => r.coverage);
-  return reportingUnitChoices(db, coverages.some((c) => c.kind === "all") ? null : coverages);
+  return reportingUnitChoices(db, coveragesFor(actor, "period.open"));
 }
 
 /** The caller's unit in one period: asked to report, with its report there when the caller may read it. */

@@ -63,12 +63,13 @@ export const view = (p: PeriodRow, unitCount: number, unitIds?: string[]): Perio
 });
 
 /** The coverages of an action for the caller: null when one of them is everything. */
-function coveragesFor(actor: Actor, action: "period.open" | "period.read" | "period.close"): Coverage[] | null {
+export function coveragesFor(actor: Actor, action: "period.open" | "period.read" | "period.close" | "period.monitor"): Coverage[] | null {
   const coverages = reachFor(actor, action).map((r) => r.coverage);
   return coverages.some((c) => c.kind === "all") ? null : coverages;
 }
 
-const coveredBy = (coverages: Coverage[] | null, place: UnitPlace) => coverages === null || coverages.some((c) => covers(c, place));
+/** Whether a unit is under one of these coverages (null: everything). */
+export const coveredBy = (coverages: Coverage[] | null, place: UnitPlace) => coverages === null || coverages.some((c) => covers(c, place));
 
 export type OpenPeriodInput = { title: string; indicatorSetId: string; unitIds?: string[]; opensAt: string; dueAt: string };
 
