@@ -100,3 +100,9 @@ export const ListQueryBase = {
 };
 
 export const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+// RFC 5987 attr-char: what encodeURIComponent leaves alone, less ' ( ) *.
+const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** A download's Content-Disposition: an ASCII name for old clients, the Vietnamese one in filename* (RFC 6266 / 5987). */
+export const attachmentDisposition = (ascii: string, vi: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(vi)}`;

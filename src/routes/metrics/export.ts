@@ -5,7 +5,7 @@ import { vnDateOf } from "../../domain/calendar";
 import { FIGURE_HEADERS, FIGURE_KEYS, GROUP_HEADERS, type GroupBy } from "../../domain/metrics";
 import type { HonoEnv } from "../../env";
 import { stageMetrics, type Metrics } from "../../services/metrics";
-import { problems, readMiddleware, security } from "../shared";
+import { attachmentDisposition, problems, readMiddleware, security } from "../shared";
 import { csvOf } from "../../domain/csv";
 import { MetricsQueryFields, PERIOD_RULE, periodOf } from "./schemas";
 import { xlsxOf, type XlsxColumn } from "./xlsx";
@@ -49,9 +49,6 @@ export function periodDays(m: Pick<Metrics, "from" | "to">): { first: string; la
   return { first, last: last < first ? first : last };
 }
 
-// RFC 5987 attr-char: what encodeURIComponent leaves alone, less ' ( ) *.
-const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /**
  * An attachment's Content-Disposition: an ASCII name for old clients and the Vietnamese one in
  * filename* (RFC 6266 / 5987), e.g. "Thời gian xử lý theo bước 01-01-2025 đến 31-01-2025.xlsx".
@@ -61,7 +58,7 @@ export function contentDisposition(m: Pick<Metrics, "from" | "to" | "groupBy">, 
   const dmy = (d: string) => d.split("-").reverse().join("-");
   const ascii = `thoi-gian-xu-ly-${GROUP_SLUG[m.groupBy].ascii}-${first}-den-${last}.${format}`;
   const vi = `Thời gian xử lý ${GROUP_SLUG[m.groupBy].vi} ${dmy(first)} đến ${dmy(last)}.${format}`;
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(vi)}`;
+  return attachmentDisposition(ascii, vi);
 }
 
 /** The metrics as a file: the group's column, then the figures, one row per group. */

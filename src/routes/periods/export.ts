@@ -7,7 +7,7 @@ import { slugify } from "../../domain/text";
 import type { HonoEnv } from "../../env";
 import { periodExport, type PeriodExport } from "../../services/period-rollup";
 import { xlsxOf } from "../../services/xlsx";
-import { IdParam, problems, readMiddleware, security } from "../shared";
+import { attachmentDisposition, IdParam, problems, readMiddleware, security } from "../shared";
 
 export const PERIOD_EXPORT_FORMATS = ["xlsx", "csv"] as const;
 type Format = (typeof PERIOD_EXPORT_FORMATS)[number];
@@ -39,9 +39,6 @@ const route = createRoute({
   },
 });
 
-// RFC 5987 attr-char: what encodeURIComponent leaves alone, less ' ( ) *.
-const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /**
  * "Tổng hợp Kết quả học kì I năm học 2024 – 2025.xlsx" in filename* (RFC 6266 / 5987), an ASCII
  * name for old clients. Characters no file system takes (/ \ : * ? " < > |, controls) become "-".
@@ -49,7 +46,7 @@ const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (ch) => 
 export function periodFileName(title: string, format: Format): string {
   const vi = `Tổng hợp ${title}`.replace(/[\\/:*?"<>|\u0000-\u001F\u007F]+/g, "-").slice(0, 150);
   const ascii = `tong-hop-${slugify(title, 100)}.${format}`;
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(`${vi}.${format}`)}`;
+  return attachmentDisposition(ascii, `${vi}.${format}`);
 }
 
 async function fileOf(x: PeriodExport, format: Format): Promise<{ body: Uint8Array | string; contentType: string }> {
