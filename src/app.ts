@@ -32,6 +32,7 @@ import { registerCalendar } from "./routes/calendar";
 import { registerMetrics } from "./routes/metrics";
 import { registerIndicatorSets } from "./routes/indicator-sets";
 import { registerPeriods } from "./routes/periods";
+import { registerDelegations } from "./routes/delegations";
 import { registerDecide } from "./routes/review/decide";
 import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
@@ -136,6 +137,7 @@ export function createApp() {
     registerMetrics,
     registerIndicatorSets,
     registerPeriods,
+    registerDelegations,
     registerDocs,
   ]) {
     register(app);

@@ -190,11 +190,18 @@ export const reports = sqliteTable(
     workflowVersion: integer("workflow_version"),
     publishAt: text("publish_at"),
     publishedUrl: text("published_url"),
+    // Who the current stage is assigned to (DESIGN.md section 13), as ReportFlow last projected
+    // it; null when the stage is open to every holder of its role. The name is the one recorded
+    // with the assignment.
+    assigneeId: text("assignee_id").references(() => users.id),
+    assigneeName: text("assignee_name"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     index("reports_created_idx").on(t.createdAt, t.id),
+    // "Assigned to me": the inbox's own items, and what an admin change would leave assigned to nobody.
+    index("reports_assignee_idx").on(t.assigneeId, t.stageDueAt, t.id).where(sql`assignee_id IS NOT NULL`),
     index("reports_unit_created_idx").on(t.unitId, t.createdAt, t.id),
     index("reports_status_created_idx").on(t.status, t.createdAt, t.id),
     index("reports_kind_created_idx").on(t.kind, t.createdAt, t.id),
@@ -300,6 +307,15 @@ export const reportEvents = sqliteTable(
     toStatus: text("to_status").notNull(),
     revision: integer("revision").notNull(),
     comment: text("comment"),
+    // A decision made under a delegation (ký thay): the person whose role was exercised, with
+    // their role and name at the time (DESIGN.md section 13).
+    onBehalfOfId: text("on_behalf_of_id").references(() => users.id),
+    onBehalfOfName: text("on_behalf_of_name"),
+    onBehalfOfRole: text("on_behalf_of_role"),
+    // Who the stage is assigned to after this event ("assign" events name the new assignee; null
+    // when the stage was handed back).
+    assigneeId: text("assignee_id").references(() => users.id),
+    assigneeName: text("assignee_name"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -575,4 +591,40 @@ export const periodUnits = sqliteTable(
       .references(() => units.id),
   },
   (t) => [primaryKey({ columns: [t.periodId, t.unitId] }), index("period_units_unit_idx").on(t.unitId, t.periodId)],
+);
+
+// Delegations (ủy quyền, ký thay; DESIGN.md section 13): while one runs (starts_at <= now <
+// ends_at, not ended), the delegate decides the role's stages with the delegator's coverage. An
+// absence is the same, one row per reviewer role of the absent person (kind 'absence'); its
+// substitute also gets the emails of those stages. Ending one early sets ended_at; rows are never
+// deleted (the history names who signed for whom).
+export const DELEGATION_KINDS = ["delegation", "absence"] as const;
+export const delegations = sqliteTable(
+  "delegations",
+  {
+    id: text("id").primaryKey(),
+    fromUserId: text("from_user_id")
+      .notNull()
+      .references(() => users.id),
+    toUserId: text("to_user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    kind: text("kind", { enum: DELEGATION_KINDS }).notNull().default("delegation"),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    note: text("note"),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    endedAt: text("ended_at"),
+    endedBy: text("ended_by").references(() => users.id),
+  },
+  (t) => [
+    // The signed-in look-up: what the caller has received that runs now.
+    index("delegations_to_idx").on(t.toUserId, t.endsAt),
+    // Overlap checks and "what have I given".
+    index("delegations_from_idx").on(t.fromUserId, t.role, t.endsAt),
+  ],
 );

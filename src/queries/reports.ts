@@ -170,6 +170,8 @@ export async function insertReport(
     workflowId: workflow.id,
     workflowVersion: workflow.version,
     publishedUrl: null,
+    assigneeId: null,
+    assigneeName: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,17 +1,13 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
-import { WORKFLOWS } from "../../../workflows";
 import type { Role } from "../../db/schema";
 import { mayDo } from "../../domain/policy";
 import { ASSET_URLS } from "../../assets.gen";
 import type { Actor } from "../../env";
 
-// Role names come from the workflow definitions' stage labels, not from the pages.
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: "Quản trị",
-  author: "Cán bộ đơn vị",
-  ...Object.fromEntries(Object.values(WORKFLOWS).flatMap((d) => d.stages.map((s) => [s.role, s.label]))),
-} as Record<Role, string>;
+import { ROLE_LABELS } from "../../domain/roles";
+
+export { ROLE_LABELS };
 
 
 type NavItem = { href: string; label: string };
