@@ -34,6 +34,7 @@ import { registerIndicatorSets } from "./routes/indicator-sets";
 import { registerPeriods } from "./routes/periods";
 import { registerDelegations } from "./routes/delegations";
 import { registerDecide } from "./routes/review/decide";
+import { registerAssign } from "./routes/review/assign";
 import { registerDiff } from "./routes/review/diff";
 import { registerHistory } from "./routes/review/history";
 import { registerInbox } from "./routes/review/inbox";
@@ -127,6 +128,7 @@ export function createApp() {
     registerAttachmentContent,
     registerSubmit,
     registerDecide,
+    registerAssign,
     registerHistory,
     registerDiff,
     registerInbox,

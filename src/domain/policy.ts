@@ -121,13 +121,26 @@ export function covers(coverage: Coverage, place: UnitPlace): boolean {
  */
 export type Reach = { coverage: Coverage; states: readonly ReportStatus[] | "any"; minReach: number };
 
+/**
+ * What a role held under a delegation (ký thay, DESIGN.md section 13) lets the delegate do beyond
+ * deciding its stages (which ReportFlow checks): read what those stages need. Opening or closing a
+ * period, or taking an article down, stays with the role's own holder.
+ */
+const DELEGATED_ACTIONS: ReadonlySet<Action> = new Set(["report.read", "unit.read", "period.read", "period.monitor"]);
+
 export function reachFor(actor: Actor, action: Action): Reach[] {
   const out: Reach[] = [];
   for (const grant of actor.grants) {
+    if (grant.delegatedBy && !DELEGATED_ACTIONS.has(action)) continue;
     for (const rule of POLICY) {
       if (rule.role !== grant.role || rule.action !== action) continue;
       const coverage: Coverage =
-        rule.scope === "all" ? { kind: "all" } : rule.scope === "own_unit" ? { kind: "unit", unitId: actor.unitId } : { kind: "paths", paths: grant.paths };
+        rule.scope === "all"
+          ? { kind: "all" }
+          : rule.scope === "own_unit"
+            ? // A delegated own-unit role (a centre head's) is the delegator's unit's.
+              { kind: "unit", unitId: grant.delegatedBy?.unitId ?? actor.unitId }
+            : { kind: "paths", paths: grant.paths };
       if (coverage.kind === "paths" && coverage.paths.length === 0) continue;
       out.push({ coverage, states: rule.states ?? "any", minReach: rule.fromOwnStage ? rankOf(rule.role) : 0 });
     }

@@ -15,7 +15,22 @@ export type FlowState = {
   version: number;
   stageDueAt: string | null;
   definition: WorkflowDefinition | null;
+  /** Who the current stage is assigned to (DESIGN.md section 13); null: open to its holders. */
+  assignee: Assignee | null;
 };
+
+export type Assignee = { userId: string; name: string };
+
+/**
+ * A delegation the actor holds for now (ký thay), as the Worker found it for this report: the
+ * delegator, the role they handed over, where their own unit is (an own-unit stage is the
+ * delegator's unit's) and whether their grant of the role covers the report's unit. The machine
+ * re-checks its time bounds against its own clock: a delegation ends at `endsAt` exactly.
+ */
+export type ActingFor = { userId: string; name: string; role: Role; unitId: string; covers: boolean; startsAt: string; endsAt: string };
+
+/** The person whose role a decision exercised, when it was made under a delegation. */
+export type OnBehalfOf = { userId: string; name: string; role: string };
 
 export type ReviewActor = {
   id: string;
@@ -24,6 +39,8 @@ export type ReviewActor = {
   roles: Role[];
   /** Units each reviewer role covers (descendants expanded). */
   coverage: Partial<Record<Role, string[]>>;
+  /** Delegations received that may bear on this report (absent: none). */
+  delegations?: ActingFor[];
 };
 
 export type ReportFacts = { unitId: string; authorId: string };
@@ -35,15 +52,23 @@ export type Command =
   | { type: "withdraw"; comment?: string; expectedVersion?: number }
   | { type: "publish"; publishedUrl: string }
   | { type: "schedule"; publishAt: string }
-  | { type: "unpublish"; reason: string };
+  | { type: "unpublish"; reason: string }
+  /**
+   * Gives the current stage to one of its holders (or back to all of them: null). `auto`: the
+   * system's own assignment to the only holder, as the stage starts (no actor). The Worker has
+   * checked that the assignee holds the stage's role over the unit (or is a holder's delegate).
+   */
+  | { type: "assign"; stage: string; assignee: Assignee | null; auto?: boolean };
 
 export type EventDraft = {
-  action: "submit" | "approve" | "return" | "withdraw" | "publish" | "schedule" | "unpublish";
+  action: "submit" | "approve" | "return" | "withdraw" | "publish" | "schedule" | "unpublish" | "assign";
   actorRole: string | null;
   stage: string | null;
   fromStatus: ReportStatus;
   toStatus: ReportStatus;
   comment: string | null;
+  /** Set when the decision exercised someone else's role under a delegation. */
+  onBehalfOf?: OnBehalfOf | null;
 };
 
 export const INITIAL_STATE: FlowState = {
@@ -54,6 +79,7 @@ export const INITIAL_STATE: FlowState = {
   version: 1,
   stageDueAt: null,
   definition: null,
+  assignee: null,
 };
 
 /**
@@ -132,6 +158,7 @@ export function transition(
           version: cmd.claimedVersion,
           stageDueAt: stageDueAt(calendar, now, stage),
           definition: def,
+          assignee: null,
         },
         event: { action: "submit", actorRole: "author", stage: stage.id, fromStatus: from, toStatus: "in_review", comment: null },
       };
@@ -144,17 +171,8 @@ export function transition(
       if (cmd.stage !== stage.id) throw conflict(state, `Bước "${cmd.stage}" không phải bước hiện tại`);
       checkVersion(state, cmd.expectedVersion);
       if (!actor) throw new ApiError("forbidden");
-      if (!actor.roles.includes(stage.role)) throw new ApiError("forbidden", { detail: `Bước này do "${stage.label}" quyết định` });
-      const inScope =
-        stage.scope === "own_unit" ? actor.unitId === report.unitId : (actor.coverage[stage.role] ?? []).includes(report.unitId);
-      if (!inScope) throw new ApiError("forbidden", { detail: "Đơn vị của báo cáo không thuộc phạm vi bạn phụ trách" });
-      if (actor.id === report.authorId || (actor.roles.includes("author") && actor.unitId === report.unitId)) {
-        throw new ApiError("forbidden", { detail: "Không được thẩm định báo cáo của chính đơn vị mình soạn" });
-      }
-      const decided = deciders.get(actor.id);
-      if (decided !== undefined && decided !== stage.id) {
-        throw new ApiError("forbidden", { detail: "Một người không được quyết định hai bước của cùng một phiên bản" });
-      }
+      const onBehalfOf = actingAs(state, stage, actor, report, now);
+      assertSeparated(stage, actor, onBehalfOf, report, deciders);
       if (!stage.actions.includes(cmd.type)) throw new ApiError("forbidden", { detail: `Bước này không cho phép "${cmd.type}"` });
       const def = state.definition!;
       const index = state.stageIndex!;
@@ -163,21 +181,55 @@ export function transition(
           throw new ApiError("validation_failed", { errors: [{ path: "comment", in: "json", message: "Trả lại cần có ý kiến" }] });
         }
         return {
-          next: { ...state, ...base, status: "returned", stageIndex: null, returnedAtIndex: index, stageDueAt: null },
-          event: { action: "return", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "returned", comment: cmd.comment.trim() },
+          next: { ...state, ...base, status: "returned", stageIndex: null, returnedAtIndex: index, stageDueAt: null, assignee: null },
+          event: { action: "return", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "returned", comment: cmd.comment.trim(), onBehalfOf },
         };
       }
       const nextStage = def.stages[index + 1];
       const comment = cmd.comment?.trim() || null;
       if (nextStage) {
         return {
-          next: { ...state, ...base, stageIndex: index + 1, stageDueAt: stageDueAt(calendar, now, nextStage) },
-          event: { action: "approve", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "in_review", comment },
+          next: { ...state, ...base, stageIndex: index + 1, stageDueAt: stageDueAt(calendar, now, nextStage), assignee: null },
+          event: { action: "approve", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "in_review", comment, onBehalfOf },
         };
       }
       return {
-        next: { ...state, ...base, status: "approved", stageIndex: null, stageDueAt: null },
-        event: { action: "approve", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "approved", comment },
+        next: { ...state, ...base, status: "approved", stageIndex: null, stageDueAt: null, assignee: null },
+        event: { action: "approve", actorRole: stage.role, stage: stage.id, fromStatus: from, toStatus: "approved", comment, onBehalfOf },
+      };
+    }
+
+    case "assign": {
+      const stage = stageOf(state);
+      if (!stage) throw conflict(state, "Báo cáo không ở bước thẩm định nào");
+      if (cmd.stage !== stage.id) throw conflict(state, `Bước "${cmd.stage}" không phải bước hiện tại`);
+      const target = cmd.assignee;
+      let actorRole: string | null = null;
+      if (!cmd.auto) {
+        if (!actor) throw new ApiError("forbidden");
+        const admin = actor.roles.includes("admin");
+        if (!admin) actingAs({ ...state, assignee: null }, stage, actor, report, now);
+        actorRole = admin && !actor.roles.includes(stage.role) ? "admin" : stage.role;
+        const current = state.assignee;
+        // Once given, the stage is the assignee's to hand back or pass on (or their delegate's);
+        // an admin may move it (an assignee who left). Anyone else is told who has it.
+        const mayMove = admin || !current || current.userId === actor.id || delegatesFor(actor, stage, report, now).some((d) => d.userId === current.userId);
+        if (!mayMove) {
+          throw new ApiError("conflict", {
+            detail: `Bước “${stage.label}” đã được giao cho ${current!.name}`,
+            extra: { assignee: current, currentStatus: state.status, currentVersion: state.version },
+          });
+        }
+        if (!target && !current) throw conflict(state, "Bước này chưa giao cho ai");
+      } else if (!target) {
+        throw new Error("an automatic assignment names its assignee");
+      }
+      if (target && (state.assignee?.userId ?? null) === target.userId) throw conflict(state, `Bước này đã giao cho ${target.name}`);
+      if (target) assertAssignable(stage, target, report, deciders);
+      // The system's own assignment is part of the transition that started the stage: same version.
+      return {
+        next: { ...state, ...(cmd.auto ? {} : base), assignee: target },
+        event: { action: "assign", actorRole, stage: stage.id, fromStatus: from, toStatus: from, comment: cmd.auto ? "auto" : null },
       };
     }
 
@@ -186,7 +238,7 @@ export function transition(
       checkVersion(state, cmd.expectedVersion);
       const stage = stageOf(state);
       return {
-        next: { ...state, ...base, status: "withdrawn", stageIndex: null, returnedAtIndex: null, stageDueAt: null },
+        next: { ...state, ...base, status: "withdrawn", stageIndex: null, returnedAtIndex: null, stageDueAt: null, assignee: null },
         event: { action: "withdraw", actorRole: "author", stage: stage?.id ?? null, fromStatus: from, toStatus: "withdrawn", comment: cmd.comment?.trim() || null },
       };
     }
@@ -216,6 +268,78 @@ export function transition(
       };
     }
   }
+}
+
+/** The actor's delegations that reach this stage of this report at `now` (ends exclusive). */
+function delegatesFor(actor: ReviewActor, stage: Stage, report: ReportFacts, now: Date): ActingFor[] {
+  const t = now.getTime();
+  return (actor.delegations ?? []).filter(
+    (d) =>
+      d.role === stage.role &&
+      Date.parse(d.startsAt) <= t &&
+      t < Date.parse(d.endsAt) &&
+      (stage.scope === "own_unit" ? d.unitId === report.unitId : d.covers),
+  );
+}
+
+/**
+ * In whose name the actor may decide this stage: their own (null), or a delegator's (ký thay).
+ * An assigned stage is the assignee's, or their delegate's; anyone else is refused, told who has it.
+ */
+function actingAs(state: FlowState, stage: Stage, actor: ReviewActor, report: ReportFacts, now: Date): OnBehalfOf | null {
+  const own =
+    actor.roles.includes(stage.role) &&
+    (stage.scope === "own_unit" ? actor.unitId === report.unitId : (actor.coverage[stage.role] ?? []).includes(report.unitId));
+  const delegated = delegatesFor(actor, stage, report, now);
+  const behalf = (d: ActingFor): OnBehalfOf => ({ userId: d.userId, name: d.name, role: d.role });
+  const assignee = state.assignee;
+  if (assignee) {
+    if (assignee.userId === actor.id) {
+      if (own) return null;
+      if (delegated[0]) return behalf(delegated[0]);
+    } else {
+      const forAssignee = delegated.find((d) => d.userId === assignee.userId);
+      if (forAssignee) return behalf(forAssignee);
+    }
+    throw new ApiError("forbidden", {
+      detail: `Bước “${stage.label}” đã được giao cho ${assignee.name}: chỉ người được giao (hoặc người ký thay) quyết định`,
+      extra: { assignee },
+    });
+  }
+  if (own) return null;
+  if (delegated[0]) return behalf(delegated[0]);
+  if (!actor.roles.includes(stage.role)) throw new ApiError("forbidden", { detail: `Bước này do "${stage.label}" quyết định` });
+  throw new ApiError("forbidden", { detail: "Đơn vị của báo cáo không thuộc phạm vi bạn phụ trách" });
+}
+
+/**
+ * Separation of duties, across delegation: the unit's own people never decide its reports, and
+ * nobody decides two stages of one revision, whether in their own name or in another's (a deputy
+ * who signed the deputy's stage does not sign the director's for them; a director who somehow
+ * decided an earlier stage is not signed for at the later one).
+ */
+function assertSeparated(stage: Stage, actor: ReviewActor, onBehalfOf: OnBehalfOf | null, report: ReportFacts, deciders: ReadonlyMap<string, string>): void {
+  if (actor.id === report.authorId || onBehalfOf?.userId === report.authorId || (actor.roles.includes("author") && actor.unitId === report.unitId)) {
+    throw new ApiError("forbidden", { detail: "Không được thẩm định báo cáo của chính đơn vị mình soạn" });
+  }
+  for (const id of [actor.id, onBehalfOf?.userId]) {
+    const decided = id === undefined ? undefined : deciders.get(id);
+    if (decided !== undefined && decided !== stage.id) {
+      throw new ApiError("forbidden", { detail: "Một người không được quyết định hai bước của cùng một phiên bản (kể cả khi ký thay)" });
+    }
+  }
+}
+
+/** An assignee must be able to decide: not the report's author, not a decider of another stage of this revision. */
+function assertAssignable(stage: Stage, target: Assignee, report: ReportFacts, deciders: ReadonlyMap<string, string>): void {
+  const decided = deciders.get(target.userId);
+  const reason =
+    target.userId === report.authorId
+      ? `${target.name} là người soạn báo cáo này`
+      : decided !== undefined && decided !== stage.id
+        ? `${target.name} đã quyết định một bước khác của phiên bản này`
+        : null;
+  if (reason) throw new ApiError("validation_failed", { errors: [{ path: "userId", in: "json", message: `Không giao được: ${reason}` }] });
 }
 
 function conflict(state: FlowState, detail: string): ApiError {

@@ -12,14 +12,22 @@ export const NOTIFICATION_TEMPLATES = [
   "approved",
   "published",
   "unpublished",
+  "assigned",
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
-/** Who a notification goes to: a stage's reviewers, holders of a role over the unit, or the author. */
+/**
+ * Who a notification goes to: a stage's reviewers, holders of a role over the unit, the author, or
+ * one person as the holder of a stage's role (its assignee).
+ */
 export type Audience =
   | { type: "reviewers"; role: Role; scope: "own_unit" | "covered_units" }
   | { type: "role"; role: Role }
-  | { type: "author" };
+  | { type: "author" }
+  | { type: "user"; userId: string; role: Role };
+
+/** Who made the decision a notification tells of; `onBehalfOf` when it was signed for someone (KT.). */
+export type DecidedBy = { name: string; role: string | null; onBehalfOf: { userId: string; name: string; role: string } | null };
 
 export type NotifyPayload = {
   eventId: string;
@@ -34,6 +42,7 @@ export type NotifyPayload = {
   stage?: { id: string; label: string } | null;
   comment?: string | null;
   dueAt?: string | null;
+  by?: DecidedBy | null;
 };
 
 /**
@@ -59,6 +68,7 @@ function audienceStatement(db: D1Database, reportId: string, audience: Audience)
     return db.prepare("SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1").bind(reportId);
   }
   if (audience.type === "reviewers") return stageHoldersStatement(db, audience.role, audience.scope, { ofReport: reportId });
+  if (audience.type === "user") return db.prepare("SELECT id, email, name FROM users WHERE id = ? AND active = 1").bind(audience.userId);
   return db
     .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
     .bind(audience.role);

@@ -25,19 +25,55 @@ export function projectionStatements(db: Pick<D1Database, "prepare">, reportId: 
     out.push(
       db
         .prepare(
+          // An assignment made with the transition that started the stage shares its version.
           `UPDATE reports SET status = ?1, stage = ?2, stage_role = ?3, stage_due_at = ?4, revision = ?5, updated_at = ?6,
-             version = CASE WHEN ?7 = 'submit' THEN max(version, ?8) WHEN version >= ?8 THEN version + 1 ELSE ?8 END,
+             version = CASE WHEN ?7 IN ('submit', 'assign') THEN max(version, ?8) WHEN version >= ?8 THEN version + 1 ELSE ?8 END,
              published_url = CASE WHEN ?7 = 'publish' THEN ?9 ELSE published_url END,
-             review_reach = max(review_reach, ?10), flow_seq = ?11
+             review_reach = max(review_reach, ?10), flow_seq = ?11, assignee_id = ?13, assignee_name = ?14
            WHERE id = ?12 AND flow_seq < ?11`,
         )
-        .bind(e.toStatus, e.postStage, e.postStageRole, e.postDueAt, e.revision, e.createdAt, e.action, e.postVersion, e.comment, reachOf(e), e.seq, reportId),
+        .bind(
+          e.toStatus,
+          e.postStage,
+          e.postStageRole,
+          e.postDueAt,
+          e.revision,
+          e.createdAt,
+          e.action,
+          e.postVersion,
+          e.comment,
+          reachOf(e),
+          e.seq,
+          reportId,
+          e.postAssignee?.userId ?? null,
+          e.postAssignee?.name ?? null,
+        ),
       db
         .prepare(
-          `INSERT OR IGNORE INTO report_events (id, report_id, seq, action, actor_id, actor_name, actor_role, stage, from_status, to_status, revision, comment, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO report_events (id, report_id, seq, action, actor_id, actor_name, actor_role, stage, from_status, to_status, revision, comment, created_at,
+             on_behalf_of_id, on_behalf_of_name, on_behalf_of_role, assignee_id, assignee_name)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .bind(e.id, reportId, e.seq, e.action, e.actorId, e.actorName, e.actorRole, e.stage, e.fromStatus, e.toStatus, e.revision, e.comment, e.createdAt),
+        .bind(
+          e.id,
+          reportId,
+          e.seq,
+          e.action,
+          e.actorId,
+          e.actorName,
+          e.actorRole,
+          e.stage,
+          e.fromStatus,
+          e.toStatus,
+          e.revision,
+          e.comment,
+          e.createdAt,
+          e.onBehalfOf?.userId ?? null,
+          e.onBehalfOf?.name ?? null,
+          e.onBehalfOf?.role ?? null,
+          e.postAssignee?.userId ?? null,
+          e.postAssignee?.name ?? null,
+        ),
     );
   }
   return out;

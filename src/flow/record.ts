@@ -10,7 +10,8 @@ import { addWork, appendEvent, saveFlow, type FlowRecord, type Work } from "./st
 /**
  * Appends the event and the work it sets off, in one storage transaction (the caller's). `calendar`
  * is the one the transition's due time came from (null when it started no stage): the stage's
- * reminder and escalation are set by it too.
+ * reminder and escalation are set by it too. `then`: events that happen with it, in order, such as
+ * the automatic assignment of the stage it starts to its only holder (they leave the same state).
  */
 export function recordTransition(
   sql: SqlStorage,
@@ -20,34 +21,57 @@ export function recordTransition(
   actor: ReviewActor | null,
   now: Date,
   calendar: WorkingCalendar | null,
+  then: EventDraft[] = [],
 ): void {
   const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
-  const event = appendEvent(sql, {
-    ...draft,
-    id: newId(now.getTime()),
-    actorId: actor?.id ?? (draft.action === "submit" ? flow.authorId : null),
-    actorName: actor?.name || null,
-    actorRole: draft.actorRole ?? (actor ? (actor.roles.find((r) => r === "director" || r === "admin") ?? actor.roles[0] ?? null) : null),
-    revision: next.revision,
-    createdAt: now.toISOString(),
-    postStage: stage?.id ?? null,
-    postStageRole: stage?.role ?? null,
-    postDueAt: next.stageDueAt,
-    postVersion: next.version,
-  });
+  const append = (d: EventDraft, by: ReviewActor | null) =>
+    appendEvent(sql, {
+      ...d,
+      id: newId(now.getTime()),
+      actorId: by?.id ?? (d.action === "submit" ? flow.authorId : null),
+      actorName: by?.name || null,
+      actorRole: d.actorRole ?? (by ? (by.roles.find((r) => r === "director" || r === "admin") ?? by.roles[0] ?? null) : null),
+      onBehalfOf: d.onBehalfOf ?? null,
+      revision: next.revision,
+      createdAt: now.toISOString(),
+      postStage: stage?.id ?? null,
+      postStageRole: stage?.role ?? null,
+      postDueAt: next.stageDueAt,
+      postVersion: next.version,
+      postAssignee: next.assignee,
+    });
+  const event = append(draft, actor);
+  // An automatic assignment is the system's: no actor.
+  const followers = then.map((d) => append(d, d.action === "assign" && d.comment === "auto" ? null : actor));
   saveFlow(sql, { ...flow, ...next });
 
   const iso = now.toISOString();
   const notify = (p: Omit<NotifyPayload, "eventId" | "revision">) =>
     addWork(sql, { id: `notify:${event.id}:${p.template}`, kind: "notify", dueAt: iso, payload: { ...p, eventId: event.id, revision: next.revision } });
+  addWork(sql, { id: "project", kind: "project", dueAt: iso, payload: {} });
+  // Who decided, as the emails name them ("KT. Giám đốc" for a decision under a delegation).
+  const by = actor && draft.actorRole !== "author" ? { name: actor.name, role: draft.actorRole, onBehalfOf: draft.onBehalfOf ?? null } : null;
+
+  if (event.action === "assign") {
+    // Same stage, same due time: its reminders stand (they go to whoever holds it when they fall due).
+    if (stage && next.assignee) {
+      notify({ template: "assigned", audience: { type: "user", userId: next.assignee.userId, role: stage.role }, stage: { id: stage.id, label: stage.label }, dueAt: next.stageDueAt, by });
+    }
+    return;
+  }
 
   // Leaving a stage ends its reminders.
   sql.exec("DELETE FROM work WHERE kind IN ('remind', 'escalate')");
-  addWork(sql, { id: "project", kind: "project", dueAt: iso, payload: {} });
 
   if (stage && next.definition) {
     const label = { id: stage.id, label: stage.label };
-    notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
+    const assigned = followers.some((f) => f.action === "assign") && next.assignee;
+    if (assigned) {
+      // Given at once to the only holder: told it is theirs, not that it waits for someone.
+      notify({ template: "assigned", audience: { type: "user", userId: assigned.userId, role: stage.role }, stage: label, dueAt: next.stageDueAt, by: null });
+    } else {
+      notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
+    }
     // The transition that started the stage read the calendar for its due time (startsStage).
     if (!calendar) throw new Error(`stage ${stage.id} started without a working calendar`);
     const { remindAt, escalateAt } = slaMoments(calendar, next.stageDueAt!, now);
@@ -56,10 +80,10 @@ export function recordTransition(
     addWork(sql, { id: `escalate:${next.revision}:${stage.id}`, kind: "escalate", dueAt: escalateAt, payload: sla });
   }
   if (event.action === "return") {
-    notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: stageLabel(flow, draft.stage) }, comment: draft.comment });
+    notify({ template: "returned", audience: { type: "author" }, stage: { id: draft.stage!, label: stageLabel(flow, draft.stage) }, comment: draft.comment, by });
   }
   if (event.action === "approve" && event.toStatus === "approved") {
-    notify({ template: "approved", audience: { type: "author" } });
+    notify({ template: "approved", audience: { type: "author" }, by });
     if (next.definition && next.definition.afterApproval !== "not_public") {
       addWork(sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision, since: iso } });
     }
@@ -86,7 +110,10 @@ export function slaNotification(flow: FlowRecord, work: Work): NotifyPayload | n
   const { revision, stageIndex } = work.payload as { revision: number; stageIndex: number };
   if (flow.status !== "in_review" || flow.revision !== revision || flow.stageIndex !== stageIndex || !flow.definition) return null;
   const stage = flow.definition.stages[stageIndex]!;
-  const holders = { type: "reviewers" as const, role: stage.role, scope: stage.scope };
+  // An assigned stage is its assignee's to be reminded of; an open one, every holder's.
+  const holders = flow.assignee
+    ? { type: "user" as const, userId: flow.assignee.userId, role: stage.role }
+    : { type: "reviewers" as const, role: stage.role, scope: stage.scope };
   // The id names the report: notification records are keyed by it across all reports, and two
   // reports at the same revision and stage must not share (and so drop) each other's reminders.
   const base = { eventId: `${work.kind}:${flow.reportId}:${revision}:${stage.id}`, revision, stage: { id: stage.id, label: stage.label }, dueAt: flow.stageDueAt, audience: holders };

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind, type WorkflowDefinition } from "../../workflows";
-import { EDITABLE_STATUSES, transition, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
+import { EDITABLE_STATUSES, transition, type Assignee, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
+import { stageHoldersStatement, type Holder } from "../queries/stage-holders";
 import type { WorkingCalendar } from "../domain/calendar";
 import { sameFigures } from "../domain/indicators";
 import { ApiError } from "../errors";
@@ -108,6 +109,20 @@ export class ReportFlow extends DurableObject<Env> {
     return this.serial(input.reportId, (flow) =>
       this.apply(flow, { type: input.action, stage: input.stage, comment: input.comment, expectedVersion: input.expectedVersion }, input.actor),
     );
+  }
+
+  /**
+   * Gives the current stage to `assignee` (claiming: the caller themselves), or back to all its
+   * holders (null). Giving it to whoever already has it changes nothing (a second click).
+   */
+  assign(input: Base & { stage: string; assignee: Assignee | null }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      const current = flow.status === "in_review" && flow.definition ? flow.definition.stages[flow.stageIndex!] : undefined;
+      if (input.assignee && current?.id === input.stage && flow.assignee?.userId === input.assignee.userId) {
+        return { ok: true, view: { ...viewOf(this.sql, flow), bookmark: null } };
+      }
+      return this.apply(flow, { type: "assign", stage: input.stage, assignee: input.assignee }, input.actor);
+    });
   }
 
   withdraw(input: Base & { comment?: string; expectedVersion?: number }): Promise<FlowResult> {
@@ -292,11 +307,35 @@ export class ReportFlow extends DurableObject<Env> {
 
   private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date, calendar: WorkingCalendar | null): Promise<FlowResult> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
+    const assigned = await this.assignToOnlyHolder(flow, settled, new Map(), now);
     this.commit(() => {
       saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
-      recordTransition(this.sql, flow, settled, event, actor, now, calendar);
+      recordTransition(this.sql, flow, assigned.next, event, actor, now, calendar, assigned.then);
     });
     return this.afterRecord(flow.reportId);
+  }
+
+  /**
+   * A stage that starts with exactly one person able to decide it for the report's unit is theirs
+   * at once (DESIGN.md section 13): holders of its role over the unit, less the report's author and
+   * anyone who decided another stage of this revision (in their own name or signed for). One small
+   * D1 read; if it fails the stage simply starts open to its holders.
+   */
+  private async assignToOnlyHolder(flow: FlowRecord, next: FlowState, deciders: ReadonlyMap<string, string>, now: Date): Promise<{ next: FlowState; then: EventDraft[] }> {
+    const stage = next.status === "in_review" && next.definition && next.stageIndex !== null ? next.definition.stages[next.stageIndex] : undefined;
+    if (!stage) return { next, then: [] };
+    let holders: Holder[];
+    try {
+      holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, 3).all<Holder>()).results;
+    } catch (err) {
+      console.warn(JSON.stringify({ level: "warn", message: "stage holders unavailable; stage left unassigned", reportId: flow.reportId, error: String(err) }));
+      return { next, then: [] };
+    }
+    const eligible = holders.filter((h) => h.id !== flow.authorId && (deciders.get(h.id) ?? stage.id) === stage.id);
+    if (eligible.length !== 1) return { next, then: [] };
+    const only = eligible[0]!;
+    const auto = transition(next, { type: "assign", stage: stage.id, assignee: { userId: only.id, name: only.name }, auto: true }, null, flow, deciders, now, null);
+    return { next: auto.next, then: [auto.event] };
   }
 
   private async apply(flow: FlowRecord, cmd: Command, actor: ReviewActor | null): Promise<FlowResult> {
@@ -318,7 +357,15 @@ export class ReportFlow extends DurableObject<Env> {
     // The due time of a stage this starts comes from the stored calendar (the admin's overrides).
     const calendar = await calendarFor(this.env.DB, flow, cmd);
     if (calendar) result = transition(flow, cmd, actor, flow, deciders, now, calendar);
-    this.commit(() => recordTransition(this.sql, flow, result.next, result.event, actor, now, calendar));
+    let then: EventDraft[] = [];
+    if (calendar && result.next.status === "in_review") {
+      // The decision just made counts for separation of duties at the stage it starts.
+      const decided = new Map(deciders);
+      for (const id of [actor?.id, result.event.onBehalfOf?.userId]) if (id && result.event.stage) decided.set(id, result.event.stage);
+      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now));
+    }
+    const { next, event } = result;
+    this.commit(() => recordTransition(this.sql, flow, next, event, actor, now, calendar, then));
     return this.afterRecord(flow.reportId);
   }
 

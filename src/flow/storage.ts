@@ -2,11 +2,11 @@
 // frozen revisions and a table of due work served by the single alarm.
 import type { WorkflowDefinition } from "../../workflows";
 import type { ReportStatus } from "../db/schema";
-import { INITIAL_STATE, type EventDraft, type FlowState } from "../domain/review";
+import { INITIAL_STATE, type Assignee, type EventDraft, type FlowState, type OnBehalfOf } from "../domain/review";
 import { withWorkingDays } from "./sla";
 
 // Bumped with every change below; checked each time the object wakes.
-export const FLOW_SCHEMA_VERSION = 3;
+export const FLOW_SCHEMA_VERSION = 4;
 
 const MIGRATIONS: Record<number, string[]> = {
   1: [
@@ -40,6 +40,16 @@ const MIGRATIONS: Record<number, string[]> = {
   ],
   // The actor's name as it was at the time: the audit trail does not change when a user is renamed.
   3: [`ALTER TABLE events ADD COLUMN actor_name TEXT`],
+  // Assignment within a stage and decisions under a delegation (DESIGN.md section 13).
+  4: [
+    `ALTER TABLE flow ADD COLUMN assignee_id TEXT`,
+    `ALTER TABLE flow ADD COLUMN assignee_name TEXT`,
+    `ALTER TABLE events ADD COLUMN on_behalf_of_id TEXT`,
+    `ALTER TABLE events ADD COLUMN on_behalf_of_name TEXT`,
+    `ALTER TABLE events ADD COLUMN on_behalf_of_role TEXT`,
+    `ALTER TABLE events ADD COLUMN post_assignee_id TEXT`,
+    `ALTER TABLE events ADD COLUMN post_assignee_name TEXT`,
+  ],
 };
 
 export function migrate(sql: SqlStorage): void {
@@ -75,6 +85,8 @@ type FlowRow = {
   version: number;
   stage_due_at: string | null;
   definition: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
 };
 
 export function loadFlow(sql: SqlStorage): FlowRecord | null {
@@ -92,6 +104,7 @@ export function loadFlow(sql: SqlStorage): FlowRecord | null {
     version: r.version,
     stageDueAt: r.stage_due_at,
     definition: r.definition ? withWorkingDays(JSON.parse(r.definition) as WorkflowDefinition) : null,
+    assignee: r.assignee_id ? { userId: r.assignee_id, name: r.assignee_name ?? "" } : null,
   };
 }
 
@@ -101,11 +114,12 @@ export function initialFlow(facts: { reportId: string; kind: string; unitId: str
 
 export function saveFlow(sql: SqlStorage, f: FlowRecord): void {
   sql.exec(
-    `INSERT INTO flow (id, report_id, kind, unit_id, author_id, status, stage_index, returned_at_index, revision, version, stage_due_at, definition)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO flow (id, report_id, kind, unit_id, author_id, status, stage_index, returned_at_index, revision, version, stage_due_at, definition, assignee_id, assignee_name)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, stage_index = excluded.stage_index,
        returned_at_index = excluded.returned_at_index, revision = excluded.revision, version = excluded.version,
-       stage_due_at = excluded.stage_due_at, definition = excluded.definition`,
+       stage_due_at = excluded.stage_due_at, definition = excluded.definition,
+       assignee_id = excluded.assignee_id, assignee_name = excluded.assignee_name`,
     f.reportId,
     f.kind,
     f.unitId,
@@ -117,10 +131,15 @@ export function saveFlow(sql: SqlStorage, f: FlowRecord): void {
     f.version,
     f.stageDueAt,
     f.definition ? JSON.stringify(f.definition) : null,
+    f.assignee?.userId ?? null,
+    f.assignee?.name ?? null,
   );
 }
 
-export type FlowEvent = EventDraft & {
+export type FlowEvent = Omit<EventDraft, "onBehalfOf"> & {
+  onBehalfOf: OnBehalfOf | null;
+  /** Who the stage is assigned to once this event has happened. */
+  postAssignee: Assignee | null;
   seq: number;
   id: string;
   actorId: string | null;
@@ -152,6 +171,11 @@ type EventRow = {
   post_due_at: string | null;
   post_version: number;
   projected: number;
+  on_behalf_of_id: string | null;
+  on_behalf_of_name: string | null;
+  on_behalf_of_role: string | null;
+  post_assignee_id: string | null;
+  post_assignee_name: string | null;
 };
 
 const toEvent = (r: EventRow): FlowEvent => ({
@@ -172,14 +196,16 @@ const toEvent = (r: EventRow): FlowEvent => ({
   postDueAt: r.post_due_at,
   postVersion: r.post_version,
   projected: r.projected === 1,
+  onBehalfOf: r.on_behalf_of_id ? { userId: r.on_behalf_of_id, name: r.on_behalf_of_name ?? "", role: r.on_behalf_of_role ?? "" } : null,
+  postAssignee: r.post_assignee_id ? { userId: r.post_assignee_id, name: r.post_assignee_name ?? "" } : null,
 });
 
 export function appendEvent(sql: SqlStorage, e: Omit<FlowEvent, "seq" | "projected">): FlowEvent {
   const row = sql
     .exec<EventRow>(
       `INSERT INTO events (id, action, actor_id, actor_name, actor_role, stage, from_status, to_status, revision, comment, created_at,
-         post_stage, post_stage_role, post_due_at, post_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         post_stage, post_stage_role, post_due_at, post_version, on_behalf_of_id, on_behalf_of_name, on_behalf_of_role, post_assignee_id, post_assignee_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       e.id,
       e.action,
       e.actorId,
@@ -195,6 +221,11 @@ export function appendEvent(sql: SqlStorage, e: Omit<FlowEvent, "seq" | "project
       e.postStageRole,
       e.postDueAt,
       e.postVersion,
+      e.onBehalfOf?.userId ?? null,
+      e.onBehalfOf?.name ?? null,
+      e.onBehalfOf?.role ?? null,
+      e.postAssignee?.userId ?? null,
+      e.postAssignee?.name ?? null,
     )
     .one();
   return toEvent(row);
@@ -209,11 +240,17 @@ export function markProjected(sql: SqlStorage, seqs: number[]): void {
   for (const seq of seqs) sql.exec("UPDATE events SET projected = 1 WHERE seq = ?", seq);
 }
 
-/** Who approved which stage of this revision (for separation of duties). */
+/**
+ * Who decided which stage of this revision (for separation of duties): the actor of each decision
+ * and, for one made under a delegation, the person it was made for.
+ */
 export function decidersOf(sql: SqlStorage, revision: number): Map<string, string> {
   const rows = sql
     .exec<{ actor_id: string; stage: string }>(
-      "SELECT actor_id, stage FROM events WHERE revision = ? AND action IN ('approve', 'return') AND actor_id IS NOT NULL ORDER BY seq",
+      `SELECT actor_id, stage, seq FROM events WHERE revision = ?1 AND action IN ('approve', 'return') AND actor_id IS NOT NULL
+       UNION ALL
+       SELECT on_behalf_of_id, stage, seq FROM events WHERE revision = ?1 AND action IN ('approve', 'return') AND on_behalf_of_id IS NOT NULL
+       ORDER BY seq`,
       revision,
     )
     .toArray();

@@ -11,6 +11,8 @@ export type FlowView = {
   version: number;
   revision: number;
   pendingProjection: boolean;
+  /** Who the current stage is assigned to; null when it is open to all its holders. */
+  assignee: { userId: string; name: string } | null;
 };
 
 /** A transition's answer: the new state, and where its write stands in D1. */
@@ -36,5 +38,6 @@ export function viewOf(sql: SqlStorage, flow: FlowRecord): FlowView {
     version: flow.version,
     revision: flow.revision,
     pendingProjection: pendingEvents(sql).length > 0,
+    assignee: stage ? flow.assignee : null,
   };
 }

@@ -31,7 +31,16 @@ const MessageSchema = z.object({
     z.object({ type: z.literal("reviewers"), role: z.enum(ROLES), scope: z.enum(["own_unit", "covered_units"]) }),
     z.object({ type: z.literal("role"), role: z.enum(ROLES) }),
     z.object({ type: z.literal("author") }),
+    z.object({ type: z.literal("user"), userId: z.string(), role: z.enum(ROLES) }),
   ]),
+  by: z
+    .object({
+      name: z.string(),
+      role: z.string().nullable(),
+      onBehalfOf: z.object({ userId: z.string(), name: z.string(), role: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 
 type Status = "queued" | "sent" | "failed" | "skipped";

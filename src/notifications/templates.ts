@@ -58,6 +58,8 @@ function parts(m: NotificationMessage, appBase: string): Parts {
         lines: [`Bài “${m.reportTitle}” đã được đăng trên cổng thông tin.`],
         link: m.comment ? { href: `${appBase}${m.comment}`, label: "Xem bài đăng" } : null,
       };
+    case "assigned":
+      return { subject: `[Được giao] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” được giao cho bạn thẩm định ở bước ${stage}.`, due ? `Hạn xử lý: ${due}.` : ""], link: review };
     case "unpublished":
       return { subject: `[Đã gỡ] ${m.reportTitle}`, lines: [`Bài “${m.reportTitle}” đã được gỡ khỏi cổng thông tin.`, `Lý do: ${m.comment ?? ""}`], link: review };
   }

@@ -55,6 +55,7 @@ export function reportListView(r: ReportRow) {
     publishAt: r.publishAt,
     status: r.status,
     stage: r.stage,
+    assignee: r.assigneeId ? { userId: r.assigneeId, name: r.assigneeName ?? "" } : null,
     version: r.version,
     revision: r.revision,
     workflowVersion: r.workflowVersion,

@@ -5,6 +5,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { unitOfPath, type Coverage } from "../domain/policy";
 import type { Actor } from "../env";
+import { REVIEWER_ROLES } from "../domain/roles";
 import { inboxScopeWalk, MAX_ARMS, type InboxWalk } from "./report-walks";
 import { coverageSql, RANGES_INLINE } from "./visibility";
 
@@ -20,13 +21,19 @@ export type HistoryRow = {
   revision: number;
   comment: string | null;
   created_at: string;
+  on_behalf_of_id: string | null;
+  on_behalf_of_name: string | null;
+  on_behalf_of_role: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
 };
 
 export async function history(db: D1Database, reportId: string): Promise<HistoryRow[]> {
   const { results } = await db
     .prepare(
       // The name recorded with the event; the current name only for events older than that record.
-      `SELECT e.seq, e.action, e.actor_id, coalesce(e.actor_name, u.name) AS actor_name, e.actor_role, e.stage, e.from_status, e.to_status, e.revision, e.comment, e.created_at
+      `SELECT e.seq, e.action, e.actor_id, coalesce(e.actor_name, u.name) AS actor_name, e.actor_role, e.stage, e.from_status, e.to_status, e.revision, e.comment, e.created_at,
+         e.on_behalf_of_id, e.on_behalf_of_name, e.on_behalf_of_role, e.assignee_id, e.assignee_name
        FROM report_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.report_id = ? ORDER BY e.seq`,
     )
     .bind(reportId)
@@ -57,7 +64,15 @@ export async function lastReturnedBy(db: D1Database, reportId: string, userId: s
   return row?.r ?? null;
 }
 
-const REVIEW_ROLES: Role[] = ["centre_head", "specialist", "deputy_head", "director"];
+const REVIEW_ROLES: readonly Role[] = REVIEWER_ROLES;
+
+/**
+ * Which waiting reports: `mine` those assigned to the caller (or to someone they sign for now)
+ * and those not assigned to anyone, which they may take; `unassigned` only the latter; `all`
+ * everything waiting at their stages, whoever has it (DESIGN.md section 13).
+ */
+export const INBOX_SCOPES = ["mine", "unassigned", "all"] as const;
+export type InboxScope = (typeof INBOX_SCOPES)[number];
 
 export type InboxRow = {
   id: string;
@@ -71,6 +86,8 @@ export type InboxRow = {
   revision: number;
   version: number;
   updated_at: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
 };
 
 const rendered = new SQLiteAsyncDialect();
@@ -85,15 +102,33 @@ const rendered = new SQLiteAsyncDialect();
  * unit_path against the list sent as one JSON parameter. The separation-of-duties probe is one
  * seek in report_events_decider_idx (report, revision, action, actor).
  */
-export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number }): Promise<InboxRow[]> {
+export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number; scope?: InboxScope }): Promise<InboxRow[]> {
   const cols = { unitId: sql.raw("r.unit_id"), unitPath: sql.raw("r.unit_path") };
   const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
   // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
   const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
+  // Whose assigned items are the caller's: their own, and those of whoever they sign for now.
+  const mine = [actor.id, ...actor.grants.flatMap((g) => (g.delegatedBy ? [g.delegatedBy.userId] : []))];
+  const scope = opts.scope ?? "all";
+  const assigned =
+    scope === "all"
+      ? sql``
+      : scope === "unassigned"
+        ? sql`AND r.assignee_id IS NULL`
+        : sql`AND (r.assignee_id IS NULL OR r.assignee_id IN (${sql.join(
+            [...new Set(mine)].map((id) => sql`${id}`),
+            sql`, `,
+          )}))`;
   const walks: InboxWalk[] = [];
+  // A delegate who holds the same role over the same units walks them once.
+  const walked = new Set<string>();
+  const fresh = (key: string) => !walked.has(key) && walked.add(key) !== undefined;
   for (const g of actor.grants) {
     if (!REVIEW_ROLES.includes(g.role)) continue;
-    if (g.role === "centre_head") walks.push(inboxScopeWalk(actor.unitId, g.role, { after: opts.after, exactUnit: actor.unitId }));
+    if (!fresh(`${g.role}:${g.role === "centre_head" ? (g.delegatedBy?.unitId ?? actor.unitId) : g.paths.join(",")}`)) continue;
+    // A centre head's stage is their own unit's (a delegated one, the delegator's unit's).
+    const ownUnitId = g.delegatedBy?.unitId ?? actor.unitId;
+    if (g.role === "centre_head") walks.push(inboxScopeWalk(ownUnitId, g.role, { after: opts.after, exactUnit: ownUnitId }));
     else if (g.paths.length <= RANGES_INLINE) for (const path of g.paths) walks.push(inboxScopeWalk(unitOfPath(path), g.role, { after: opts.after }));
     else {
       // Many separate units: one walk of everything waiting at this role's stage, tested by path.
@@ -107,9 +142,10 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   }
   if (walks.length === 0) return [];
   // The unit's name is the report row's copy (reports.unit_name): no look-up per row shown.
-  const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, r.unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at, ${w.keys}
+  const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, r.unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at,
+        r.assignee_id, r.assignee_name, ${w.keys}
       FROM ${w.from}
-      WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit}
+      WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit} ${assigned}
         AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})`;
   const prepare = (q: SQL) => {
     const { sql: text, params } = rendered.sqlToQuery(q);
@@ -119,10 +155,12 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   if (walks.length <= MAX_ARMS) {
     // One statement: SQLite merges the walks lazily in due order and stops at the page.
     rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`).all<InboxRow>()).results;
+    // Overlapping grants (one's own and one signed for) may both find a report: shown once.
+    rows = [...new Map(rows.map((r) => [r.id, r])).values()];
   } else {
     // More walks than D1 allows in one compound SELECT: one round trip, each walk stops at its page.
     const pages = await db.batch<InboxRow>(walks.map((w) => prepare(sql`${select(w)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`)));
-    rows = pages.flatMap((p) => p.results);
+    rows = [...new Map(pages.flatMap((p) => p.results).map((r) => [r.id, r])).values()];
     rows.sort((a, b) => (a.stage_due_at < b.stage_due_at ? -1 : a.stage_due_at > b.stage_due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   return rows.slice(0, opts.limit + 1);

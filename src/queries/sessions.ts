@@ -30,7 +30,25 @@ export async function revokeSession(db: D1Database, tokenHash: string): Promise<
   await db.prepare("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL").bind(nowIso(), tokenHash).run();
 }
 
-type SessionRow = { id: string; email: string; name: string; unit_id: string; unit_path: string; unit_name: string; role: Role | null; coverage: string | null };
+type SessionRow = {
+  id: string;
+  email: string;
+  name: string;
+  unit_id: string;
+  unit_path: string;
+  unit_name: string;
+  role: Role | null;
+  coverage: string | null;
+  // Set on a row that is a delegator's grant, held for now by the caller (a running delegation).
+  d_id: string | null;
+  d_kind: "delegation" | "absence" | null;
+  d_starts_at: string | null;
+  d_ends_at: string | null;
+  d_user_id: string | null;
+  d_user_name: string | null;
+  d_unit_id: string | null;
+  d_unit_path: string | null;
+};
 
 /** A grant's stored coverage: a JSON array of the granted units' paths. */
 function grantedPaths(coverage: string | null): string[] {
@@ -52,28 +70,54 @@ export function outermostPaths(paths: readonly string[]): string[] {
 
 /**
  * The actor behind a live session, or null: one statement reading the session, the user, their
- * unit and one row per grant. Each grant's coverage is precomputed (role_grants.coverage, kept by
- * triggers), so the cost does not grow with the units a grant covers. A deactivated user, an
- * expired or a revoked session, a revoked grant take effect on the next request.
+ * unit and one row per grant, then one row per delegation running now that they received (the
+ * delegator's grant of that role, DESIGN.md section 13). Each grant's coverage is precomputed
+ * (role_grants.coverage, kept by triggers), so the cost does not grow with the units a grant
+ * covers. A deactivated user, an expired or a revoked session, a revoked grant, an ended delegation
+ * or a deactivated delegator take effect on the next request.
  */
 export async function actorForToken(db: D1Database, token: string): Promise<Actor | null> {
   const tokenHash = await hashToken(token);
   const { results } = await db
     .prepare(
-      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, un.name AS unit_name, g.role, g.coverage
+      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, un.name AS unit_name, g.role, g.coverage,
+         NULL AS d_id, NULL AS d_kind, NULL AS d_starts_at, NULL AS d_ends_at, NULL AS d_user_id, NULL AS d_user_name, NULL AS d_unit_id, NULL AS d_unit_path
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
        LEFT JOIN role_grants g ON g.user_id = u.id
-       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.active = 1`,
+       WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.active = 1
+       UNION ALL
+       SELECT s.user_id, NULL, NULL, NULL, NULL, NULL, g.role, g.coverage,
+         d.id, d.kind, d.starts_at, d.ends_at, f.id, f.name, f.unit_id, fu.path
+       FROM sessions s JOIN delegations d ON d.to_user_id = s.user_id AND d.ends_at > ?2
+         JOIN users f ON f.id = d.from_user_id JOIN units fu ON fu.id = f.unit_id
+         JOIN role_grants g ON g.user_id = f.id AND g.role = d.role
+       WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
+         AND d.starts_at <= ?2 AND d.ended_at IS NULL AND f.active = 1`,
     )
     .bind(tokenHash, nowIso())
     .all<SessionRow>();
-  const user = results[0];
+  // Only the first arm's rows carry the user; without them (no live session, or an inactive user)
+  // the delegations are nothing.
+  const user = results.find((r) => r.d_id === null);
   if (!user) return null;
   const grants: Grant[] = [];
   for (const row of results) {
     if (!row.role) continue;
     const granted = grantedPaths(row.coverage);
-    grants.push({ role: row.role, unitIds: granted.map(unitOfPath), paths: outermostPaths(granted) });
+    const grant: Grant = { role: row.role, unitIds: granted.map(unitOfPath), paths: outermostPaths(granted) };
+    if (row.d_id !== null) {
+      grant.delegatedBy = {
+        delegationId: row.d_id,
+        userId: row.d_user_id!,
+        name: row.d_user_name!,
+        unitId: row.d_unit_id!,
+        unitPath: row.d_unit_path!,
+        kind: row.d_kind!,
+        startsAt: row.d_starts_at!,
+        endsAt: row.d_ends_at!,
+      };
+    }
+    grants.push(grant);
   }
   return { id: user.id, email: user.email, name: user.name, unitId: user.unit_id, unitPath: user.unit_path, unitName: user.unit_name, grants, sessionTokenHash: tokenHash };
 }

@@ -123,6 +123,10 @@ export const ReportSchema = z
     publishAt: z.string().nullable(),
     status: z.enum(REPORT_STATUSES),
     stage: z.string().nullable(),
+    assignee: z
+      .object({ userId: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "Who the current stage is assigned to (DESIGN.md section 13); null when it is open to all its holders" }),
     version: z.number().int(),
     revision: z.number().int(),
     workflowVersion: z.number().int().nullable(),

@@ -20,6 +20,7 @@ export const ReviewStateSchema = z
     version: z.number().int(),
     revision: z.number().int(),
     pendingProjection: z.boolean().openapi({ description: "True while D1 has not yet caught up (it will, by retry)" }),
+    assignee: z.object({ userId: z.string(), name: z.string() }).nullable(),
   })
   .openapi("ReviewState");
 

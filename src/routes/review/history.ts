@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
+import { signedFor } from "../../domain/roles";
 import { history, stageLabel } from "../../queries/review";
 import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
 import { reportFor } from "../reports/access";
@@ -17,6 +18,14 @@ const HistoryEvent = z
     revision: z.number().int(),
     comment: z.string().nullable(),
     at: z.string(),
+    onBehalfOf: z
+      .object({ userId: z.string(), name: z.string(), role: z.string(), signedAs: z.string().openapi({ example: "KT. Giám đốc" }) })
+      .nullable()
+      .openapi({ description: "Set when the decision was made under a delegation (ký thay): whose role it exercised" }),
+    assignee: z
+      .object({ userId: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "Who the stage is assigned to after this event (an assign event's new assignee; null when handed back)" }),
   })
   .openapi("HistoryEvent");
 
@@ -58,6 +67,10 @@ export function registerHistory(app: OpenAPIHono<HonoEnv>) {
           revision: r.revision,
           comment: r.comment,
           at: r.created_at,
+          onBehalfOf: r.on_behalf_of_id
+            ? { userId: r.on_behalf_of_id, name: r.on_behalf_of_name ?? "", role: r.on_behalf_of_role ?? "", signedAs: signedFor(r.on_behalf_of_role ?? "") }
+            : null,
+          assignee: r.assignee_id ? { userId: r.assignee_id, name: r.assignee_name ?? "" } : null,
         })),
         delivery: { pendingProjection: delivery.pendingProjection, issues: delivery.issues },
       },

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
-import { inbox, stageLabel } from "../../queries/review";
+import { inbox, INBOX_SCOPES, stageLabel } from "../../queries/review";
 import { cursorCodec, jsonContent, ListQueryBase, pageOf, problems, readMiddleware, security } from "../shared";
 
 const InboxItem = z
@@ -15,8 +15,16 @@ const InboxItem = z
     revision: z.number().int(),
     version: z.number().int(),
     updatedAt: z.string(),
+    assignee: z.object({ userId: z.string(), name: z.string() }).nullable(),
   })
   .openapi("InboxItem");
+
+const InboxQuery = z.strictObject({
+  ...ListQueryBase,
+  scope: z.enum(INBOX_SCOPES).default("mine").openapi({
+    description: "mine: assigned to the caller (or to someone they sign for now) and those assigned to nobody, which they may take; unassigned: only those; all: everything waiting at their stages",
+  }),
+});
 
 const route = createRoute({
   method: "get",
@@ -25,14 +33,14 @@ const route = createRoute({
   summary: "Reports waiting for the caller's decision, due soonest first",
   security,
   middleware: readMiddleware,
-  request: { query: z.strictObject(ListQueryBase) },
+  request: { query: InboxQuery },
   responses: { 200: jsonContent(z.object({ items: z.array(InboxItem), nextCursor: z.string().nullable() }), "The inbox"), ...problems(401, 422) },
 });
 
 export function registerInbox(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const rows = await inbox(c.env.DB, c.get("actor"), { after: q.cursor ? cursorCodec.decode(q.cursor) : undefined, limit: q.limit });
+    const rows = await inbox(c.env.DB, c.get("actor"), { after: q.cursor ? cursorCodec.decode(q.cursor) : undefined, limit: q.limit, scope: q.scope });
     const page = pageOf(rows, q.limit, (r) => [r.stage_due_at, r.id]);
     const now = new Date().toISOString();
     return c.json(
@@ -48,6 +56,7 @@ export function registerInbox(app: OpenAPIHono<HonoEnv>) {
           revision: r.revision,
           version: r.version,
           updatedAt: r.updated_at,
+          assignee: r.assignee_id ? { userId: r.assignee_id, name: r.assignee_name ?? "" } : null,
         })),
         nextCursor: page.nextCursor,
       },

@@ -1,0 +1,43 @@
+// Assignment within a stage (DESIGN.md section 13): a holder of the stage's role gives the stage to
+// a named holder (or to themselves: claiming), or hands it back. The Worker checks who the
+// assignee is (D1 knows the grants and delegations); the report's ReportFlow object checks that
+// the caller may move the stage and that the assignee may decide it (separation of duties), and
+// records the assignment as an event.
+import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { database } from "../db/client";
+import { ROLE_LABELS } from "../domain/roles";
+import { nowIso } from "../domain/ids";
+import { reviewActorOf } from "../domain/review-actor";
+import { ApiError } from "../errors";
+import type { Actor } from "../env";
+import { flowOf, unwrap } from "../flow/client";
+import type { TransitionView } from "../flow/view";
+import { assigneeCandidate } from "../queries/assignees";
+import { reportFor } from "./report-access";
+
+const invalid = (message: string) => new ApiError("validation_failed", { errors: [{ path: "userId", in: "json", message }] });
+
+/** Gives the report's current stage to `userId` (the caller: claiming), or back to all its holders (null). */
+export async function assignReport(env: Env, actor: Actor, id: string, userId: string | null): Promise<TransitionView> {
+  const db = database(env.DB);
+  const flow = flowOf(env, id);
+  const live = await flow.view();
+  const report = await reportFor(db, actor, id, "report.read", { liveStageRole: async () => live?.stage?.role ?? null });
+  const stageId = live?.stage?.id;
+  const stage = stageId ? WORKFLOWS[report.kind as ReportKind]?.stages.find((s) => s.id === stageId) : undefined;
+  if (!live || !stage) {
+    throw new ApiError("conflict", { detail: "Báo cáo không ở bước thẩm định nào: không có gì để giao", extra: { currentStatus: live?.status ?? report.status } });
+  }
+  let assignee: { userId: string; name: string } | null = null;
+  if (userId !== null) {
+    const unit = { id: report.unitId, path: report.unitPath };
+    const candidate = await assigneeCandidate(db, userId, stage.role, stage.scope, unit, nowIso());
+    if (!candidate) throw invalid("Không có người dùng này");
+    if (!candidate.active) throw invalid(`${candidate.name} đã bị khoá tài khoản`);
+    if (!candidate.holds && !candidate.signsFor) {
+      throw invalid(`${candidate.name} không giữ vai trò “${ROLE_LABELS[stage.role]}” phụ trách đơn vị “${report.unitName}” (và không ký thay ai giữ vai trò đó)`);
+    }
+    assignee = { userId: candidate.id, name: candidate.name };
+  }
+  return unwrap(await flow.assign({ reportId: id, actor: reviewActorOf(actor, report), stage: stage.id, assignee }));
+}
