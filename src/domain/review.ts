@@ -221,15 +221,15 @@ export function transition(
           });
         }
         if (!target && !current) throw conflict(state, "Bước này chưa giao cho ai");
-      } else if (!target) {
-        throw new Error("an automatic assignment names its assignee");
       }
+      // `auto` with nobody: the system hands the stage back because its assignee can no longer
+      // decide it (deactivated, or their role or coverage taken away).
       if (target && (state.assignee?.userId ?? null) === target.userId) throw conflict(state, `Bước này đã giao cho ${target.name}`);
       if (target) assertAssignable(stage, target, report, deciders);
       // The system's own assignment is part of the transition that started the stage: same version.
       return {
-        next: { ...state, ...(cmd.auto ? {} : base), assignee: target },
-        event: { action: "assign", actorRole, stage: stage.id, fromStatus: from, toStatus: from, comment: cmd.auto ? "auto" : null },
+        next: { ...state, ...(cmd.auto && target ? {} : base), assignee: target },
+        event: { action: "assign", actorRole, stage: stage.id, fromStatus: from, toStatus: from, comment: cmd.auto ? (target ? "auto" : "released") : null },
       };
     }
 

@@ -43,6 +43,7 @@ export function recordTransition(
   const event = append(draft, actor);
   // An automatic assignment is the system's: no actor.
   const followers = then.map((d) => append(d, d.action === "assign" && d.comment === "auto" ? null : actor));
+  const released = event.action === "assign" && draft.comment === "released";
   saveFlow(sql, { ...flow, ...next });
 
   const iso = now.toISOString();
@@ -56,6 +57,10 @@ export function recordTransition(
     // Same stage, same due time: its reminders stand (they go to whoever holds it when they fall due).
     if (stage && next.assignee) {
       notify({ template: "assigned", audience: { type: "user", userId: next.assignee.userId, role: stage.role }, stage: { id: stage.id, label: stage.label }, dueAt: next.stageDueAt, by });
+    }
+    // Handed back by the system (its assignee left): the stage's holders are asked again.
+    if (stage && released) {
+      notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: { id: stage.id, label: stage.label }, dueAt: next.stageDueAt });
     }
     return;
   }

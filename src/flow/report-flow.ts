@@ -125,6 +125,19 @@ export class ReportFlow extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Hands the current stage back to all its holders if it is still assigned to `userId`, who can no
+   * longer decide it (an admin deactivated them or took their role or coverage): nothing waits for
+   * someone who cannot act. No-op otherwise.
+   */
+  release(input: { reportId: string; userId: string }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      const stage = flow.status === "in_review" && flow.definition ? flow.definition.stages[flow.stageIndex!] : undefined;
+      if (!stage || flow.assignee?.userId !== input.userId) return { ok: true, view: { ...viewOf(this.sql, flow), bookmark: null } };
+      return this.apply(flow, { type: "assign", stage: stage.id, assignee: null, auto: true }, null);
+    });
+  }
+
   withdraw(input: Base & { comment?: string; expectedVersion?: number }): Promise<FlowResult> {
     return this.serial(input.reportId, async (flow) => {
       const { actor } = input;

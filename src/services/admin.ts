@@ -12,6 +12,7 @@ import { getUnit, insertUnit, type UnitRow } from "../queries/units";
 import { getUserView, replaceGrantsStatements, revokeUserSessions, type GrantInput } from "../queries/users";
 import { assertGrantUnitsExist } from "./grants";
 import { assertNothingStranded } from "./routing";
+import { releaseLostAssignments } from "./assignment";
 
 const field = (path: string, message: string) => new ApiError("validation_failed", { errors: [{ path, in: "json", message }] });
 
@@ -64,7 +65,8 @@ export async function createUser(
 }
 
 /** Deactivating ends the user's sessions in the same batch: they stop working at once. */
-export async function setUserActive(db: D1Database, actor: Actor, id: string, active: boolean) {
+export async function setUserActive(env: Env, actor: Actor, id: string, active: boolean) {
+  const db = env.DB;
   if (!mayDo(actor, "user.manage")) throw new ApiError("forbidden");
   const d = database(db);
   const user = await getUserView(d, id);
@@ -75,6 +77,8 @@ export async function setUserActive(db: D1Database, actor: Actor, id: string, ac
   const update = d.update(users).set({ active, updatedAt: nowIso() }).where(eq(users.id, id));
   if (!active) await d.batch([update, revokeUserSessions(d, id)]);
   else await update.run();
+  // What waited for them alone goes back to the stage's other holders.
+  if (!active) await releaseLostAssignments(env, id);
   const view = await getUserView(d, id);
   if (!view) throw new ApiError("not_found");
   return view;

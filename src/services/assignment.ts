@@ -12,7 +12,7 @@ import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import { flowOf, unwrap } from "../flow/client";
 import type { TransitionView } from "../flow/view";
-import { assigneeCandidate } from "../queries/assignees";
+import { assigneeCandidate, assignmentsLost } from "../queries/assignees";
 import { reportFor } from "./report-access";
 
 const invalid = (message: string) => new ApiError("validation_failed", { errors: [{ path: "userId", in: "json", message }] });
@@ -40,4 +40,15 @@ export async function assignReport(env: Env, actor: Actor, id: string, userId: s
     assignee = { userId: candidate.id, name: candidate.name };
   }
   return unwrap(await flow.assign({ reportId: id, actor: reviewActorOf(actor, report), stage: stage.id, assignee }));
+}
+
+/**
+ * After an admin change to a user (deactivated, grants replaced, moved to another unit): the
+ * stages assigned to them that they can no longer decide go back to all their holders, who are
+ * told. Returns how many were handed back.
+ */
+export async function releaseLostAssignments(env: Env, userId: string): Promise<number> {
+  const ids = await assignmentsLost(env.DB, userId, nowIso());
+  const results = await Promise.all(ids.map(async (id) => (await flowOf(env, id).release({ reportId: id, userId })).ok));
+  return results.filter(Boolean).length;
 }

@@ -5,6 +5,7 @@ import type { Actor } from "../env";
 import { unitsExist } from "../queries/units";
 import { getUserView, replaceGrantsStatements, type GrantInput } from "../queries/users";
 import { assertNothingStranded, holdingAfter } from "./routing";
+import { releaseLostAssignments } from "./assignment";
 
 /** Every unit a grant names must exist; the field path says which. */
 export async function assertGrantUnitsExist(db: Db, grants: GrantInput[], field: string): Promise<void> {
@@ -21,7 +22,8 @@ export async function assertGrantUnitsExist(db: Db, grants: GrantInput[], field:
  * own admin role, or when reports already waiting at a stage only this user decides for their
  * unit would be left with nobody to decide them (services/routing.ts).
  */
-export async function setUserGrants(d1: D1Database, actor: Actor, id: string, grants: GrantInput[]) {
+export async function setUserGrants(env: Env, actor: Actor, id: string, grants: GrantInput[]) {
+  const d1 = env.DB;
   if (!mayDo(actor, "user.manage")) throw new ApiError("forbidden");
   const db = database(d1);
   const user = await getUserView(db, id);
@@ -32,6 +34,8 @@ export async function setUserGrants(d1: D1Database, actor: Actor, id: string, gr
   await assertGrantUnitsExist(db, grants, "grants");
   if (user.active) await assertNothingStranded(d1, user, holdingAfter(user.unitId, grants));
   await db.batch(replaceGrantsStatements(db, id, grants));
+  // Stages assigned to them that the new grants no longer let them decide go back to their holders.
+  await releaseLostAssignments(env, id);
   const view = await getUserView(db, id);
   if (!view) throw new ApiError("not_found");
   return view;

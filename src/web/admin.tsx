@@ -229,7 +229,7 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
   for (const action of ["deactivate", "activate"] as const) {
     app.post(`/app/users/:id/${action}`, auth, async (c) => {
       try {
-        await setUserActive(c.env.DB, c.get("actor"), c.req.param("id"), action === "activate");
+        await setUserActive(c.env, c.get("actor"), c.req.param("id"), action === "activate");
         return seeOther(c, "/app/users", action === "deactivate" ? "Đã khoá tài khoản; các phiên đăng nhập của họ đã kết thúc." : "Đã mở khoá tài khoản.");
       } catch (err) {
         return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });

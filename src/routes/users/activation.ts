@@ -23,7 +23,7 @@ function activationRoute(action: "deactivate" | "activate") {
 export function registerUserActivation(app: OpenAPIHono<HonoEnv>) {
   for (const action of ["deactivate", "activate"] as const) {
     app.openapi(activationRoute(action), async (c) => {
-      return c.json(await setUserActive(c.env.DB, c.get("actor"), c.req.valid("param").id, action === "activate"), 200);
+      return c.json(await setUserActive(c.env, c.get("actor"), c.req.valid("param").id, action === "activate"), 200);
     });
   }
 }

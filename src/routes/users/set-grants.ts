@@ -19,7 +19,7 @@ const route = createRoute({
 
 export function registerSetGrants(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    const view = await setUserGrants(c.env.DB, c.get("actor"), c.req.valid("param").id, c.req.valid("json").grants);
+    const view = await setUserGrants(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json").grants);
     return c.json(view, 200);
   });
 }

@@ -10,6 +10,7 @@ import type { HonoEnv } from "../../env";
 import { getUnit } from "../../queries/units";
 import { getUserView, revokeUserSessions } from "../../queries/users";
 import { assertNothingStranded, holdingAfter } from "../../services/routing";
+import { releaseLostAssignments } from "../../services/assignment";
 import { IdParam, jsonBody, jsonContent, problems, security, writeMiddleware } from "../shared";
 import { newPassword, UserSchema, userName, userTitle } from "./schemas";
 
@@ -62,6 +63,8 @@ export function registerUpdateUser(app: OpenAPIHono<HonoEnv>) {
     // A new password or a move to another unit ends the user's sessions.
     if (password || input.unitId) await db.batch([update, revokeUserSessions(db, id)]);
     else await update.run();
+    // A centre head moved out of their unit no longer decides its reports assigned to them.
+    if (input.unitId && input.unitId !== user.unitId) await releaseLostAssignments(c.env, id);
     const view = await getUserView(db, id);
     if (!view) throw new ApiError("not_found");
     return c.json(view, 200);
