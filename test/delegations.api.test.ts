@@ -218,3 +218,15 @@ describe("ending a delegation", () => {
     expect((await env.DB.prepare("SELECT ended_by FROM delegations WHERE id = ?").bind(d.id).first())?.ended_by).toBe(ID.admin);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("describes the delegation and absence endpoints and their shapes", async () => {
+    const doc = await json(await call("/api/v1/openapi.json"));
+    expect(Object.keys(doc.paths["/api/v1/delegations"]).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/api/v1/delegations/{id}"])).toEqual(["delete"]);
+    expect(Object.keys(doc.paths["/api/v1/me/absence"]).sort()).toEqual(["delete", "get", "put"]);
+    expect(doc.components.schemas.CreateDelegation.properties.role.enum).toEqual(["centre_head", "specialist", "deputy_head", "director"]);
+    expect(doc.components.schemas.Delegation.properties.state.enum).toEqual(["scheduled", "active", "ended"]);
+    expect(doc.components.schemas.PutAbsence.required).toEqual(expect.arrayContaining(["until", "substituteId"]));
+  });
+});

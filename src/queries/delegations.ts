@@ -80,6 +80,12 @@ export async function getDelegation(db: D1Database, id: string): Promise<Delegat
   return (await db.prepare(`${SELECT} WHERE d.id = ?`).bind(id).first<DelegationRow>()) ?? undefined;
 }
 
+/** These delegations, whatever their state, in role order. */
+export async function delegationsByIds(db: D1Database, ids: readonly string[]): Promise<DelegationRow[]> {
+  const { results } = await db.prepare(`${SELECT} WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.role`).bind(JSON.stringify(ids)).all<DelegationRow>();
+  return results;
+}
+
 /**
  * Inserts the delegation unless a live one of the same role by the same person overlaps it: ONE
  * statement, so two concurrent requests cannot both pass the check. False when nothing was written.

@@ -10,6 +10,7 @@ import { ApiError, type FieldError } from "../errors";
 import type { Actor } from "../env";
 import {
   endAbsence,
+  delegationsByIds,
   endDelegation,
   firstOverlap,
   getDelegation,
@@ -263,8 +264,8 @@ export async function putAbsence(db: D1Database, actor: Actor, input: PutAbsence
   }));
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await replaceAbsence(db, actor.id, rows, now)) {
-      const ids = new Set(rows.map((r) => r.id));
-      const absence = absenceView((await liveAbsenceRows(db, actor.id, now)).filter((r) => ids.has(r.id)), now);
+      // Read back by id, not as "the live absence": a PUT right behind this one may already have replaced it.
+      const absence = absenceView(await delegationsByIds(db, rows.map((r) => r.id)), now);
       if (!absence) throw new Error("absence vanished after insert");
       return absence;
     }
