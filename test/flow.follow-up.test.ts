@@ -92,7 +92,7 @@ describe("the answer comes before the follow-up", () => {
     const author = await tokenFor(USERS.quan6);
     const r = await createReport(author, { title: "Trạng thái không kèm dấu D1" });
     const body = await ok(await submit(author, r.id));
-    expect(Object.keys(body).sort()).toEqual(["pendingProjection", "reportId", "revision", "stage", "stageDueAt", "status", "version"]);
+    expect(Object.keys(body).sort()).toEqual(["assignee", "pendingProjection", "reportId", "revision", "stage", "stageDueAt", "status", "version"]);
   });
 });
 

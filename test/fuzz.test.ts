@@ -575,7 +575,7 @@ const grantRows = (userId: string) =>
 const flowState = async (id: string) => {
   const stub = flowStub(id);
   const row = await env.DB.prepare("SELECT status, stage_due_at, version, revision FROM reports WHERE id = ?").bind(id).first<any>();
-  const view = (await stub.view()) ?? { reportId: id, status: row.status, stage: null, stageDueAt: row.stage_due_at, version: row.version, revision: row.revision, pendingProjection: false };
+  const view = (await stub.view()) ?? { reportId: id, status: row.status, stage: null, stageDueAt: row.stage_due_at, version: row.version, revision: row.revision, pendingProjection: false, assignee: null };
   return { view, log: (await stub.log()).length, work: (await stub.work()).map((w) => w.kind).sort() };
 };
 async function uploadsInR2(): Promise<number> {

@@ -48,13 +48,17 @@ describe("bindings declared for the later stages", () => {
       // As version 1 left it: no issues table, no actor names on events yet, one piece of work pending.
       sql.exec("DROP TABLE issues");
       sql.exec("ALTER TABLE events DROP COLUMN actor_name");
+      for (const column of ["on_behalf_of_id", "on_behalf_of_name", "on_behalf_of_role", "post_assignee_id", "post_assignee_name"]) sql.exec(`ALTER TABLE events DROP COLUMN ${column}`);
+      for (const column of ["assignee_id", "assignee_name"]) sql.exec(`ALTER TABLE flow DROP COLUMN ${column}`);
       sql.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
       sql.exec("INSERT INTO work (id, kind, due_at, payload) VALUES ('project', 'project', '2026-01-01T00:00:00Z', '{}')");
       migrate(sql);
       expect(sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").one().value).toBe(String(FLOW_SCHEMA_VERSION));
       expect(sql.exec("SELECT count(*) AS n FROM issues").one().n).toBe(0);
       expect(sql.exec("SELECT count(*) AS n FROM work").one().n).toBe(1);
-      expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray().map((c) => c.name)).toContain("actor_name");
+      const events = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('events')").toArray().map((c) => c.name);
+      expect(events).toEqual(expect.arrayContaining(["actor_name", "on_behalf_of_id", "post_assignee_id"]));
+      expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('flow')").toArray().map((c) => c.name)).toContain("assignee_id");
     });
   });
 

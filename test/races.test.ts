@@ -110,7 +110,7 @@ describe(`${REPORTS} reports, ${CLICKS} simultaneous approvals of each per stage
       expect(view).toMatchObject({ status: "published", stage: null, revision: 1 });
       const approvals = events.filter((e: any) => e.action === "approve");
       expect(approvals.map((e: any) => e.stage)).toEqual(STAGES.map((s) => s.stage));
-      expect(events.map((e: any) => e.action)).toEqual(["submit", "approve", "approve", "approve", "publish"]);
+      expect(events.map((e: any) => e.action)).toEqual(["submit", "assign", "approve", "assign", "approve", "assign", "approve", "publish"]);
     }
   }, HEAVY);
 });

@@ -25,7 +25,13 @@ describe("review: the default chain", () => {
     r = await d1Report(id);
     expect(r).toMatchObject({ status: "approved", stage: null, version: s3.version });
     const events = await d1Events(id);
-    expect(events.map((e: any) => e.action)).toEqual(["submit", "approve", "approve", "approve"]);
+    // Each stage of the demo chain has one holder over Quận 6: it is theirs as it starts (DESIGN §13).
+    expect(events.map((e: any) => e.action)).toEqual(["submit", "assign", "approve", "assign", "approve", "assign", "approve"]);
+    expect(events.filter((e: any) => e.action === "assign").map((e: any) => [e.stage, e.actor_id, e.comment])).toEqual([
+      ["specialist", null, "auto"],
+      ["deputy_head", null, "auto"],
+      ["director", null, "auto"],
+    ]);
     // D1's history equals the DO's own log.
     const log = await flowStub(id).log();
     expect(events.map((e: any) => e.id)).toEqual(log.map((e) => e.id));
@@ -55,8 +61,9 @@ describe("review: the default chain", () => {
     await ok(await decide(await tokenFor(USERS.specialist), id, { action: "return", stage: "specialist", comment: "Thiếu ảnh" }));
     const res = await call(`/api/v1/reports/${id}/history`, { token: await tokenFor(USERS.quan6) });
     const { items } = await json(res);
-    expect(items.map((e: any) => e.action)).toEqual(["create", "submit", "return"]);
-    expect(items[2]).toMatchObject({
+    expect(items.map((e: any) => e.action)).toEqual(["create", "submit", "assign", "return"]);
+    expect(items[2]).toMatchObject({ actor: null, stage: { id: "specialist" }, assignee: { name: "Phạm Phương Bình" }, onBehalfOf: null });
+    expect(items[3]).toMatchObject({
       actor: { name: "Phạm Phương Bình", role: "specialist" },
       stage: { id: "specialist", label: "Chuyên viên" },
       comment: "Thiếu ảnh",

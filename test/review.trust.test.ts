@@ -274,7 +274,8 @@ describe("a submit adopted by a reviewer's request keeps the author's name", () 
     });
     expect((await submit(author, r.id)).status).toBe(503);
     await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "specialist" }));
-    const { results } = await env.DB.prepare("SELECT action, actor_name FROM report_events WHERE report_id = ? AND seq > 0 ORDER BY seq").bind(r.id).all();
+    // (The system's own assignments, when a stage has one holder, are not the point here.)
+    const { results } = await env.DB.prepare("SELECT action, actor_name FROM report_events WHERE report_id = ? AND seq > 0 AND action <> 'assign' ORDER BY seq").bind(r.id).all();
     expect(results).toEqual([
       { action: "submit", actor_name: "Nguyễn Thanh Hoàng" },
       { action: "approve", actor_name: "Phạm Phương Bình" },

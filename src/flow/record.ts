@@ -3,7 +3,7 @@
 import type { WorkingCalendar } from "../domain/calendar";
 import { newId } from "../domain/ids";
 import type { EventDraft, FlowState, ReviewActor } from "../domain/review";
-import type { NotifyPayload } from "./effects";
+import type { Audience, NotifyPayload } from "./effects";
 import { slaMoments } from "./sla";
 import { addWork, appendEvent, saveFlow, type FlowRecord, type Work } from "./storage";
 
@@ -70,13 +70,13 @@ export function recordTransition(
 
   if (stage && next.definition) {
     const label = { id: stage.id, label: stage.label };
-    const assigned = followers.some((f) => f.action === "assign") && next.assignee;
-    if (assigned) {
-      // Given at once to the only holder: told it is theirs, not that it waits for someone.
-      notify({ template: "assigned", audience: { type: "user", userId: assigned.userId, role: stage.role }, stage: label, dueAt: next.stageDueAt, by: null });
-    } else {
-      notify({ template: "awaiting_review", audience: { type: "reviewers", role: stage.role, scope: stage.scope }, stage: label, dueAt: next.stageDueAt });
-    }
+    const assigned = followers.some((f) => f.action === "assign") ? next.assignee : null;
+    // Given at once to the only holder: the one "awaiting your review" letter goes to them alone
+    // (addressed as the assignee), not to every holder of the role.
+    const audience: Audience = assigned
+      ? { type: "user", userId: assigned.userId, role: stage.role }
+      : { type: "reviewers", role: stage.role, scope: stage.scope };
+    notify({ template: "awaiting_review", audience, stage: label, dueAt: next.stageDueAt });
     // The transition that started the stage read the calendar for its due time (startsStage).
     if (!calendar) throw new Error(`stage ${stage.id} started without a working calendar`);
     const { remindAt, escalateAt } = slaMoments(calendar, next.stageDueAt!, now);
