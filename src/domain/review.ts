@@ -53,6 +53,8 @@ export type Command =
   | { type: "publish"; publishedUrl: string }
   | { type: "schedule"; publishAt: string }
   | { type: "unpublish"; reason: string }
+  /** A scheduled publication called off before it goes live (director or admin): back to the unit. */
+  | { type: "cancel"; reason: string }
   /**
    * Gives the current stage to one of its holders (or back to all of them: null). `auto`: the
    * system's own assignment to the only holder, as the stage starts (no actor). The Worker has
@@ -61,7 +63,7 @@ export type Command =
   | { type: "assign"; stage: string; assignee: Assignee | null; auto?: boolean };
 
 export type EventDraft = {
-  action: "submit" | "approve" | "return" | "withdraw" | "publish" | "schedule" | "unpublish" | "assign";
+  action: "submit" | "approve" | "return" | "withdraw" | "publish" | "schedule" | "unpublish" | "assign" | "cancel";
   actorRole: string | null;
   stage: string | null;
   fromStatus: ReportStatus;
@@ -234,7 +236,8 @@ export function transition(
     }
 
     case "withdraw": {
-      if (from !== "in_review") throw conflict(state, "Chỉ rút được báo cáo đang thẩm định");
+      // A scheduled publication is withdrawn too, before it goes live: the page is never written.
+      if (from !== "in_review" && from !== "scheduled") throw conflict(state, "Chỉ rút được báo cáo đang thẩm định hoặc đang chờ đăng theo lịch");
       checkVersion(state, cmd.expectedVersion);
       const stage = stageOf(state);
       return {
@@ -256,6 +259,15 @@ export function transition(
       return {
         next: { ...state, ...base, status: "published" },
         event: { action: "publish", actorRole: null, stage: null, fromStatus: from, toStatus: "published", comment: cmd.publishedUrl },
+      };
+    }
+
+    case "cancel": {
+      if (from !== "scheduled") throw conflict(state, "Chỉ huỷ được lịch đăng của bài đang chờ đăng theo lịch");
+      if (!cmd.reason.trim()) throw new ApiError("validation_failed", { errors: [{ path: "reason", in: "json", message: "Cần nêu lý do huỷ lịch đăng" }] });
+      return {
+        next: { ...state, ...base, status: "withdrawn", stageIndex: null, returnedAtIndex: null, stageDueAt: null, assignee: null },
+        event: { action: "cancel", actorRole: null, stage: null, fromStatus: from, toStatus: "withdrawn", comment: cmd.reason.trim() },
       };
     }
 

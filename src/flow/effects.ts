@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   "published",
   "unpublished",
   "assigned",
+  "cancelled",
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -128,6 +129,19 @@ export async function sendNotifications(env: Env, reportId: string, p: NotifyPay
   await env.DB.batch(bodies.map((m) => record.bind(m.id, m.userId, m.reportId, m.email, m.template, renderNotification(m, appBase).subject, now)));
   await env.NOTIFICATIONS.sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
   return bodies.length;
+}
+
+/**
+ * Ends the PUBLISH instance of a revision whose scheduled publication was called off (asleep until
+ * its time). Idempotent: an instance already ended, or never created, is left as it is. Should it
+ * wake first anyway, it finds the report no longer scheduled and publishes nothing (workflow.ts).
+ */
+export async function endPublication(env: Env, reportId: string, revision: number): Promise<void> {
+  const instance = await env.PUBLISH.get(publishInstanceId(reportId, revision)).catch(() => null);
+  if (!instance) return;
+  const { status } = await instance.status();
+  if (status === "complete" || status === "errored" || status === "terminated") return;
+  await instance.terminate();
 }
 
 /** The PUBLISH instance id is derived from report and revision: a retried approval cannot publish twice. */

@@ -93,6 +93,13 @@ export function recordTransition(
       addWork(sql, { id: `publish:${next.revision}`, kind: "publish", dueAt: iso, payload: { revision: next.revision, since: iso } });
     }
   }
+  // A scheduled publication called off: the PUBLISH instance asleep until its time is ended, and
+  // nothing is watched any more; the unit is told.
+  if ((event.action === "withdraw" || event.action === "cancel") && draft.fromStatus === "scheduled") {
+    sql.exec("DELETE FROM work WHERE kind = 'publish'");
+    addWork(sql, { id: `unschedule:${next.revision}`, kind: "unschedule", dueAt: iso, payload: { revision: next.revision } });
+    if (event.action === "cancel") notify({ template: "cancelled", audience: { type: "author" }, comment: draft.comment, by });
+  }
   // On the portal: nothing left to watch (see ReportFlow's "publish" work).
   if (event.action === "publish") sql.exec("DELETE FROM work WHERE kind = 'publish'");
   if (event.action === "publish") notify({ template: "published", audience: { type: "author" }, comment: draft.comment });

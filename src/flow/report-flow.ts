@@ -168,6 +168,16 @@ export class ReportFlow extends DurableObject<Env> {
     });
   }
 
+  /** A scheduled publication called off (director covering the unit, or admin): back to the unit, nothing published. */
+  cancelPublication(input: Base & { reason: string }): Promise<FlowResult> {
+    return this.serial(input.reportId, async (flow) => {
+      const { actor } = input;
+      const allowed = actor.roles.includes("admin") || (actor.roles.includes("director") && (actor.coverage.director ?? []).includes(flow.unitId));
+      if (!allowed) throw new ApiError("forbidden");
+      return this.apply(flow, { type: "cancel", reason: input.reason }, actor);
+    });
+  }
+
   view(): FlowView | null {
     const flow = loadFlow(this.sql);
     return flow ? viewOf(this.sql, flow) : null;

@@ -279,7 +279,7 @@ export function getRevision(sql: SqlStorage, number: number): Revision | null {
 
 // ---- due work, served by the one alarm ----
 
-export type WorkKind = "project" | "notify" | "remind" | "escalate" | "publish" | "retract";
+export type WorkKind = "project" | "notify" | "remind" | "escalate" | "publish" | "retract" | "unschedule";
 export type Work = { id: string; kind: WorkKind; dueAt: string; payload: Record<string, unknown>; attempts: number };
 
 /** Adds a piece of work; adding one that exists brings it forward to `dueAt` if that is sooner. */

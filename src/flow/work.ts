@@ -2,7 +2,7 @@
 // again after a process died half-way through it.
 import { retract } from "../portal/publish";
 import { workingCalendarOf } from "../queries/calendar";
-import { backoffMs, ensurePublication, sendNotifications, type NotifyPayload } from "./effects";
+import { backoffMs, endPublication, ensurePublication, sendNotifications, type NotifyPayload } from "./effects";
 import { slaNotification } from "./record";
 import { sendVerdict } from "./sla";
 import { addIssue, deferWorkUntil, dueWork, loadFlow, removeWork, retryWork, scheduledAt, setWorkPayload, type Work } from "./storage";
@@ -47,6 +47,9 @@ export async function perform(env: Env, sql: SqlStorage, work: Work, project: ()
       }
       throw new LookAgain(publishAt);
     }
+    case "unschedule":
+      await endPublication(env, flow.reportId, Number(work.payload.revision));
+      return;
     case "retract":
       await retract(env.BUCKET, env.DB, env.PORTAL_BASE_URL, flow.reportId, String(work.payload.reason), String(work.payload.at));
       return;

@@ -60,6 +60,8 @@ function parts(m: NotificationMessage, appBase: string): Parts {
       };
     case "assigned":
       return { subject: `[Được giao] ${m.reportTitle}`, lines: [`Báo cáo “${m.reportTitle}” được giao cho bạn thẩm định ở bước ${stage}.`, due ? `Hạn xử lý: ${due}.` : ""], link: review };
+    case "cancelled":
+      return { subject: `[Huỷ lịch đăng] ${m.reportTitle}`, lines: [`Lịch đăng bài “${m.reportTitle}” đã bị huỷ; bài không được đăng và trở về đơn vị.`, `Lý do: ${m.comment ?? ""}`], link: review };
     case "unpublished":
       return { subject: `[Đã gỡ] ${m.reportTitle}`, lines: [`Bài “${m.reportTitle}” đã được gỡ khỏi cổng thông tin.`, `Lý do: ${m.comment ?? ""}`], link: review };
   }

@@ -50,7 +50,16 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
       settled(await flowOf(this.env, reportId).markScheduled({ reportId, publishAt: at }));
       return at;
     });
-    if (publishAt) await step.sleepUntil("wait for publication time", new Date(publishAt));
+    if (publishAt) {
+      await step.sleepUntil("wait for publication time", new Date(publishAt));
+      // Called off while asleep (withdrawn by the unit, cancelled by a director or admin): the
+      // instance is normally terminated, but should it wake first, nothing is published.
+      const still = await step.do("still scheduled", RETRY, async () => {
+        const view = await flowOf(this.env, reportId).view();
+        return view !== null && view.revision === revision && view.status === "scheduled";
+      });
+      if (!still) return { publishedUrl: "" };
+    }
 
     const figures = await step.do("copy images", RETRY, () => noted(this.env, reportId, "copy images", () => copyImages(this.env.BUCKET, approved)));
 

@@ -85,3 +85,9 @@ export async function unpublishReport(env: Env, actor: Actor, id: string, reason
   const report = await reportFor(database(env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
   return unwrap(await flowOf(env, id).unpublish({ reportId: id, actor: reviewActorOf(actor, report), reason }));
 }
+
+/** Calls off a scheduled publication before it goes live (director covering the unit, or admin; the unit withdraws instead). */
+export async function cancelPublication(env: Env, actor: Actor, id: string, reason: string): Promise<TransitionView> {
+  const report = await reportFor(database(env.DB), actor, id, "report.unpublish", { stateCheckedBy: "flow" });
+  return unwrap(await flowOf(env, id).cancelPublication({ reportId: id, actor: reviewActorOf(actor, report), reason }));
+}
