@@ -195,6 +195,9 @@ export const reports = sqliteTable(
     // with the assignment.
     assigneeId: text("assignee_id").references(() => users.id),
     assigneeName: text("assignee_name"),
+    // What a correction of a published article changes, told to readers (DESIGN.md section 14):
+    // required to resubmit a report that has been published; frozen with the revision.
+    correctionNote: text("correction_note"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -392,6 +395,9 @@ export const portalEntries = sqliteTable(
     updatedAt: text("updated_at"),
     retractedAt: text("retracted_at"),
     retractionNote: text("retraction_note"),
+    // The published revision's body as plain text (Markdown rendered and stripped): what the
+    // portal's search reads (portal_fts, migration 0030) and the feeds carry in full.
+    bodyText: text("body_text").notNull().default(""),
   },
   (t) => [
     uniqueIndex("portal_entries_path_uq").on(t.path),
@@ -627,4 +633,20 @@ export const delegations = sqliteTable(
     // Overlap checks and "what have I given".
     index("delegations_from_idx").on(t.fromUserId, t.role, t.endsAt),
   ],
+);
+
+// The public correction log (DESIGN.md section 14): one row per republication of an article with
+// the note its correction carried, shown on the page as "Đính chính ngày dd/mm/yyyy HH:mm: …" and
+// in its index.json. Written by the PUBLISH workflow, once per revision.
+export const portalCorrections = sqliteTable(
+  "portal_corrections",
+  {
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id),
+    revision: integer("revision").notNull(),
+    at: text("at").notNull(),
+    note: text("note").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.revision] })],
 );

@@ -173,6 +173,7 @@ export async function insertReport(
     publishedUrl: null,
     assigneeId: null,
     assigneeName: null,
+    correctionNote: null,
     createdAt: now,
     updatedAt: now,
   };
