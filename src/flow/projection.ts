@@ -29,7 +29,9 @@ export function projectionStatements(db: Pick<D1Database, "prepare">, reportId: 
           `UPDATE reports SET status = ?1, stage = ?2, stage_role = ?3, stage_due_at = ?4, revision = ?5, updated_at = ?6,
              version = CASE WHEN ?7 IN ('submit', 'assign') THEN max(version, ?8) WHEN version >= ?8 THEN version + 1 ELSE ?8 END,
              published_url = CASE WHEN ?7 = 'publish' THEN ?9 ELSE published_url END,
-             review_reach = max(review_reach, ?10), flow_seq = ?11, assignee_id = ?13, assignee_name = ?14
+             review_reach = max(review_reach, ?10), flow_seq = ?11, assignee_id = ?13, assignee_name = ?14,
+             -- The published revision keeps its note (frozen); the next correction needs its own.
+             correction_note = CASE WHEN ?7 = 'publish' THEN NULL ELSE correction_note END
            WHERE id = ?12 AND flow_seq < ?11`,
         )
         .bind(
@@ -109,6 +111,7 @@ type ReportRowRaw = {
   figures: string | null;
   figure_notes: string | null;
   publish_at: string | null;
+  correction_note: string | null;
   version: number;
   revision: number;
 };
@@ -137,7 +140,7 @@ export async function claimForReview(
            version = version + 1, workflow_id = ?, workflow_version = ?, updated_at = ?,
            submitted_at = COALESCE(submitted_at, ?), review_reach = max(review_reach, ?)
          WHERE id = ? AND status IN (${EDITABLE_STATUSES.map((s) => `'${s}'`).join(", ")}) AND revision = ? AND (? IS NULL OR version = ?)
-         RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, version, revision`,
+         RETURNING id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, correction_note, version, revision`,
       )
       .bind(into.stage, into.stageRole, into.stageDueAt, into.workflowId, into.workflowVersion, into.now, into.now, rankOf(into.stageRole), reportId, currentRevision, expectedVersion ?? null, expectedVersion ?? null),
     db
@@ -154,7 +157,7 @@ export async function readClaimed(db: D1Database, reportId: string, revision: nu
   const [rows, atts] = await db.batch([
     db
       .prepare(
-        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, version, revision,
+        `SELECT id, kind, title, summary, body, event_date, location, attendees, source_url, figures, figure_notes, publish_at, correction_note, version, revision,
            (SELECT name FROM users WHERE users.id = reports.author_id) AS author_name
          FROM reports WHERE id = ? AND status = 'in_review' AND revision = ?`,
       )
@@ -183,6 +186,8 @@ async function frozen(row: ReportRowRaw, atts: AttachmentRaw[]): Promise<Claim> 
     // Only a periodic report has notes; other kinds' revisions keep the shape they always had.
     ...(row.figure_notes ? { figureNotes: JSON.parse(row.figure_notes) as unknown } : {}),
     publishAt: row.publish_at,
+    // Only a correction of a published article has one; other revisions keep their old shape.
+    ...(row.correction_note ? { correctionNote: row.correction_note } : {}),
     attachments: atts.map((a) => ({
       id: a.id,
       caption: a.caption,

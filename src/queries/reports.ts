@@ -26,6 +26,7 @@ export type ReportContent = {
   figures?: Record<string, unknown> | null;
   figureNotes?: Record<string, string> | null;
   publishAt?: string | null;
+  correctionNote?: string | null;
 };
 
 export const attachmentView = (a: AttachmentRow) => ({
@@ -53,6 +54,7 @@ export function reportListView(r: ReportRow) {
     periodId: r.periodId,
     submittedAt: r.submittedAt,
     publishAt: r.publishAt,
+    correctionNote: r.correctionNote,
     status: r.status,
     stage: r.stage,
     assignee: r.assigneeId ? { userId: r.assigneeId, name: r.assigneeName ?? "" } : null,
@@ -173,7 +175,7 @@ export async function insertReport(
     publishedUrl: null,
     assigneeId: null,
     assigneeName: null,
-    correctionNote: null,
+    correctionNote: input.correctionNote ?? null,
     createdAt: now,
     updatedAt: now,
   };

@@ -55,6 +55,23 @@ export async function revisionContent(db: D1Database, reportId: string, number: 
   return row ? { number: row.number, content: JSON.parse(row.content) as Record<string, unknown>, contentHash: row.content_hash, createdAt: row.created_at } : null;
 }
 
+/**
+ * The revision a reviewer's diff starts from by default, for revision `to`: the one live on the
+ * portal when `to` corrects a published article (readers see that one, so the correction is read
+ * against it), else the latest one this user returned, else the one before. Null when there is none.
+ */
+export async function diffBase(db: D1Database, reportId: string, userId: string, to: number): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT revision FROM portal_entries WHERE report_id = ?1 AND retracted_at IS NULL AND revision < ?3) AS live,
+              (SELECT max(revision) FROM report_events WHERE report_id = ?1 AND actor_id = ?2 AND action = 'return' AND revision < ?3) AS returned`,
+    )
+    .bind(reportId, userId, to)
+    .first<{ live: number | null; returned: number | null }>();
+  const base = row?.live ?? row?.returned ?? to - 1;
+  return base >= 1 ? base : null;
+}
+
 /** The latest revision this user returned, if any: what a returning reviewer compares against. */
 export async function lastReturnedBy(db: D1Database, reportId: string, userId: string): Promise<number | null> {
   const row = await db

@@ -35,11 +35,18 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
   ]);
   const report = await accessTo(actor, found[0], "report.submit", { stateCheckedBy: "flow" });
   if (report.periodId) assertExplained(previousFiguresFrom(previous), report.figures, report.figureNotes);
+  // A correction of a published article tells readers what it changes (DESIGN.md section 14).
+  if (report.publishedUrl && !report.correctionNote?.trim()) {
+    throw new ApiError("validation_failed", {
+      errors: [{ path: "correctionNote", in: "json", message: "Bài đã đăng: cần ghi nội dung đính chính (sẽ hiện cho bạn đọc) trước khi trình lại" }],
+    });
+  }
   assertReviewable(report.kind, unitRows[0], new Map(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])));
   const facts = { kind: report.kind, unitId: report.unitId, authorId: report.authorId, version: report.version };
   // A periodic report's figures and notes were checked as read here: the claim freezes that version
   // or none (an edit landing in between is a 412, and the author submits what they now see).
-  const claimVersion = report.periodId ? (expectedVersion ?? report.version) : expectedVersion;
+  // So is a correction's note: an edit clearing it in between is a 412, not a correction without one.
+  const claimVersion = report.periodId || report.publishedUrl ? (expectedVersion ?? report.version) : expectedVersion;
   return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion: claimVersion, facts }));
 }
 

@@ -74,6 +74,14 @@ const content = {
   figures: Figures.optional(),
   figureNotes: FigureNotes.optional(),
   publishAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({ description: "For kinds published at a set time" }),
+  correctionNote: multiLineText(2000)
+    .min(5, "Nội dung đính chính cần ít nhất 5 ký tự")
+    .nullable()
+    .optional()
+    .openapi({
+      description: "What a correction of a published article changes, shown to readers as “Đính chính ngày …: <note>”; required to resubmit a report that has been published",
+      example: "Sửa số học viên tốt nghiệp từ 1.250 thành 1.205.",
+    }),
 };
 
 export const CreateReport = z
@@ -121,6 +129,7 @@ export const ReportSchema = z
     checks: z.array(FigureCheckSchema).openapi({ description: "Warnings against the unit's approved figures of the previous period of the same set" }),
     submittedAt: z.string().nullable(),
     publishAt: z.string().nullable(),
+    correctionNote: z.string().nullable(),
     status: z.enum(REPORT_STATUSES),
     stage: z.string().nullable(),
     assignee: z

@@ -3,7 +3,7 @@ import { database } from "../../db/client";
 import { diffRevisions } from "../../domain/revision-diff";
 import { ApiError } from "../../errors";
 import type { HonoEnv } from "../../env";
-import { lastReturnedBy, revisionContent } from "../../queries/review";
+import { diffBase, revisionContent } from "../../queries/review";
 import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
 import { reportFor } from "../reports/access";
 
@@ -21,7 +21,7 @@ const route = createRoute({
   method: "get",
   path: "/api/v1/reports/{id}/diff",
   tags: ["review"],
-  summary: "What changed between two revisions. Defaults: to = latest; from = the revision the caller returned, else the one before",
+  summary: "What changed between two revisions. Defaults: to = latest; from = the revision live on the portal (a correction), else the one the caller returned, else the one before",
   security,
   middleware: readMiddleware,
   request: {
@@ -40,8 +40,7 @@ export function registerDiff(app: OpenAPIHono<HonoEnv>) {
     const report = await reportFor(database(c.env.DB), actor, c.req.valid("param").id, "report.read");
     const q = c.req.valid("query");
     const to = q.to ?? report.revision;
-    const returned = q.from === undefined ? await lastReturnedBy(c.env.DB, report.id, actor.id) : null;
-    const from = q.from ?? (returned !== null && returned < to ? returned : to - 1);
+    const from = q.from ?? (await diffBase(c.env.DB, report.id, actor.id, to)) ?? to - 1;
     if (from >= to || from < 1) {
       throw new ApiError("validation_failed", { errors: [{ path: "from", in: "query", message: "Cần hai phiên bản khác nhau, from < to" }] });
     }
