@@ -44,7 +44,7 @@ async function correct(id: string, edit: (author: string) => Promise<void>) {
     method: "PATCH",
     token: author,
     headers: { "if-match": `"${report.version}"` },
-    json: { body: `${report.body}\n\nĐã hiệu chỉnh ${crypto.randomUUID()}.` },
+    json: { body: `${report.body}\n\nĐã hiệu chỉnh ${crypto.randomUUID()}.`, correctionNote: "Bổ sung nội dung đã hiệu chỉnh." },
   });
   expect(patched.status, await patched.clone().text()).toBe(200);
   await ok(await submit(author, id));

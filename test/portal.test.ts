@@ -807,7 +807,12 @@ describe("corrections", () => {
       method: "PATCH",
       token: author,
       headers: { "if-match": `"${report.version}"` },
-      json: { title: `Hội nghị tổng kết (đã hiệu chỉnh) ${after}`, body: `Nội dung đã hiệu chỉnh ${after}: 13.184 học viên, đạt 98,6%.`, summary: `Tóm tắt mới ${after}` },
+      json: {
+        title: `Hội nghị tổng kết (đã hiệu chỉnh) ${after}`,
+        body: `Nội dung đã hiệu chỉnh ${after}: 13.184 học viên, đạt 98,6%.`,
+        summary: `Tóm tắt mới ${after}`,
+        correctionNote: "Hiệu chỉnh số học viên và tỉ lệ tốt nghiệp.",
+      },
     });
     const patchedText = await patched.text();
     expect(patched.status, patchedText).toBe(200);
