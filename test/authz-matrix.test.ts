@@ -373,6 +373,8 @@ async function driveTo(unit: UnitKey, state: State, label: string): Promise<stri
       await instance.waitForStatus("complete");
       await instance.dispose();
       if (state === "unpublished") await ok(await call(`/api/v1/reports/${id}/unpublish`, { token: await tokenFor(USERS.admin), json: { reason: "Chuẩn bị trạng thái đã gỡ" } }));
+      // A correction needs its note for readers (DESIGN §14); the matrix is about who may submit it.
+      await env.DB.prepare("UPDATE reports SET correction_note = ? WHERE id = ?").bind("Đính chính để kiểm tra ma trận quyền", id).run();
       break;
     }
   }
