@@ -307,5 +307,15 @@ describe("with two specialists covering the unit", () => {
       expect(await state(id)).toEqual(before);
       await expectProblem(await assign(ha.token, "khong-co-bao-cao", ha.id), 404, "not-found");
     });
+
+    it("a reader who holds no specialist role claiming the stage for themselves: 403 (the caller may not assign), nothing changes", async () => {
+      const id = await submitted();
+      const before = await state(id);
+      for (const email of [USERS.quan6, USERS.centreHead]) {
+        const me = demo(email);
+        await expectProblem(await assign(await tokenFor(email), id, me.id), 403, "forbidden");
+      }
+      expect(await state(id)).toEqual(before);
+    });
   });
 });
