@@ -305,6 +305,30 @@ const periodCases = PERSONAS.flatMap((persona) =>
   ),
 );
 
+/**
+ * POST /reports/:id/assignee is no POLICY action: past the read rule (404 from POLICY's
+ * report.read), ReportFlow decides it by the stage (DESIGN.md section 13): a holder of the stage's
+ * role covering the unit, or an admin, may hand the stage back; anyone else who reads the report
+ * gets 403. Each case hands back, on a fresh report of its own waiting at the specialist's stage
+ * (assigned to the unit's only specialist as it started), so that a success is seen to change it.
+ */
+const ASSIGN_REACH = REACH.in_review;
+
+function expectedAssign(actor: Actor, unit: UnitKey): number {
+  const report: Target = { unitId: UNITS[unit].id, unitPath: pathOf(UNITS[unit].id), status: "in_review", reviewReach: ASSIGN_REACH };
+  if (!permits(actor, "report.read", report)) return 404;
+  const place = [report.unitId, ...ancestors(report.unitId)];
+  const holds = actor.grants.some((g) => g.role === "admin" || (g.role === "specialist" && place.some((id) => g.unitIds.includes(id))));
+  return holds ? 200 : 403;
+}
+
+const assignCases = PERSONAS.flatMap((persona) =>
+  UNIT_KEYS.map((unit) => {
+    const want = expectedAssign(actorOf(persona.email), unit);
+    return { name: `${persona.name} · ${UNITS[unit].label} report · in_review · POST /reports/:id/assignee (hand back) -> ${want}`, persona, unit, expected: want };
+  }),
+);
+
 // ---- fixtures ----
 
 /** One open period per period case, opened by the admin for the case's unit: case name -> id. */
@@ -314,6 +338,9 @@ const periodFixture = new Map<string, string>();
 const d1Fixture = {} as Record<UnitKey, Record<State, string>>;
 /** Fresh reports driven through the API, one per case that reaches the DO: case name -> id (or why not). */
 const realFixture = new Map<string, string | Error>();
+
+/** One report per assignment case, waiting at the specialist's stage: case name -> id (or why not). */
+const assignFixture = new Map<string, string | Error>();
 
 /** Sign-ins that only drive reports into states (never rows of the matrix). */
 const DRIVERS = {
@@ -422,6 +449,7 @@ beforeAll(async () => {
     // A report that cannot be driven fails its own case, not the whole file.
     async (c) => void realFixture.set(c.name, await driveTo(c.unit, c.state, c.name).catch((err: Error) => err)),
   );
+  await inParallel(assignCases, 12, async (c) => void assignFixture.set(c.name, await driveTo(c.unit, "in_review", c.name).catch((err: Error) => err)));
 }, 120_000);
 
 // ---- the matrix ----
@@ -519,5 +547,35 @@ describe("authorisation matrix: periods", () => {
       else expect(body).toMatchObject({ id, unitIds: [UNITS[c.unit].id], status: closedNow ? "closed" : "open" });
     }
     expect(await status()).toBe(closedNow ? "closed" : "open");
+  });
+});
+
+describe("authorisation matrix: assignment", () => {
+  it("every persona and unit has a case, and each answer is one of 200, 403, 404", () => {
+    expect(assignCases.length).toBe(PERSONAS.length * UNIT_KEYS.length);
+    expect(new Set(assignCases.map((c) => c.expected))).toEqual(new Set([200, 403, 404]));
+  });
+
+  it.each(assignCases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const fixture = assignFixture.get(c.name);
+    if (fixture instanceof Error) throw new Error(`could not drive the report into review through the API: ${fixture.message}`);
+    const id = fixture!;
+    const assigneeOf = () => env.DB.prepare("SELECT assignee_id FROM reports WHERE id = ?").bind(id).first<{ assignee_id: string | null }>().then((r) => r!.assignee_id);
+    const before = await snapshot(id);
+    const assignedBefore = await assigneeOf();
+    // The unit's only specialist has the stage as it starts.
+    expect(assignedBefore).toBeTruthy();
+    const res = await call(`/api/v1/reports/${id}/assignee`, { token: await tokenFor(c.persona.email), json: { userId: null } });
+    const body = await expectAnswer(res, c.expected);
+    const view = (await flowStub(id).view())!;
+    if (c.expected === 200) {
+      expect(body).toMatchObject({ status: "in_review", assignee: null, version: before!.version + 1 });
+      expect(await assigneeOf()).toBeNull();
+      expect(view.assignee).toBeNull();
+    } else {
+      expect(await snapshot(id)).toEqual(before);
+      expect(await assigneeOf()).toBe(assignedBefore);
+      expect(view.assignee?.userId).toBe(assignedBefore);
+    }
   });
 });
