@@ -38,7 +38,7 @@ async function unassignedReport(title: string): Promise<string> {
   return r.id;
 }
 
-const claim = (who: Person, id: string) => call(`/api/v1/reports/${id}/assignee`, { token: who.token, json: { userId: who.id } });
+const claim = (who: Person, id: string, stage?: string) => call(`/api/v1/reports/${id}/assignee`, { token: who.token, json: { userId: who.id, ...(stage ? { stage } : {}) } });
 
 async function answer(res: Response): Promise<{ status: number; body: any }> {
   const text = await res.text();
@@ -93,8 +93,13 @@ describe("a claim that arrives just after the decision", () => {
     const id = await unassignedReport("Nhận việc sau khi đã quyết định");
     await ok(await decide(binh.token, id, { action: "approve", stage: "specialist" }));
     const before = await expectAgreement(id);
-    const late = await claim(ha, id).then(answer);
+    // Saying which stage she meant (as the review page does): 409, the stage has moved on.
+    const late = await claim(ha, id, "specialist").then(answer);
     expect(late.status, JSON.stringify(late.body)).toBe(409);
+    expect(late.body.currentStage).toMatchObject({ id: "deputy_head" });
+    // Without it, the claim is judged on the stage there is now, which she does not hold: 403.
+    const blind = await claim(ha, id).then(answer);
+    expect(blind.status, JSON.stringify(blind.body)).toBe(403);
     expect(await expectAgreement(id)).toEqual(before);
   });
 });

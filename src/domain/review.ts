@@ -282,6 +282,19 @@ export function transition(
   }
 }
 
+/**
+ * May the actor give this stage of this report to someone (claim it, pass it on, hand it back)?
+ * An admin, or whoever could decide it were it open: a holder of its role over the unit, in their
+ * own name or a delegator's. (Whether the stage is already someone else's is ReportFlow's to say.)
+ */
+export function mayAssignStage(actor: ReviewActor, stage: Stage, report: ReportFacts, now: Date): boolean {
+  if (actor.roles.includes("admin")) return true;
+  const own =
+    actor.roles.includes(stage.role) &&
+    (stage.scope === "own_unit" ? actor.unitId === report.unitId : (actor.coverage[stage.role] ?? []).includes(report.unitId));
+  return own || delegatesFor(actor, stage, report, now).length > 0;
+}
+
 /** The actor's delegations that reach this stage of this report at `now` (ends exclusive). */
 function delegatesFor(actor: ReviewActor, stage: Stage, report: ReportFacts, now: Date): ActingFor[] {
   const t = now.getTime();

@@ -15,5 +15,5 @@ export const REVIEWER_ROLES = ["centre_head", "specialist", "deputy_head", "dire
 export type ReviewerRole = (typeof REVIEWER_ROLES)[number];
 export const isReviewerRole = (role: string): role is ReviewerRole => (REVIEWER_ROLES as readonly string[]).includes(role);
 
-/** "KT. Giám đốc" (ký thay): how a decision made under a delegation of `role` is signed. */
+/** "KT. Trưởng phòng" (ký thay): how a decision made under a delegation of `role` is signed. */
 export const signedFor = (role: string): string => `KT. ${ROLE_LABELS[role as Role] ?? role}`;

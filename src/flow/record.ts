@@ -24,7 +24,10 @@ export function recordTransition(
   then: EventDraft[] = [],
 ): void {
   const stage = next.status === "in_review" && next.definition ? next.definition.stages[next.stageIndex!]! : null;
-  const append = (d: EventDraft, by: ReviewActor | null) =>
+  // Each event carries who has the stage once it has happened: the transition that starts a stage
+  // leaves it open, the automatic assignment that follows gives it to its holder.
+  const autoAssigned = then.some((d) => d.action === "assign");
+  const append = (d: EventDraft, by: ReviewActor | null, postAssignee = next.assignee) =>
     appendEvent(sql, {
       ...d,
       id: newId(now.getTime()),
@@ -38,9 +41,9 @@ export function recordTransition(
       postStageRole: stage?.role ?? null,
       postDueAt: next.stageDueAt,
       postVersion: next.version,
-      postAssignee: next.assignee,
+      postAssignee,
     });
-  const event = append(draft, actor);
+  const event = append(draft, actor, autoAssigned ? null : next.assignee);
   // An automatic assignment is the system's: no actor.
   const followers = then.map((d) => append(d, d.action === "assign" && d.comment === "auto" ? null : actor));
   const released = event.action === "assign" && draft.comment === "released";

@@ -7,6 +7,7 @@ import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
 import { ROLE_LABELS } from "../domain/roles";
 import { nowIso } from "../domain/ids";
+import { mayAssignStage } from "../domain/review";
 import { reviewActorOf } from "../domain/review-actor";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
@@ -17,8 +18,13 @@ import { reportFor } from "./report-access";
 
 const invalid = (message: string) => new ApiError("validation_failed", { errors: [{ path: "userId", in: "json", message }] });
 
-/** Gives the report's current stage to `userId` (the caller: claiming), or back to all its holders (null). */
-export async function assignReport(env: Env, actor: Actor, id: string, userId: string | null): Promise<TransitionView> {
+/**
+ * Gives the report's current stage to `userId` (the caller: claiming), or back to all its holders
+ * (null). `stage`: the stage the caller means, if they say (a page that showed it): if the report has
+ * moved on, 409. Who the caller is comes before who the assignee is: a caller who may not assign
+ * this stage is refused (403) whoever they name.
+ */
+export async function assignReport(env: Env, actor: Actor, id: string, userId: string | null, meant?: string): Promise<TransitionView> {
   const db = database(env.DB);
   const flow = flowOf(env, id);
   const live = await flow.view();
@@ -27,6 +33,16 @@ export async function assignReport(env: Env, actor: Actor, id: string, userId: s
   const stage = stageId ? WORKFLOWS[report.kind as ReportKind]?.stages.find((s) => s.id === stageId) : undefined;
   if (!live || !stage) {
     throw new ApiError("conflict", { detail: "Báo cáo không ở bước thẩm định nào: không có gì để giao", extra: { currentStatus: live?.status ?? report.status } });
+  }
+  if (meant !== undefined && meant !== stage.id) {
+    throw new ApiError("conflict", {
+      detail: `Báo cáo đã sang bước “${stage.label}”: bước bạn định giao không còn là bước hiện tại`,
+      extra: { currentStatus: live.status, currentStage: { id: stage.id, label: stage.label, role: stage.role }, currentVersion: live.version },
+    });
+  }
+  const reviewer = reviewActorOf(actor, report);
+  if (!mayAssignStage(reviewer, stage, { unitId: report.unitId, authorId: report.authorId }, new Date())) {
+    throw new ApiError("forbidden", { detail: `Chỉ người giữ vai trò “${ROLE_LABELS[stage.role]}” phụ trách đơn vị (hoặc người ký thay) mới giao được bước này` });
   }
   let assignee: { userId: string; name: string } | null = null;
   if (userId !== null) {
@@ -39,7 +55,7 @@ export async function assignReport(env: Env, actor: Actor, id: string, userId: s
     }
     assignee = { userId: candidate.id, name: candidate.name };
   }
-  return unwrap(await flow.assign({ reportId: id, actor: reviewActorOf(actor, report), stage: stage.id, assignee }));
+  return unwrap(await flow.assign({ reportId: id, actor: reviewer, stage: stage.id, assignee }));
 }
 
 /**

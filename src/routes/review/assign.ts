@@ -14,6 +14,11 @@ const Assignment = z
       .max(64)
       .nullable()
       .openapi({ description: "Who takes the current stage (the caller's own id: claiming); null hands it back to all its holders", example: "u-specialist-1" }),
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, "Mã bước không hợp lệ")
+      .optional()
+      .openapi({ description: "The stage the caller means (as on the page they saw): 409 if the report has moved on", example: "specialist" }),
   })
   .openapi("Assignment");
 
@@ -35,7 +40,8 @@ const route = createRoute({
 
 export function registerAssign(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    const view = await assignReport(c.env, c.get("actor"), c.req.valid("param").id, c.req.valid("json").userId);
+    const { userId, stage } = c.req.valid("json");
+    const view = await assignReport(c.env, c.get("actor"), c.req.valid("param").id, userId, stage);
     noteBookmark(c, view.bookmark);
     c.header("etag", etagOf(view.version));
     return c.json(reviewState(view), 200);

@@ -19,7 +19,7 @@ const HistoryEvent = z
     comment: z.string().nullable(),
     at: z.string(),
     onBehalfOf: z
-      .object({ userId: z.string(), name: z.string(), role: z.string(), signedAs: z.string().openapi({ example: "KT. Giám đốc" }) })
+      .object({ userId: z.string(), name: z.string(), role: z.string(), signedAs: z.string().openapi({ example: "KT. Trưởng phòng" }) })
       .nullable()
       .openapi({ description: "Set when the decision was made under a delegation (ký thay): whose role it exercised" }),
     assignee: z
