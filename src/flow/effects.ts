@@ -56,13 +56,23 @@ export type NotificationMessage = Omit<NotifyPayload, "alsoTo"> & {
   reportId: string;
   reportTitle: string;
   unitId: string;
+  /** The unit's name, for letters that say whose reports a reviewer alone handles (absent on older messages). */
+  unitName?: string;
   userId: string;
   email: string;
   name: string;
+  /**
+   * Set when the recipient is told in someone else's stead: the holder of the audience's role who
+   * is away (`absence`: told instead of them) or who delegated it (`delegation`: told as well).
+   */
+  standsInFor?: StandIn | null;
 };
 
+/** Whom a letter's recipient stands in for, and until when. */
+export type StandIn = { userId: string; name: string; kind: "absence" | "delegation"; until: string };
+
 type Recipient = { id: string; email: string; name: string };
-type Addressed = Recipient & { audience: Audience; oversight: boolean };
+type Addressed = Recipient & { audience: Audience; oversight: boolean; standsInFor: StandIn | null };
 
 function audienceStatement(db: D1Database, reportId: string, audience: Audience): D1PreparedStatement {
   if (audience.type === "author") {
@@ -75,28 +85,85 @@ function audienceStatement(db: D1Database, reportId: string, audience: Audience)
     .bind(audience.role);
 }
 
+/** A delegation of a role running now, with its delegate (only active delegates are returned). */
+type Running = { fromId: string; role: string; kind: "absence" | "delegation"; endsAt: string } & Recipient;
+
+/**
+ * The delegations of `roles` given by `people` that run at `now` (not ended, started, not past
+ * their end), each with its delegate if that delegate is active. Walks delegations_from_idx
+ * (from_user_id, role, ends_at). One delegator has at most one running delegation of a role
+ * (overlaps are refused when written); should two ever meet, the earliest started is used.
+ */
+function runningDelegations(db: D1Database, people: string[], roles: string[], now: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT d.from_user_id AS fromId, d.role, d.kind, d.ends_at AS endsAt, u.id, u.email, u.name
+       FROM delegations d JOIN users u ON u.id = d.to_user_id AND u.active = 1
+       WHERE d.from_user_id IN (SELECT value FROM json_each(?1)) AND d.role IN (SELECT value FROM json_each(?2))
+         AND d.ended_at IS NULL AND d.ends_at > ?3 AND d.starts_at <= ?3
+       ORDER BY d.from_user_id, d.role, d.starts_at, d.id`,
+    )
+    .bind(JSON.stringify(people), JSON.stringify(roles), now);
+}
+
+/** The role an audience's members are told as holders of: only those can be delegated or covered in an absence. */
+const roleOf = (a: Audience): Role | null => (a.type === "reviewers" || a.type === "user" ? a.role : null);
+
 /**
  * The report's title and unit, and who the audience (and those told as well) are: one D1 round
- * trip (the unit is read by the statements). Each person once, by the first audience naming them.
+ * trip (the unit is read by the statements), and a second one only when someone reached as a
+ * holder of a role (a stage's reviewers, an assignee) may have delegated it. Each person once, by
+ * the first audience naming them.
+ *
+ * A holder away (a running delegation of kind 'absence' of the audience's role) is not told: their
+ * substitute is, in their stead. A holder who delegated the role (kind 'delegation') is told, and
+ * their delegate as well, since either may decide. A delegate no longer active reaches nobody, so
+ * then the holder is told as if nothing were delegated.
  */
 export async function recipients(
   db: D1Database,
   reportId: string,
   audience: Audience,
   alsoTo: Audience | null = null,
-): Promise<{ title: string; unitId: string; to: Addressed[] }> {
+  now: string = new Date().toISOString(),
+): Promise<{ title: string; unitId: string; unitName: string; to: Addressed[] }> {
   const audiences = alsoTo ? [audience, alsoTo] : [audience];
   const [found, ...lists] = await db.batch([
-    db.prepare("SELECT title, unit_id FROM reports WHERE id = ?").bind(reportId),
+    db.prepare("SELECT r.title, r.unit_id, u.name AS unit_name FROM reports r LEFT JOIN units u ON u.id = r.unit_id WHERE r.id = ?").bind(reportId),
     ...audiences.map((a) => audienceStatement(db, reportId, a)),
   ]);
-  const report = (found?.results as { title: string; unit_id: string }[] | undefined)?.[0];
+  const report = (found?.results as { title: string; unit_id: string; unit_name: string | null }[] | undefined)?.[0];
   if (!report) throw new Error(`report ${reportId} not in D1`);
-  const to = new Map<string, Addressed>();
-  lists.forEach((list, i) => {
-    for (const r of (list?.results ?? []) as Recipient[]) if (!to.has(r.id)) to.set(r.id, { ...r, audience: audiences[i]!, oversight: i > 0 });
+  const members = lists.map((list) => (list?.results ?? []) as Recipient[]);
+
+  // Delegations matter only for members told as holders of a role.
+  const people = new Set<string>();
+  const roles = new Set<string>();
+  members.forEach((list, i) => {
+    const role = roleOf(audiences[i]!);
+    if (!role) return;
+    roles.add(role);
+    for (const r of list) people.add(r.id);
   });
-  return { title: report.title, unitId: report.unit_id, to: [...to.values()] };
+  const running = new Map<string, Running>();
+  if (people.size > 0) {
+    const { results } = await runningDelegations(db, [...people], [...roles], now).all<Running>();
+    for (const d of results) if (!running.has(`${d.fromId}:${d.role}`)) running.set(`${d.fromId}:${d.role}`, d);
+  }
+
+  const to = new Map<string, Addressed>();
+  const add = (r: Recipient, i: number, standsInFor: StandIn | null) => {
+    if (!to.has(r.id)) to.set(r.id, { id: r.id, email: r.email, name: r.name, audience: audiences[i]!, oversight: i > 0, standsInFor });
+  };
+  members.forEach((list, i) => {
+    const role = roleOf(audiences[i]!);
+    for (const r of list) {
+      const d = role ? running.get(`${r.id}:${role}`) : undefined;
+      if (d?.kind !== "absence") add(r, i, null);
+      if (d) add(d, i, { userId: r.id, name: r.name, kind: d.kind, until: d.endsAt });
+    }
+  });
+  return { title: report.title, unitId: report.unit_id, unitName: report.unit_name ?? "", to: [...to.values()] };
 }
 
 /**
@@ -106,7 +173,7 @@ export async function recipients(
  */
 export async function sendNotifications(env: Env, reportId: string, p: NotifyPayload): Promise<number> {
   const { alsoTo, ...payload } = p;
-  const { title, unitId, to } = await recipients(env.DB, reportId, p.audience, alsoTo ?? null);
+  const { title, unitId, unitName, to } = await recipients(env.DB, reportId, p.audience, alsoTo ?? null);
   if (to.length === 0) return 0;
   const bodies: NotificationMessage[] = to.map((r) => ({
     ...payload,
@@ -116,9 +183,11 @@ export async function sendNotifications(env: Env, reportId: string, p: NotifyPay
     reportId,
     reportTitle: title,
     unitId,
+    unitName,
     userId: r.id,
     email: r.email,
     name: r.name,
+    standsInFor: r.standsInFor,
   }));
   const appBase = new URL(env.PORTAL_BASE_URL).origin;
   const now = new Date().toISOString();

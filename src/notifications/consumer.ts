@@ -19,6 +19,8 @@ const MessageSchema = z.object({
   reportId: z.string(),
   reportTitle: z.string(),
   unitId: z.string(),
+  // Absent on messages queued before they existed.
+  unitName: z.string().optional(),
   userId: z.string(),
   email: z.email(),
   name: z.string(),
@@ -39,6 +41,10 @@ const MessageSchema = z.object({
       role: z.string().nullable(),
       onBehalfOf: z.object({ userId: z.string(), name: z.string(), role: z.string() }).nullable(),
     })
+    .nullable()
+    .optional(),
+  standsInFor: z
+    .object({ userId: z.string(), name: z.string(), kind: z.enum(["absence", "delegation"]), until: z.string() })
     .nullable()
     .optional(),
 });

@@ -1,6 +1,7 @@
 // The portal's writes to R2: article pages, images, listings, feeds, retraction notes. Each
 // operation writes the same objects when repeated, so workflow steps can be retried freely.
 import { WORKFLOWS, type ReportKind } from "../../workflows";
+import { signedFor } from "../domain/roles";
 import { cleanDeep } from "./clean";
 import { buildFeeds, type FeedEntry } from "./feeds";
 import { renderMarkdown } from "./markdown";
@@ -40,7 +41,8 @@ export type Approved = {
     figures: { period: string; enrolled: number; completed: number; rate: number } | null;
     attachments: FrozenAttachment[];
   };
-  approvals: { label: string; name: string; at: string }[];
+  /** `signedAs`: "KT. Giám đốc" when the approver signed for the holder of the stage's role (absent on older step outputs). */
+  approvals: { label: string; name: string; at: string; signedAs?: string | null }[];
 };
 
 /** The approved revision as frozen at submit, with who approved each stage (text cleaned, see clean.ts). */
@@ -52,8 +54,9 @@ export async function loadApproved(db: D1Database, reportId: string, revision: n
       .bind(reportId),
     db
       .prepare(
-        // The approver's name as it was when they approved (the current one only for older events).
-        `SELECT e.stage, e.created_at, coalesce(e.actor_name, u.name) AS name FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
+        // The approver's name as it was when they approved (the current one only for older events),
+        // and the role they signed for when they approved under a delegation (ký thay).
+        `SELECT e.stage, e.created_at, coalesce(e.actor_name, u.name) AS name, e.on_behalf_of_role FROM report_events e LEFT JOIN users u ON u.id = e.actor_id
          WHERE e.report_id = ? AND e.revision = ? AND e.action = 'approve' ORDER BY e.seq`,
       )
       .bind(reportId, revision),
@@ -71,10 +74,11 @@ export async function loadApproved(db: D1Database, reportId: string, revision: n
     unitCode: r.unit_code,
     publishedUrl: r.published_url,
     content: JSON.parse(contentRow.content) as Approved["content"],
-    approvals: ((approvals?.results ?? []) as { stage: string; created_at: string; name: string | null }[]).map((a) => ({
+    approvals: ((approvals?.results ?? []) as { stage: string; created_at: string; name: string | null; on_behalf_of_role: string | null }[]).map((a) => ({
       label: stages.find((s) => s.id === a.stage)?.label ?? a.stage,
       name: a.name ?? "",
       at: a.created_at,
+      signedAs: a.on_behalf_of_role ? signedFor(a.on_behalf_of_role) : null,
     })),
   });
 }

@@ -16,7 +16,8 @@ export type ArticleProps = {
   /** Structured figures of a periodic report. */
   results: { period: string; enrolled: number; completed: number; rate: number } | null;
   sourceUrl: string | null;
-  approvals: { label: string; name: string; at: string }[];
+  /** `signedAs`: "KT. Giám đốc" for an approval made under a delegation, printed before the name. */
+  approvals: { label: string; name: string; at: string; signedAs?: string | null }[];
   publishedAt: string;
   updatedAt: string | null;
   canonical: string;
@@ -78,7 +79,7 @@ export function Article(p: ArticleProps) {
           <ul>
             {p.approvals.map((a) => (
               <li>
-                {a.label}: {a.name}, <time datetime={a.at}>{viDateTime(a.at)}</time>
+                {a.label}: {a.signedAs ? `${a.signedAs} ${a.name}` : a.name}, <time datetime={a.at}>{viDateTime(a.at)}</time>
               </li>
             ))}
           </ul>
