@@ -10,6 +10,7 @@ import { ApiError } from "../errors";
 import { viDateTime } from "../portal/format";
 import { liveAttachments } from "../queries/reports";
 import { history, lastReturnedBy, revisionContent } from "../queries/review";
+import { stageAssignment } from "../services/assignment-options";
 import { figuresContextOf } from "../services/period-reports";
 import { reportFor } from "../services/report-access";
 import { page } from "./render";
@@ -18,6 +19,8 @@ import type { WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
 import { ArticlePreview, DiffView, History, StatusBadge } from "./views/report-detail";
 import { FiguresTable } from "./views/figures";
+import { AssignmentPanel } from "./views/assignment";
+import { signedFor } from "../domain/roles";
 
 export async function showReport(c: Context<WebEnv>, id: string): Promise<Response> {
   const actor = c.get("actor");
@@ -35,11 +38,16 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
   const stage = report.stage ? def?.stages.find((s) => s.id === report.stage) : undefined;
   const csrf = c.get("csrf");
   const roles = actor.grants.map((g) => g.role);
+  // Who has the stage, and whether the caller may decide it (their own, their delegator's, or open to them).
+  const assignment = await stageAssignment(c.env, actor, report, events);
   // The policy table carries the editable states.
   const editable = allows(actor, "report.update", report);
   const canSubmit = allows(actor, "report.submit", report);
   const canWithdraw = allows(actor, "report.withdraw", report);
-  const canDecide = report.status === "in_review" && stage !== undefined && roles.includes(stage.role);
+  const canDecide = report.status === "in_review" && stage !== undefined && assignment?.decide != null;
+  // A reviewer of the stage who may not decide it is told who has it, rather than shown nothing.
+  const heldElsewhere = !canDecide && assignment?.assignee && !assignment.mine && roles.includes(assignment.stage.role) ? assignment.assignee : null;
+  const onBehalfOf = assignment?.decide?.onBehalfOf ?? null;
   const canUnpublish = allows(actor, "report.unpublish", report);
   const overdue = report.status === "in_review" && report.stageDueAt !== null && report.stageDueAt < new Date().toISOString();
 
@@ -78,6 +86,12 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
         {report.publishedUrl && report.status !== "unpublished" ? (
           <p>
             Bài đăng: <a href={report.publishedUrl}>{report.publishedUrl}</a>
+          </p>
+        ) : null}
+        {assignment ? <AssignmentPanel reportId={id} a={assignment} csrf={csrf} actorId={actor.id} /> : null}
+        {heldElsewhere && stage ? (
+          <p class="hint" role="note">
+            Bước {stage.label} đang do {heldElsewhere.name} xử lý: chỉ người được giao (hoặc người ký thay) quyết định.
           </p>
         ) : null}
         {def ? <p class="hint">Quy trình: {def.stages.map((s) => s.label).join(" → ")}</p> : null}
@@ -121,6 +135,11 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
           <h2 id="quyet-dinh" class="mt0">
             Thẩm định — bước {stage.label}
           </h2>
+          {onBehalfOf ? (
+            <p class="notice on-behalf" role="note">
+              Bạn quyết định thay {onBehalfOf.name}: lịch sử ghi “{signedFor(stage.role)}: {actor.name}”.
+            </p>
+          ) : null}
           <form method="post" action={`/app/reports/${id}/decide`}>
             <input type="hidden" name="_csrf" value={csrf} />
             <input type="hidden" name="stage" value={stage.id} />

@@ -1,12 +1,13 @@
 /** @jsxImportSource hono/jsx */
-// Reviewers' pages: the inbox, decisions, unpublishing.
+// Reviewers' pages: the inbox (mine, unassigned, all), assignment, decisions, unpublishing.
 import type { Hono } from "hono";
 import { viDateTime } from "../portal/format";
-import { inbox, stageLabel } from "../queries/review";
+import { inbox, INBOX_SCOPES, stageLabel, type InboxScope } from "../queries/review";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { Decision } from "../routes/review/decide";
 import { Unpublish } from "../routes/review/unpublish";
 import { decideReport, unpublishReport } from "../services/review";
+import { assignReport } from "../services/assignment";
 import { noteBookmark } from "../middleware/d1-session";
 import { issuesToFields, readForm, str } from "./forms";
 import { page, seeOther } from "./render";
@@ -23,12 +24,28 @@ const fieldsNotice = (issues: Parameters<typeof issuesToFields>[0], labels: Reco
     .map(([field, message]) => `${labels[field] ?? field}: ${message}`)
     .join("; ");
 
+const SCOPE_TABS: Record<InboxScope, { label: string; empty: string }> = {
+  mine: { label: "Việc của tôi", empty: "Không có báo cáo nào giao cho bạn hay đang chờ người nhận." },
+  unassigned: { label: "Chưa phân công", empty: "Không có báo cáo nào chưa phân công." },
+  all: { label: "Tất cả", empty: "Không có báo cáo nào đang chờ ở các bước bạn phụ trách." },
+};
+
+/** A tab's count, read with a page of 99: more than that is "99+" (nobody needs the exact figure). */
+const COUNT_CAP = 99;
+const countText = (n: number) => (n > COUNT_CAP ? `${COUNT_CAP}+` : String(n));
+
 export function registerWebReview(app: Hono<WebEnv>) {
   const auth = webSession();
 
   app.get("/app/inbox", auth, async (c) => {
+    const actor = c.get("actor");
+    const scope = INBOX_SCOPES.find((s) => s === c.req.query("scope")) ?? "mine";
     const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
-    const rows = await inbox(c.env.DB, c.get("actor"), { after, limit: 25 });
+    const [rows, ...counted] = await Promise.all([
+      inbox(c.env.DB, actor, { after, limit: 25, scope }),
+      ...INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s })),
+    ]);
+    const counts = Object.fromEntries(INBOX_SCOPES.map((s, i) => [s, counted[i]!.length])) as Record<InboxScope, number>;
     const list = pageOf(rows, 25, (r) => [r.stage_due_at, r.id]);
     const now = new Date().toISOString();
     return page(
@@ -37,7 +54,18 @@ export function registerWebReview(app: Hono<WebEnv>) {
       <>
         <h1>Báo cáo chờ bạn thẩm định</h1>
         <Notice c={c} />
-        {list.items.length === 0 ? <p>Không có báo cáo nào đang chờ bạn.</p> : null}
+        <nav aria-label="Phạm vi">
+          <ul class="tabs inbox-tabs">
+            {INBOX_SCOPES.map((s) => (
+              <li>
+                <a href={`/app/inbox?scope=${s}`} aria-current={s === scope ? "page" : undefined}>
+                  {SCOPE_TABS[s].label} ({countText(counts[s])})
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {list.items.length === 0 ? <p>{SCOPE_TABS[scope].empty}</p> : null}
         {list.items.length ? (
           <table class="responsive">
             <thead>
@@ -46,6 +74,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
                 <th scope="col">Tiêu đề</th>
                 <th scope="col">Đơn vị</th>
                 <th scope="col">Bước</th>
+                <th scope="col">Người xử lý</th>
                 <th scope="col">Phiên bản</th>
               </tr>
             </thead>
@@ -60,6 +89,9 @@ export function registerWebReview(app: Hono<WebEnv>) {
                   </td>
                   <td data-label="Đơn vị">{r.unit_name}</td>
                   <td data-label="Bước">{stageLabel(r.kind, r.stage)}</td>
+                  <td data-label="Người xử lý">
+                    {r.assignee_id ? (r.assignee_id === actor.id ? `${r.assignee_name} (bạn)` : r.assignee_name) : <span class="badge unassigned">Chưa phân công</span>}
+                  </td>
                   <td data-label="Phiên bản">{r.revision}</td>
                 </tr>
               ))}
@@ -68,11 +100,32 @@ export function registerWebReview(app: Hono<WebEnv>) {
         ) : null}
         {list.nextCursor ? (
           <p>
-            <a href={`/app/inbox?cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
+            <a href={`/app/inbox?scope=${scope}&cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
           </p>
         ) : null}
       </>,
     );
+  });
+
+  // Claim (userId = the caller), give (another holder) or hand back (empty): the API's assignReport,
+  // with the stage the page showed, so that a page left open after the report moved on is a refusal.
+  app.post("/app/reports/:id/assignee", auth, async (c) => {
+    const id = c.req.param("id");
+    const actor = c.get("actor");
+    const form = await readForm(c);
+    const userId = str(form, "userId").trim() || null;
+    const stage = str(form, "stage").trim() || undefined;
+    if (userId !== null && userId.length > 64) return seeOther(c, `/app/reports/${id}`, "Không thực hiện được: Không có người dùng này", "error");
+    try {
+      const view = await assignReport(c.env, actor, id, userId, stage);
+      noteBookmark(c, view.bookmark);
+      const label = view.stage?.label ?? "";
+      const done =
+        view.assignee === null ? `Đã trả bước ${label} lại cho nhóm.` : view.assignee.userId === actor.id ? `Bạn đã nhận xử lý bước ${label}.` : `Đã giao bước ${label} cho ${view.assignee.name}.`;
+      return seeOther(c, `/app/reports/${id}`, done);
+    } catch (err) {
+      return refusal(c, err, `/app/reports/${id}`);
+    }
   });
 
   app.post("/app/reports/:id/decide", auth, async (c) => {

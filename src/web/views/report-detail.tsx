@@ -3,10 +3,12 @@ import { raw } from "hono/html";
 import type { BodyPart, FieldChange } from "../../domain/revision-diff";
 import { viDate, viDateTime } from "../../portal/format";
 import { AttendeeList } from "../../portal/views/parts";
-import { renderMarkdown } from "../../portal/markdown";
+import { bareCaption } from "../../portal/images";
+import { placeFigures, renderMarkdown } from "../../portal/markdown";
 import type { AttachmentRow, ReportRow } from "../../queries/reports";
 import type { HistoryRow } from "../../queries/review";
 import { ROLE_LABELS } from "./shell";
+import { signedFor } from "../../domain/roles";
 import { LABELS } from "./report-form";
 import { figureChangeRows } from "./figures";
 import type { IndicatorSet } from "../../../indicators";
@@ -31,7 +33,36 @@ const ACTION_LABELS: Record<string, string> = {
   schedule: "Hẹn giờ đăng",
   publish: "Đăng",
   unpublish: "Gỡ bài",
+  cancel: "Huỷ lịch đăng",
+  assign: "Phân công",
 };
+
+/**
+ * What an event did, as people say it: an assignment by whom it went to (the system's own, when a
+ * stage has one holder, or when its assignee can no longer decide it); a decision made under a
+ * delegation with the signature it carries, "Duyệt — KT. Trưởng phòng: Trần Thị B".
+ */
+export function eventLabel(e: HistoryRow): string {
+  if (e.action === "assign") {
+    if (e.comment === "auto" && e.assignee_name) return `Tự động giao cho ${e.assignee_name} (người duy nhất phụ trách)`;
+    if (e.comment === "released") return "Tự động trả lại nhóm (người được giao không còn xử lý được)";
+    if (!e.assignee_id) return "Trả lại nhóm";
+    if (e.actor_id && e.assignee_id === e.actor_id) return "Nhận xử lý";
+    return `Giao cho ${e.assignee_name ?? ""}`;
+  }
+  const label = ACTION_LABELS[e.action] ?? e.action;
+  return e.on_behalf_of_role ? `${label} — ${signedFor(e.on_behalf_of_role)}: ${e.actor_name ?? ""}` : label;
+}
+
+/** Who did it: the system, a person in their role, or a person signing for someone else. */
+function actorLabel(e: HistoryRow): string {
+  if (!e.actor_name) return "Hệ thống";
+  if (e.on_behalf_of_name) return `${e.actor_name} (ký thay ${e.on_behalf_of_name})`;
+  return e.actor_role ? `${e.actor_name} (${ROLE_LABELS[e.actor_role as keyof typeof ROLE_LABELS] ?? e.actor_role})` : e.actor_name;
+}
+
+/** The comment column: a decision's words; nothing for events whose comment is the system's own note. */
+const commentOf = (e: HistoryRow) => (e.action === "publish" || e.action === "schedule" || e.action === "assign" ? "" : (e.comment ?? ""));
 
 export function StatusBadge(props: { status: string; overdue?: boolean }) {
   return (
@@ -46,8 +77,25 @@ export function StatusBadge(props: { status: string; overdue?: boolean }) {
 /** The report as it will read on the portal. */
 export type PreviewContent = Pick<ReportRow, "id" | "title" | "summary" | "body" | "eventDate" | "location" | "attendees" | "sourceUrl">;
 
+function PreviewFigure(props: { reportId: string; img: AttachmentRow; n: number }) {
+  const caption = bareCaption(props.img.caption);
+  return (
+    <figure>
+      <img src={`/app/reports/${props.reportId}/images/${props.img.id}`} alt={caption} class="fit" />
+      <figcaption>
+        Hình {props.n}: {caption}
+      </figcaption>
+    </figure>
+  );
+}
+
 export function ArticlePreview(props: { report: PreviewContent; images: AttachmentRow[] }) {
   const r = props.report;
+  // As on the portal: "[Hình 2]" on a line of its own places image 2 there, the rest follow the text.
+  const body = placeFigures(renderMarkdown(r.body), (n) => {
+    const img = props.images[n - 1];
+    return img ? String(<PreviewFigure reportId={r.id} img={img} n={n} />) : null;
+  });
   return (
     <article class="card" aria-label="Xem trước bài viết">
       <h2 class="mt0">{r.title}</h2>
@@ -61,21 +109,14 @@ export function ArticlePreview(props: { report: PreviewContent; images: Attachme
           <strong>{r.summary}</strong>
         </p>
       ) : null}
-      <div>{raw(renderMarkdown(r.body))}</div>
+      <div>{raw(body.html)}</div>
       {r.attendees.length ? (
         <>
           <h3>Đại biểu tham dự</h3>
           <AttendeeList attendees={r.attendees} />
         </>
       ) : null}
-      {props.images.map((img, i) => (
-        <figure>
-          <img src={`/app/reports/${r.id}/images/${img.id}`} alt={img.caption} class="fit" />
-          <figcaption>
-            Hình {i + 1}: {img.caption}
-          </figcaption>
-        </figure>
-      ))}
+      {props.images.map((img, i) => (body.placed.has(i + 1) ? null : <PreviewFigure reportId={r.id} img={img} n={i + 1} />))}
       {r.sourceUrl ? (
         <p>
           <a href={r.sourceUrl} rel="noopener noreferrer nofollow">
@@ -104,14 +145,11 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
         {props.rows.map((e) => (
           <tr>
             <td data-label="Thời gian">{viDateTime(e.created_at)}</td>
-            <td data-label="Người thực hiện">
-              {e.actor_name ?? "Hệ thống"}
-              {e.actor_role ? ` (${ROLE_LABELS[e.actor_role as keyof typeof ROLE_LABELS] ?? e.actor_role})` : ""}
-            </td>
-            <td data-label="Thao tác">{ACTION_LABELS[e.action] ?? e.action}</td>
+            <td data-label="Người thực hiện">{actorLabel(e)}</td>
+            <td data-label="Thao tác">{eventLabel(e)}</td>
             <td data-label="Bước">{props.stageLabel(e.stage) ?? ""}</td>
             <td data-label="Phiên bản">{e.revision || ""}</td>
-            <td data-label="Ý kiến">{e.action === "publish" || e.action === "schedule" ? "" : (e.comment ?? "")}</td>
+            <td data-label="Ý kiến">{commentOf(e)}</td>
           </tr>
         ))}
       </tbody>
