@@ -68,7 +68,8 @@ describe("retraction takes the images down too", () => {
       expect(res.headers.get("etag"), path).toBeTruthy();
       expectShortCache(res, path);
     }
-    expect(await portalImageKeys(id)).toHaveLength(2);
+    // Each 1×1 image: its original and one WebP variant (no variant is wider than the original).
+    expect(await portalImageKeys(id)).toHaveLength(4);
 
     await unpublish(id, url!);
     const gone = await call(url!);
@@ -114,7 +115,8 @@ describe("retraction takes the images down too", () => {
     expect(await imagesOf(url!)).toEqual([a]);
     expect((await call(a!)).status).toBe(200);
     await expectRemoved(b!);
-    expect(await portalImageKeys(id)).toHaveLength(1);
+    // A's original and its variant.
+    expect(await portalImageKeys(id)).toHaveLength(2);
 
     // Publishing revision 2 again (a retried instance) keeps it that way.
     const rerun = await introspectWorkflowInstance(env.PUBLISH, `${id}-r2-rerun`);
@@ -138,7 +140,7 @@ describe("retraction takes the images down too", () => {
     for (const src of images) {
       const res = await call(src);
       expect(res.status, src).toBe(200);
-      expect(res.headers.get("content-type")).toBe("image/png");
+      expect(res.headers.get("content-type")).toBe("image/webp");
       expectShortCache(res, src);
     }
 

@@ -1,6 +1,12 @@
 // Uploaded images are recognised by their first bytes, never by their name or declared type.
 
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+// A phone photo straight from the camera: up to 20 MB and 36 megapixels (a 48 MP sensor saves
+// 12 MP by default; the rare full-resolution shot is refused with a clear message, not a 5xx).
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+export const MAX_IMAGE_PIXELS = 36_000_000;
+
+/** "40,0 triệu" — megapixels with one decimal (rounded up, so an image just over the limit never reads as at it), Vietnamese decimal comma. */
+export const megapixels = (pixels: number) => `${(Math.ceil(pixels / 100_000) / 10).toFixed(1).replace(".", ",")} triệu`;
 
 export type ImageType = { contentType: "image/jpeg" | "image/png" | "image/webp"; ext: "jpg" | "png" | "webp" };
 

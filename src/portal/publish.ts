@@ -7,6 +7,7 @@ import { buildFeeds, type FeedEntry } from "./feeds";
 import { renderMarkdown } from "./markdown";
 import { archivePage, feedEntries, getEntry, lastSeq, newest, retractEntry, type Entry, type ListedEntry } from "./entries";
 import { archiveNav, archivePath, keyOf, mediaFolder, mediaPath, PAGE_SIZE, pageOfSeq, PORTAL_PREFIX, unitPath, urlOf } from "./paths";
+import { belongsTo, publishFigure, type Figure } from "./images";
 import { Article } from "./views/article";
 import { Gone, Listing, type ListingEntry } from "./views/listing";
 import { toDocument } from "./views/layout";
@@ -91,21 +92,13 @@ function imagesOf(a: Approved): { att: FrozenAttachment; path: string }[] {
 }
 
 /**
- * Copies the revision's images from the private uploads/ prefix to the portal, in caption order.
- * An image missing from the portal (taken down with a retraction) is copied again.
+ * Publishes the revision's images to the portal, in caption order: WebP variants at the widths the
+ * page shows and the original beside them (src/portal/images.ts). Anything missing from the portal
+ * (taken down with a retraction) is written again; what is already there is left as it is.
  */
-export async function copyImages(bucket: R2Bucket, a: Approved): Promise<{ src: string; caption: string }[]> {
-  const out: { src: string; caption: string }[] = [];
-  for (const { att, path } of imagesOf(a)) {
-    const key = keyOf(path);
-    const existing = await bucket.head(key);
-    if (!existing || existing.customMetadata?.sha256 !== att.sha256) {
-      const source = await bucket.get(att.r2Key);
-      if (!source) throw new Error(`image ${att.r2Key} is missing`);
-      await bucket.put(key, source.body, { httpMetadata: { contentType: att.contentType, cacheControl: MEDIA_CACHE }, customMetadata: { sha256: att.sha256 } });
-    }
-    out.push({ src: urlOf(path), caption: att.caption });
-  }
+export async function copyImages(bucket: R2Bucket, images: ImagesBinding, a: Approved): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const { att, path } of imagesOf(a)) out.push(await publishFigure(bucket, images, a.reportId, att, path, MEDIA_CACHE));
   return out;
 }
 
@@ -179,29 +172,29 @@ export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBa
   await put("feed.json", feeds.json, "application/feed+json; charset=utf-8");
 }
 
-/** Deletes a report's images from the portal, all of them or all but `keep` (R2 keys). Repeatable. */
-async function removeImages(bucket: R2Bucket, reportId: string, keep: ReadonlySet<string> = new Set()): Promise<void> {
+/** Deletes a report's images from the portal (originals and variants), all of them or all but those `keep` says. Repeatable. */
+async function removeImages(bucket: R2Bucket, reportId: string, keep: (key: string) => boolean = () => false): Promise<void> {
   const prefix = `${PORTAL_PREFIX}${mediaFolder(reportId)}`;
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix, cursor });
-    const stale = page.objects.map((o) => o.key).filter((k) => !keep.has(k));
+    const stale = page.objects.map((o) => o.key).filter((k) => !keep(k));
     if (stale.length) await bucket.delete(stale);
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
 }
 
 /**
- * After a revision's page is written: deletes the report's portal images that this revision no
- * longer shows (removed in a correction). Skipped when a later revision already holds the entry,
- * so a late retry cannot delete that revision's images.
+ * After a revision's page is written: deletes the report's portal images (originals and their
+ * variants) that this revision no longer shows (removed in a correction). Skipped when a later
+ * revision already holds the entry, so a late retry cannot delete that revision's images.
  */
 export async function removeReplacedImages(bucket: R2Bucket, db: D1Database, a: Approved): Promise<number> {
   const entry = await getEntry(db, a.reportId);
   if (!entry || entry.revision !== a.revision) return 0;
-  const keep = new Set(imagesOf(a).map((i) => keyOf(i.path)));
-  await removeImages(bucket, a.reportId, keep);
-  return keep.size;
+  const kept = imagesOf(a).map((i) => i.att.id);
+  await removeImages(bucket, a.reportId, belongsTo(a.reportId, kept));
+  return kept.length;
 }
 
 /**

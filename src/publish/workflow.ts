@@ -61,7 +61,7 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
       if (!still) return { publishedUrl: "" };
     }
 
-    const figures = await step.do("copy images", RETRY, () => noted(this.env, reportId, "copy images", () => copyImages(this.env.BUCKET, approved)));
+    const figures = await step.do("copy images", RETRY, () => noted(this.env, reportId, "copy images", () => copyImages(this.env.BUCKET, this.env.IMAGES, approved)));
 
     const entry = await step.do("place on portal", RETRY, async () => {
       const existing = await getEntry(this.env.DB, reportId);

@@ -5,7 +5,7 @@
 // freeze the report between the two. A write the submit overtook is refused with 409.
 import { database } from "../db/client";
 import { newId, sha256Hex } from "../domain/ids";
-import { MAX_IMAGE_BYTES, sniffImage } from "../domain/images";
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, megapixels, sniffImage, type ImageType } from "../domain/images";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import {
@@ -41,12 +41,42 @@ function refused(refusal: Refusal, stale: () => ApiError): ApiError {
   }
 }
 
+const fileError = (code: "unsupported_media_type" | "validation_failed", message: string) =>
+  new ApiError(code, { detail: message, errors: [{ path: "file", in: "form", message }] });
+
+/**
+ * Reads the picture's size with the Images binding: the first bytes only say what the file claims
+ * to be, this decodes its header. Whatever the binding cannot read (a truncated or forged file) is
+ * the uploader's problem, told as a 422, never a 5xx.
+ */
+async function measure(images: ImagesBinding, bytes: Uint8Array, type: ImageType): Promise<{ width: number; height: number }> {
+  let info: ImageInfoResponse;
+  try {
+    info = await images.info(new Blob([bytes]).stream());
+  } catch {
+    throw fileError("validation_failed", "Không đọc được ảnh: tệp bị hỏng hoặc không phải ảnh JPEG, PNG hoặc WebP");
+  }
+  if (info.format !== type.contentType || !("width" in info)) {
+    throw fileError("unsupported_media_type", "Nội dung không phải ảnh JPEG, PNG hoặc WebP");
+  }
+  const pixels = info.width * info.height;
+  if (pixels > MAX_IMAGE_PIXELS) {
+    throw fileError("validation_failed", `Ảnh quá lớn: ${megapixels(pixels)} điểm ảnh, tối đa ${MAX_IMAGE_PIXELS / 1_000_000} triệu`);
+  }
+  return { width: info.width, height: info.height };
+}
+
 /** Stores an image recognised by its content (never its name or declared type) under uploads/. */
 export async function addImage(env: Env, actor: Actor, reportId: string, file: File, caption: string): Promise<AttachmentRow> {
   const db = database(env.DB);
   const report = await reportFor(db, actor, reportId, "attachment.write");
   if (file.size === 0) throw new ApiError("validation_failed", { errors: [{ path: "file", in: "form", message: "Tệp rỗng" }] });
-  if (file.size > MAX_IMAGE_BYTES) throw new ApiError("payload_too_large", { detail: `Ảnh tối đa ${MAX_IMAGE_BYTES} byte` });
+  if (file.size > MAX_IMAGE_BYTES) {
+    throw new ApiError("payload_too_large", {
+      detail: `Ảnh tối đa ${MAX_IMAGE_BYTES / 1024 / 1024} MB`,
+      errors: [{ path: "file", in: "form", message: `Ảnh tối đa ${MAX_IMAGE_BYTES / 1024 / 1024} MB` }],
+    });
+  }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = sniffImage(bytes.subarray(0, 16));
   if (!type) {
@@ -55,12 +85,17 @@ export async function addImage(env: Env, actor: Actor, reportId: string, file: F
       errors: [{ path: "file", in: "form", message: "Nội dung không phải ảnh JPEG, PNG hoặc WebP" }],
     });
   }
+  const size = await measure(env.IMAGES, bytes, type);
   // Spares the upload when the report is already full; the insert below is what enforces the limit.
   if ((await liveAttachmentCount(db, report.id)) >= MAX_ATTACHMENTS) throw tooMany();
 
   const attachmentId = newId();
   const key = `uploads/${report.id}/${attachmentId}.${type.ext}`;
-  await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: type.contentType }, customMetadata: { reportId: report.id } });
+    // The picture's size rides with the object (no column needed): publication reads it back.
+  await env.BUCKET.put(key, bytes, {
+    httpMetadata: { contentType: type.contentType },
+    customMetadata: { reportId: report.id, width: String(size.width), height: String(size.height) },
+  });
   let stored = false;
   try {
     const written = await insertAttachment(

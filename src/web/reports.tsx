@@ -8,7 +8,7 @@ import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
 import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
-import { listReports, type ReportRow } from "../queries/reports";
+import { listReports, liveAttachments, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
@@ -259,7 +259,8 @@ export function registerWebReports(app: Hono<WebEnv>) {
     if (!report) return seeOther(c, `/app/reports/${c.req.param("id")}`, "Báo cáo không sửa được ở trạng thái này.", "error");
     const ctx = await figuresContextOf(c.env.DB, report);
     const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
-    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} /></>);
+    const images = { reportId: report.id, items: await liveAttachments(database(c.env.DB), report.id) };
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} images={images} /></>);
   });
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
@@ -385,7 +386,12 @@ export function registerWebReports(app: Hono<WebEnv>) {
       // Only a safe link is shown, as on the portal.
       sourceUrl: fields.sourceUrl && /^https?:\/\//.test(fields.sourceUrl) ? fields.sourceUrl : null,
     };
-    const html = await (<ArticlePreview report={draft} images={[]} />).toString();
+    // Editing a report (app.js sends its id): its images, so "[Hình 2]" shows where image 2 goes.
+    const reportId = str(form, "reportId");
+    const report = reportId ? await reportFor(database(c.env.DB), c.get("actor"), reportId, "report.read").catch(() => null) : null;
+    const images = report ? await liveAttachments(database(c.env.DB), report.id) : [];
+    if (report) draft.id = report.id;
+    const html = await (<ArticlePreview report={draft} images={images} />).toString();
     return c.html(html, 200, { "cache-control": "no-store" });
   });
 }

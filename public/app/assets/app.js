@@ -12,6 +12,8 @@
     var refresh = function () {
       var body = new URLSearchParams(new FormData(form));
       body.set("_csrf", csrf ? csrf.value : "");
+      // Editing a saved report: the server shows its images where "[Hình N]" places them.
+      if (preview.getAttribute("data-report-id")) body.set("reportId", preview.getAttribute("data-report-id"));
       fetch("/app/preview", { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) { preview.innerHTML = html; })
@@ -78,4 +80,39 @@
   // Bring the list of form errors into view and focus.
   var errors = document.getElementById("loi");
   if (errors) errors.focus();
+})();
+
+// "Chèn vào bài": types "[Hình N]" on a line of its own at the cursor in the body field (the hint
+// beside the list says how to type it by hand when this file does not run).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-insert-figure]").forEach(function (item) {
+    var field = document.getElementById(item.getAttribute("data-insert-into"));
+    if (!field) return;
+    var n = item.getAttribute("data-insert-figure");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = "Chèn vào bài";
+    button.setAttribute("aria-label", "Chèn hình " + n + " vào bài tại vị trí con trỏ");
+    button.addEventListener("click", function () {
+      var text = field.value;
+      var start = field.selectionStart == null ? text.length : field.selectionStart;
+      var end = field.selectionEnd == null ? start : field.selectionEnd;
+      var before = text.slice(0, start);
+      var after = text.slice(end);
+      // A blank line around the marker keeps it a block of its own in Markdown.
+      var lead = before === "" ? "" : /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
+      var tail = after === "" ? "\n" : /^\n\n/.test(after) ? "" : /^\n/.test(after) ? "\n" : "\n\n";
+      var marker = lead + "[Hình " + n + "]" + tail;
+      field.value = before + marker + after;
+      var caret = before.length + marker.length;
+      field.focus();
+      field.setSelectionRange(caret, caret);
+      // The live preview listens for input on the form.
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(button);
+  });
 })();

@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
+import { bareCaption, type Figure } from "../images";
+import { placeFigures } from "../markdown";
 import { viDate, viDateTime } from "../format";
 import { AttendeeList, resultsSentence } from "./parts";
 import { Layout } from "./layout";
@@ -12,7 +14,8 @@ export type ArticleProps = {
   location: string | null;
   unitName: string;
   attendees: { name: string; title: string }[];
-  figures: { src: string; caption: string; width?: number }[];
+  /** In caption order; older publications carry only src and caption. */
+  figures: (Pick<Figure, "src" | "caption"> & Partial<Figure>)[];
   /** Structured figures of a periodic report. */
   results: { period: string; enrolled: number; completed: number; rate: number } | null;
   sourceUrl: string | null;
@@ -23,7 +26,50 @@ export type ArticleProps = {
   canonical: string;
 };
 
+/**
+ * Image n (1-based) as a figure: the 960px variant, the others in srcset, its size reserved by
+ * width and height. The first image on the page is the likely LCP element: fetched at once.
+ */
+function FigureView(props: { f: ArticleProps["figures"][number]; n: number; first: boolean }) {
+  const { f, n, first } = props;
+  const caption = bareCaption(f.caption);
+  return (
+    <figure id={`hinh-${n}`}>
+      <img
+        src={f.src}
+        srcset={f.srcset}
+        sizes={f.srcset ? "(max-width: 800px) 100vw, 760px" : undefined}
+        width={f.width}
+        height={f.height}
+        alt={caption}
+        loading={first ? "eager" : "lazy"}
+        fetchpriority={first ? "high" : undefined}
+        decoding="async"
+      />
+      <figcaption>
+        Hình {n}: {caption}
+        {f.original ? (
+          <>
+            {" "}
+            <a class="original" href={f.original} aria-label={`Xem ảnh gốc của hình ${n}`}>
+              Xem ảnh gốc
+            </a>
+          </>
+        ) : null}
+      </figcaption>
+    </figure>
+  );
+}
+
 export function Article(p: ArticleProps) {
+  // Images the text places ("[Hình 2]") go there; the rest follow the text, in order.
+  let shown = 0;
+  const figureHtml = (n: number) => {
+    const f = p.figures[n - 1];
+    return f ? String(<FigureView f={f} n={n} first={shown++ === 0} />) : null;
+  };
+  const body = placeFigures(p.bodyHtml, figureHtml);
+  const rest = p.figures.map((f, i) => ({ f, n: i + 1 })).filter(({ n }) => !body.placed.has(n));
   return (
     <Layout title={p.title} description={p.summary ?? undefined} canonical={p.canonical}>
       <article>
@@ -41,7 +87,7 @@ export function Article(p: ArticleProps) {
           </p>
         ) : null}
         {p.summary ? <p class="lead">{p.summary}</p> : null}
-        <div class="body">{raw(p.bodyHtml)}</div>
+        <div class="body">{raw(body.html)}</div>
         {p.results ? (
           <section aria-labelledby="ket-qua">
             <h2 id="ket-qua">Kết quả {p.results.period}</h2>
@@ -54,16 +100,11 @@ export function Article(p: ArticleProps) {
             <AttendeeList attendees={p.attendees} />
           </section>
         ) : null}
-        {p.figures.length ? (
+        {rest.length ? (
           <section aria-labelledby="hinh-anh">
             <h2 id="hinh-anh">Hình ảnh</h2>
-            {p.figures.map((f, i) => (
-              <figure>
-                <img src={f.src} alt={f.caption} loading="lazy" decoding="async" />
-                <figcaption>
-                  Hình {i + 1}: {f.caption}
-                </figcaption>
-              </figure>
+            {rest.map(({ f, n }) => (
+              <FigureView f={f} n={n} first={shown++ === 0} />
             ))}
           </section>
         ) : null}

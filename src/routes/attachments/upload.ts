@@ -12,7 +12,7 @@ import { Caption } from "./schemas";
 
 const UploadForm = z
   .object({
-    file: z.instanceof(File).openapi({ type: "string", format: "binary", description: "JPEG, PNG or WebP, at most 10 MiB" }),
+    file: z.instanceof(File).openapi({ type: "string", format: "binary", description: "JPEG, PNG or WebP, at most 20 MiB and 36 megapixels" }),
     caption: Caption.openapi({ example: "Hình 1: Văn nghệ chào mừng Hội nghị" }),
   })
   .openapi("AttachmentUpload");

@@ -66,6 +66,8 @@ export function ReportForm(props: {
   creating: boolean;
   /** A periodic report's figures: the fields come from its period's indicator set. */
   figures?: Omit<FiguresFormProps, "errors">;
+  /** The report's images (editing): each can be placed in the body with a "[Hình N]" line. */
+  images?: { reportId: string; items: { id: string; caption: string }[] };
 }) {
   const v = props.values;
   const def = WORKFLOWS[v.kind as keyof typeof WORKFLOWS];
@@ -88,12 +90,13 @@ export function ReportForm(props: {
       <div class="grid">
         <div>
           <Field id="body" values={v} errors={props.errors} textarea required className="body" hint="Viết bằng Markdown: **đậm**, *nghiêng*, - gạch đầu dòng, [liên kết](https://...). Không dùng thẻ HTML." />
+          {props.images?.items.length ? <FigurePicker {...props.images} /> : null}
         </div>
         <div>
           <p class="hint" id="xem-truoc-nhan">
             Xem trước (cập nhật khi gõ):
           </p>
-          <div class="preview" id="xem-truoc" aria-live="polite" aria-labelledby="xem-truoc-nhan" data-preview-for="body"></div>
+          <div class="preview" id="xem-truoc" aria-live="polite" aria-labelledby="xem-truoc-nhan" data-preview-for="body" data-report-id={props.images?.reportId}></div>
         </div>
       </div>
       {props.figures ? null : (
@@ -113,5 +116,26 @@ export function ReportForm(props: {
         <button type="submit">{props.creating ? "Lưu bản nháp" : "Lưu thay đổi"}</button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The report's images under the body field, with how to place one in the text. Without script the
+ * hint says what to type; app.js adds a "Chèn vào bài" button to each that types it at the cursor.
+ */
+function FigurePicker(props: { reportId: string; items: { id: string; caption: string }[] }) {
+  return (
+    <div class="figure-picker">
+      <p class="hint" id="chen-hinh-nhan">
+        Đặt hình vào bài: gõ <code>[Hình 2]</code> trên một dòng riêng ở chỗ muốn đặt hình 2. Hình không được đặt sẽ ở cuối bài.
+      </p>
+      <ul class="plain-list" aria-labelledby="chen-hinh-nhan">
+        {props.items.map((img, i) => (
+          <li data-insert-figure={String(i + 1)} data-insert-into="body">
+            <img src={`/app/reports/${props.reportId}/images/${img.id}`} alt="" width={64} height={48} loading="lazy" /> Hình {i + 1}: {img.caption}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
