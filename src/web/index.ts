@@ -12,6 +12,7 @@ import { readForm } from "./forms";
 import { notFoundPage } from "./not-found";
 import { registerWebReports } from "./reports";
 import { registerWebReview } from "./review";
+import { registerWebSettings } from "./settings";
 import type { WebEnv } from "./session";
 
 /** Every page's form, the article included (a 100,000-character body, percent-encoded). */
@@ -57,6 +58,7 @@ export function webApp(): Hono<WebEnv> {
   registerWebPeriods(web);
   registerWebPeriodRollup(web);
   registerWebPeriodBoard(web);
+  registerWebSettings(web);
   // Served by the static asset router in production; here when the Worker is called directly.
   web.get("/app/assets/:file{[a-z-]+\\.(?:js|css)}", async (c) => {
     const asset = await c.env.ASSETS.fetch(c.req.raw);

@@ -33,7 +33,7 @@ export const PERIOD_FORM_MESSAGES = {
 } as const;
 
 /** "24/1/2025" or "24/01/2025" -> "2025-01-24", or why not (the calendar's own messages for an impossible day). */
-function dateInput(s: string): { value: string } | { error: string } {
+export function dateInput(s: string): { value: string } | { error: string } {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s.trim());
   if (!m) return { error: PERIOD_FORM_MESSAGES.date };
   const parsed = parseCalendarDate(`${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")}`);

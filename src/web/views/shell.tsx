@@ -5,7 +5,8 @@ import { mayDo } from "../../domain/policy";
 import { ASSET_URLS } from "../../assets.gen";
 import type { Actor } from "../../env";
 
-import { ROLE_LABELS } from "../../domain/roles";
+// A role held for now under someone's delegation is shown as it is signed: "KT. Trưởng phòng".
+import { ROLE_LABELS, signedFor } from "../../domain/roles";
 
 export { ROLE_LABELS };
 
@@ -67,7 +68,11 @@ export function Shell(props: { title: string; actor: Actor | null; csrf?: string
             ) : null}
             {props.actor ? (
               <div class="who">
-                {props.actor.name} ({props.actor.grants.map((g) => ROLE_LABELS[g.role]).join(", ")}) ·{" "}
+                {props.actor.name} ({[...new Set(props.actor.grants.map((g) => (g.delegatedBy ? signedFor(g.role) : ROLE_LABELS[g.role])))].join(", ")}) ·{" "}
+                <a href="/app/settings" aria-current={props.path === "/app/settings" ? "page" : undefined}>
+                  Cài đặt
+                </a>{" "}
+                ·{" "}
                 <form method="post" action="/app/logout">
                   <input type="hidden" name="_csrf" value={props.csrf} />
                   <button type="submit" class="secondary">
