@@ -88,6 +88,8 @@ async function submitted(title: string): Promise<{ id: string; sent: Notificatio
   return d;
 }
 
+const queueHandler: ExportedHandlerQueueHandler<Env> = worker.queue;
+
 type Mail = { from: string; to: string; subject: string; text: string; html: string };
 
 /** Delivers the messages through the Worker's queue handler; the mails it sends, in order. */
@@ -98,7 +100,7 @@ async function deliver(messages: NotificationMessage[]): Promise<Mail[]> {
     messages.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue!(batch, env, ctx);
+  await queueHandler(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
   expect(result.retryMessages).toEqual([]);
   const mails = spy.mock.calls.map((c) => c[0] as unknown as Mail);
