@@ -19,33 +19,44 @@ export type Entry = {
 
 export type ListedEntry = Entry & { unit_name: string; unit_code: string };
 
+/** A listed entry with its full text, for the feeds. */
+export type FeedRow = ListedEntry & { body_text: string };
+
+// Every column but body_text (up to 100,000 characters): an entry is a workflow step's output and
+// goes into every listing; only the feeds need the text.
+const COLUMNS = "report_id, path, unit_id, seq, unit_seq, title, summary, event_date, revision, first_published_at, updated_at, retracted_at, retraction_note";
+const E_COLUMNS = COLUMNS.split(", ").map((c) => `e.${c}`).join(", ");
+
 export async function getEntry(db: D1Database, reportId: string): Promise<Entry | null> {
-  return db.prepare("SELECT * FROM portal_entries WHERE report_id = ?").bind(reportId).first<Entry>();
+  return db.prepare(`SELECT ${COLUMNS} FROM portal_entries WHERE report_id = ?`).bind(reportId).first<Entry>();
 }
 
 /**
  * Places a revision on the portal: a new entry takes the next numbers; a later revision of a known
  * entry replaces its text and records the correction time; the same revision again changes nothing.
+ * `bodyText` is the revision's body as plain text (plain.ts); an older revision arriving late (a
+ * retry) does not put its text back over a newer one's.
  */
 export async function placeEntry(
   db: D1Database,
-  e: { reportId: string; path: string; unitId: string; kind: string; title: string; summary: string | null; eventDate: string | null; revision: number; at: string },
+  e: { reportId: string; path: string; unitId: string; kind: string; title: string; summary: string | null; eventDate: string | null; revision: number; at: string; bodyText: string },
 ): Promise<Entry> {
   await db
     .prepare(
-      `INSERT INTO portal_entries (report_id, path, unit_id, seq, unit_seq, kind, title, summary, event_date, revision, first_published_at)
+      `INSERT INTO portal_entries (report_id, path, unit_id, seq, unit_seq, kind, title, summary, event_date, revision, first_published_at, body_text)
        VALUES (?1, ?2, ?3,
          (SELECT coalesce(max(seq), 0) + 1 FROM portal_entries),
          (SELECT coalesce(max(unit_seq), 0) + 1 FROM portal_entries WHERE unit_id = ?3),
-         ?4, ?5, ?6, ?7, ?8, ?9)
+         ?4, ?5, ?6, ?7, ?8, ?9, ?10)
        ON CONFLICT (report_id) DO UPDATE SET
+         body_text = CASE WHEN excluded.revision >= portal_entries.revision THEN excluded.body_text ELSE portal_entries.body_text END,
          title = excluded.title, summary = excluded.summary, event_date = excluded.event_date, kind = excluded.kind,
          updated_at = CASE WHEN excluded.revision > portal_entries.revision THEN ?9 ELSE portal_entries.updated_at END,
          retracted_at = CASE WHEN excluded.revision > portal_entries.revision THEN NULL ELSE portal_entries.retracted_at END,
          retraction_note = CASE WHEN excluded.revision > portal_entries.revision THEN NULL ELSE portal_entries.retraction_note END,
          revision = max(portal_entries.revision, excluded.revision)`,
     )
-    .bind(e.reportId, e.path, e.unitId, e.kind, e.title, e.summary, e.eventDate, e.revision, e.at)
+    .bind(e.reportId, e.path, e.unitId, e.kind, e.title, e.summary, e.eventDate, e.revision, e.at, e.bodyText)
     .run();
   const placed = await getEntry(db, e.reportId);
   if (!placed) throw new Error(`portal entry for ${e.reportId} was not written`);
@@ -68,7 +79,7 @@ export async function retractEntry(db: D1Database, reportId: string, note: strin
   return getEntry(db, reportId);
 }
 
-const LISTED = `SELECT e.*, u.name AS unit_name, u.code AS unit_code FROM portal_entries e JOIN units u ON u.id = e.unit_id`;
+const LISTED = `SELECT ${E_COLUMNS}, u.name AS unit_name, u.code AS unit_code FROM portal_entries e JOIN units u ON u.id = e.unit_id`;
 
 /** The newest live entries, all units or one. */
 export async function newest(db: D1Database, limit: number, unitId?: string): Promise<ListedEntry[]> {
@@ -95,4 +106,11 @@ export async function lastSeq(db: D1Database, unitId?: string): Promise<number> 
   return row?.n ?? 0;
 }
 
-export const feedEntries = (db: D1Database) => newest(db, FEED_SIZE);
+/** The newest live entries with their full text, all units or one: what a feed lists. */
+export async function feedEntries(db: D1Database, unitId?: string): Promise<FeedRow[]> {
+  const sql = `SELECT ${E_COLUMNS}, e.body_text, u.name AS unit_name, u.code AS unit_code FROM portal_entries e JOIN units u ON u.id = e.unit_id`;
+  const stmt = unitId
+    ? db.prepare(`${sql} WHERE e.unit_id = ? AND e.retracted_at IS NULL ORDER BY e.unit_seq DESC LIMIT ?`).bind(unitId, FEED_SIZE)
+    : db.prepare(`${sql} WHERE e.retracted_at IS NULL ORDER BY e.seq DESC LIMIT ?`).bind(FEED_SIZE);
+  return (await stmt.all<FeedRow>()).results;
+}

@@ -10,7 +10,9 @@ import { archiveNav, archivePath, keyOf, mediaFolder, mediaPath, PAGE_SIZE, page
 import { belongsTo, publishFigure, type Figure } from "./images";
 import { Article } from "./views/article";
 import { Gone, Listing, type ListingEntry } from "./views/listing";
-import { toDocument } from "./views/layout";
+import { SITE_NAME, toDocument } from "./views/layout";
+import type { FeedRow } from "./entries";
+import { DIRECTORY_PATH, directoryDocument, siteOf } from "./directory";
 
 // Everything here can be taken down by a retraction or replaced by a correction (pages, images,
 // feeds that list an entry), so nothing is cached for more than a minute; readers and caches
@@ -137,10 +139,11 @@ export async function writeArticle(
 
 type Listed = ListingEntry & FeedEntry;
 
-const toListed = (e: ListedEntry): Listed => cleanDeep({
+const toListed = (e: ListedEntry | FeedRow): Listed => cleanDeep({
   url: urlOf(e.path),
   title: e.title,
   summary: e.summary,
+  bodyText: "body_text" in e ? e.body_text : undefined,
   unitName: e.unit_name,
   publishedAt: e.first_published_at,
   updatedAt: e.updated_at,
@@ -151,25 +154,38 @@ async function putPage(bucket: R2Bucket, path: string, html: string) {
   await bucket.put(keyOf(path), html, { httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE } });
 }
 
-/**
- * Rewrites what an entry appears on: the front page, its archive page, its unit's pages and the
- * feeds. Archive pages are numbered from the oldest entry, so a new entry touches only these.
- */
-export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBase: string, entry: Pick<Entry, "seq" | "unit_seq" | "unit_id">, unit: { name: string; code: string }) {
-  for (const scope of [{ base: "", unitId: undefined, seq: entry.seq, heading: "Tin tức" }, { base: unitPath(unit.code), unitId: entry.unit_id, seq: entry.unit_seq, heading: `Tin tức — ${unit.name}` }]) {
-    const last = pageOfSeq(await lastSeq(db, scope.unitId));
-    const front = (await newest(db, PAGE_SIZE, scope.unitId)).map(toListed);
-    await putPage(bucket, scope.base, await toDocument(Listing({ heading: scope.heading, entries: front, newer: null, older: last > 1 ? urlOf(archivePath(scope.base, last - 1)) : null, canonical: urlOf(scope.base) })));
-    const page = pageOfSeq(scope.seq);
-    const entries = (await archivePage(db, page, scope.unitId)).map(toListed);
-    const { newer, older } = archiveNav(scope.base, page, last);
-    await putPage(bucket, archivePath(scope.base, page), await toDocument(Listing({ heading: `${scope.heading} — trang ${page}`, entries, newer, older, canonical: urlOf(archivePath(scope.base, page)) })));
-  }
-  const feeds = buildFeeds(portalBase, (await feedEntries(db)).map(toListed));
-  const put = (path: string, body: string, type: string) => bucket.put(keyOf(path), body, { httpMetadata: { contentType: type, cacheControl: FEED_CACHE } });
+/** RSS, Atom and JSON Feed under `base` (the portal's root or a unit's folder). */
+async function putFeeds(bucket: R2Bucket, base: string, feeds: { rss: string; atom: string; json: string }) {
+  const put = (name: string, body: string, type: string) => bucket.put(keyOf(`${base}${name}`), body, { httpMetadata: { contentType: type, cacheControl: FEED_CACHE } });
   await put("feed.xml", feeds.rss, "application/rss+xml; charset=utf-8");
   await put("atom.xml", feeds.atom, "application/atom+xml; charset=utf-8");
   await put("feed.json", feeds.json, "application/feed+json; charset=utf-8");
+}
+
+/**
+ * Rewrites what an entry appears on: the front page, its archive page, its unit's pages and feeds,
+ * the portal's feeds and the unit directory. Archive pages are numbered from the oldest entry, so
+ * a new entry touches only these (the directory reads one row per unit, not per article).
+ */
+export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBase: string, entry: Pick<Entry, "seq" | "unit_seq" | "unit_id">, unit: { name: string; code: string }) {
+  const site = siteOf(portalBase);
+  const unitBase = unitPath(unit.code);
+  const unitFeed = { title: `${SITE_NAME} — ${unit.name}`, rss: urlOf(`${unitBase}feed.xml`), atom: urlOf(`${unitBase}atom.xml`) };
+  for (const scope of [
+    { base: "", unitId: undefined, seq: entry.seq, heading: "Tin tức", feed: undefined },
+    { base: unitBase, unitId: entry.unit_id, seq: entry.unit_seq, heading: `Tin tức — ${unit.name}`, feed: unitFeed },
+  ]) {
+    const last = pageOfSeq(await lastSeq(db, scope.unitId));
+    const front = (await newest(db, PAGE_SIZE, scope.unitId)).map(toListed);
+    await putPage(bucket, scope.base, await toDocument(Listing({ heading: scope.heading, entries: front, newer: null, older: last > 1 ? urlOf(archivePath(scope.base, last - 1)) : null, canonical: `${site}${urlOf(scope.base)}`, feed: scope.feed })));
+    const page = pageOfSeq(scope.seq);
+    const entries = (await archivePage(db, page, scope.unitId)).map(toListed);
+    const { newer, older } = archiveNav(scope.base, page, last);
+    await putPage(bucket, archivePath(scope.base, page), await toDocument(Listing({ heading: `${scope.heading} — trang ${page}`, entries, newer, older, canonical: `${site}${urlOf(archivePath(scope.base, page))}`, feed: scope.feed })));
+  }
+  await putFeeds(bucket, "", buildFeeds(portalBase, (await feedEntries(db)).map(toListed)));
+  await putFeeds(bucket, unitBase, buildFeeds(portalBase, (await feedEntries(db, entry.unit_id)).map(toListed), { unitName: unit.name, url: urlOf(unitBase) }));
+  await putPage(bucket, DIRECTORY_PATH, await directoryDocument(db, portalBase));
 }
 
 /** Deletes a report's images from the portal (originals and variants), all of them or all but those `keep` says. Repeatable. */

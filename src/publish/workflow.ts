@@ -2,6 +2,7 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloud
 import { NonRetryableError } from "cloudflare:workflows";
 import { getEntry, placeEntry } from "../portal/entries";
 import { articlePath } from "../portal/paths";
+import { plainText } from "../portal/plain";
 import type { FlowResult } from "../flow/report-flow";
 import { copyImages, loadApproved, rebuildListings, removeReplacedImages, writeArticle } from "../portal/publish";
 
@@ -76,6 +77,8 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
         eventDate: approved.content.eventDate,
         revision,
         at: new Date().toISOString(),
+        // What the portal's search finds and the feeds carry in full.
+        bodyText: plainText(approved.content.body),
       });
     });
 

@@ -3,10 +3,14 @@
 // names nothing we could have written (too long, odd characters, '..') is a 404 without a lookup.
 import type { Hono } from "hono";
 import type { HonoEnv } from "../env";
-import { PORTAL_PREFIX } from "../portal/paths";
+import { DIRECTORY_PATH, directoryDocument, siteOf } from "../portal/directory";
+import { PORTAL_PREFIX, urlOf } from "../portal/paths";
 import { MAX_AGE } from "../portal/publish";
+import { MAX_QUERY, portalMatch, searchPortal, SEARCH_PAGE, type SearchHit } from "../portal/search";
+import { sitemapXml } from "../portal/sitemap";
 import { NotFound } from "../portal/views/listing";
 import { toDocument } from "../portal/views/layout";
+import { SearchPage, type SearchPageProps } from "../portal/views/search";
 
 const SAFE_PATH = /^[a-z0-9][a-z0-9._/-]*$/;
 // Publication's longest paths are about 100 characters (an article's slug is cut at 70); R2 refuses
@@ -30,8 +34,54 @@ async function notFound(): Promise<Response> {
   });
 }
 
+const SHORT_CACHE = `public, max-age=${MAX_AGE}`;
+
+function html(body: string, status: number): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": SHORT_CACHE } });
+}
+
+/**
+ * GET /portal/search?q=<words>&truoc=<seq>: live articles matching every word, newest first, 20 a
+ * page; `truoc` (before) is the last shown article's seq, so each page is one indexed walk that
+ * stops at the page (never OFFSET). Every answer is a page: no words -> a hint (no query run);
+ * over MAX_QUERY characters -> 400 saying so; nothing searchable (punctuation) -> no results.
+ */
+async function search(db: D1Database, portalBase: string, rawQuery: string | undefined, rawBefore: string | undefined): Promise<Response> {
+  const query = (rawQuery ?? "").trim();
+  const page = (state: SearchPageProps["state"], hits: SearchHit[] = [], continued = false) => {
+    const shown = hits.slice(0, SEARCH_PAGE);
+    const more = hits.length > SEARCH_PAGE ? shown[shown.length - 1] : undefined;
+    return toDocument(
+      SearchPage({
+        query: [...query].slice(0, MAX_QUERY).join(""),
+        state,
+        results: shown.map((h) => ({ url: urlOf(h.path), title: h.title, summary: h.summary, unitName: h.unit_name, publishedAt: h.first_published_at })),
+        next: more ? `/portal/search?q=${encodeURIComponent(query)}&truoc=${more.seq}` : null,
+        continued,
+        canonical: state === "empty" ? `${siteOf(portalBase)}/portal/search` : undefined,
+        maxLength: MAX_QUERY,
+      }),
+    );
+  };
+  if (query === "") return html(await page("empty"), 200);
+  if ([...query].length > MAX_QUERY) return html(await page("too-long"), 400);
+  const match = portalMatch(query);
+  if (!match) return html(await page("no-words"), 200);
+  // A cursor that is not a positive whole number starts from the newest match.
+  const before = rawBefore && /^[1-9]\d{0,14}$/.test(rawBefore) ? Number(rawBefore) : null;
+  return html(await page("results", await searchPortal(db, match, before), before !== null), 200);
+}
+
 export function registerPortal(app: Hono<HonoEnv>) {
   app.get("/portal", (c) => c.redirect("/portal/", 301));
+  app.get("/portal/search", async (c) => search(c.env.DB, c.env.PORTAL_BASE_URL, c.req.query("q"), c.req.query("truoc")));
+  app.get("/portal/search/", (c) => c.redirect(`/portal/search${new URL(c.req.url).search}`, 301));
+  // Live from D1: what is on the portal right now, retractions included.
+  app.get("/portal/sitemap.xml", async (c) =>
+    new Response(await sitemapXml(c.env.DB, c.env.PORTAL_BASE_URL), {
+      headers: { "content-type": "application/xml; charset=utf-8", "cache-control": SHORT_CACHE, "x-content-type-options": "nosniff" },
+    }),
+  );
   app.get("/portal/*", async (c) => {
     let path: string;
     try {
@@ -47,6 +97,8 @@ export function registerPortal(app: Hono<HonoEnv>) {
       if (await c.env.BUCKET.head(`${key}/index.html`)) return c.redirect(`/portal/${path}/`, 301);
       return notFound();
     }
+    // The directory is written with the listings; before the first publication it is made here.
+    if (!object && path === DIRECTORY_PATH) return html(await directoryDocument(c.env.DB, c.env.PORTAL_BASE_URL), 200);
     if (!object) return notFound();
     const headers = new Headers();
     object.writeHttpMetadata(headers);

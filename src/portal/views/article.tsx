@@ -71,7 +71,7 @@ export function Article(p: ArticleProps) {
   const body = placeFigures(p.bodyHtml, figureHtml);
   const rest = p.figures.map((f, i) => ({ f, n: i + 1 })).filter(({ n }) => !body.placed.has(n));
   return (
-    <Layout title={p.title} description={p.summary ?? undefined} canonical={p.canonical}>
+    <Layout title={p.title} description={p.summary ?? undefined} canonical={p.canonical} type="article" image={p.figures[0]?.src}>
       <article>
         <h1>{p.title}</h1>
         <p class="meta">

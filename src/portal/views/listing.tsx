@@ -4,10 +4,16 @@ import { Layout } from "./layout";
 
 export type ListingEntry = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string; eventDate: string | null };
 
-export function Listing(p: { heading: string; entries: ListingEntry[]; newer: string | null; older: string | null; canonical: string }) {
+/** `feed`: the unit's own feeds (a unit's pages), linked in the head and under the heading. */
+export function Listing(p: { heading: string; entries: ListingEntry[]; newer: string | null; older: string | null; canonical: string; feed?: { title: string; rss: string; atom: string } }) {
   return (
-    <Layout title={p.heading} canonical={p.canonical}>
+    <Layout title={p.heading} canonical={p.canonical} feed={p.feed}>
       <h1>{p.heading}</h1>
+      {p.feed ? (
+        <p class="follow">
+          Theo dõi tin của đơn vị: <a href={p.feed.rss}>RSS</a> · <a href={p.feed.atom}>Atom</a> · <a href="/portal/don-vi/">Các đơn vị khác</a>
+        </p>
+      ) : null}
       {p.entries.length === 0 ? <p>Chưa có tin bài.</p> : null}
       <ol class="entries">
         {p.entries.map((e) => (
