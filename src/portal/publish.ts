@@ -3,6 +3,7 @@
 import { WORKFLOWS, type ReportKind } from "../../workflows";
 import { signedFor } from "../domain/roles";
 import { cleanDeep } from "./clean";
+import { articleRecord, writeRecord, type Correction } from "./record";
 import { buildFeeds, type FeedEntry } from "./feeds";
 import { renderMarkdown } from "./markdown";
 import { archivePage, feedEntries, getEntry, lastSeq, newest, retractEntry, type Entry, type ListedEntry } from "./entries";
@@ -43,6 +44,8 @@ export type Approved = {
     publishAt: string | null;
     figures: { period: string; enrolled: number; completed: number; rate: number } | null;
     attachments: FrozenAttachment[];
+    /** What a correction of a published article changes (frozen with the revision; DESIGN.md section 14). */
+    correctionNote?: string | null;
   };
   /** `signedAs`: "KT. Giám đốc" when the approver signed for the holder of the stage's role (absent on older step outputs). */
   approvals: { label: string; name: string; at: string; signedAs?: string | null }[];
@@ -110,8 +113,10 @@ export async function writeArticle(
   a: Approved,
   figures: { src: string; caption: string }[],
   entry: Pick<Entry, "path" | "first_published_at" | "updated_at">,
+  corrections: Correction[] = [],
 ): Promise<string> {
   const c = a.content;
+  const canonical = `${portalBase.replace(/\/portal\/?$/, "")}${urlOf(entry.path)}`;
   const html = await toDocument(
     Article(cleanDeep({
       title: c.title,
@@ -125,15 +130,18 @@ export async function writeArticle(
       results: c.figures ?? null,
       sourceUrl: c.sourceUrl,
       approvals: a.approvals,
+      corrections,
       publishedAt: entry.first_published_at,
       updatedAt: entry.updated_at,
-      canonical: `${portalBase.replace(/\/portal\/?$/, "")}${urlOf(entry.path)}`,
+      canonical,
     })),
   );
   await bucket.put(keyOf(entry.path), html, {
     httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
     customMetadata: { reportId: a.reportId, revision: String(a.revision) },
   });
+  // The same record as data, beside the page.
+  await writeRecord(bucket, entry.path, cleanDeep(articleRecord(a, entry, corrections, canonical)), PAGE_CACHE);
   return urlOf(entry.path);
 }
 
@@ -224,6 +232,11 @@ export async function retract(bucket: R2Bucket, db: D1Database, portalBase: stri
   const html = await toDocument(Gone(cleanDeep({ title: entry.title, note: entry.retraction_note ?? note, at: entry.retracted_at })));
   await bucket.put(keyOf(entry.path), html, {
     httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE },
+    customMetadata: { reportId, gone: "1" },
+  });
+  // The record beside it goes too: what is left says only that it was taken down, and why (410).
+  await bucket.put(keyOf(`${entry.path}index.json`), JSON.stringify({ title: entry.title, retractedAt: entry.retracted_at, note: entry.retraction_note ?? note }), {
+    httpMetadata: { contentType: "application/json; charset=utf-8", cacheControl: PAGE_CACHE },
     customMetadata: { reportId, gone: "1" },
   });
   await removeImages(bucket, reportId);

@@ -1,6 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
 import { getEntry, placeEntry } from "../portal/entries";
+import { correctionsOf, recordCorrection } from "../portal/record";
 import { articlePath } from "../portal/paths";
 import { plainText } from "../portal/plain";
 import type { FlowResult } from "../flow/report-flow";
@@ -66,7 +67,7 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
 
     const entry = await step.do("place on portal", RETRY, async () => {
       const existing = await getEntry(this.env.DB, reportId);
-      return placeEntry(this.env.DB, {
+      const placed = await placeEntry(this.env.DB, {
         reportId,
         // A report keeps the address it was first published at.
         path: existing?.path ?? articlePath(approved.content.title, reportId),
@@ -80,10 +81,16 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
         // What the portal's search finds and the feeds carry in full.
         bodyText: plainText(approved.content.body),
       });
+      // A republication tells readers what it corrected (DESIGN.md section 14), once per revision.
+      const note = approved.content.correctionNote?.trim();
+      if (existing && note) await recordCorrection(this.env.DB, reportId, revision, note, placed.updated_at ?? placed.first_published_at);
+      return placed;
     });
 
     const publishedUrl = await step.do("write page", RETRY, () =>
-      noted(this.env, reportId, "write page", () => writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry)),
+      noted(this.env, reportId, "write page", async () =>
+        writeArticle(this.env.BUCKET, this.env.PORTAL_BASE_URL, approved, figures, entry, await correctionsOf(this.env.DB, reportId, revision)),
+      ),
     );
 
     // Only once the page no longer shows them: images a correction removed leave the portal.

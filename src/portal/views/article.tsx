@@ -24,6 +24,8 @@ export type ArticleProps = {
   publishedAt: string;
   updatedAt: string | null;
   canonical: string;
+  /** The public correction log, oldest first (DESIGN.md section 14); absent on older publications. */
+  corrections?: { at: string; note: string }[];
 };
 
 /**
@@ -81,7 +83,17 @@ export function Article(p: ArticleProps) {
           {(p.eventDate || p.location) ? " · " : null}
           {p.unitName} · Đăng ngày <time datetime={p.publishedAt}>{viDate(p.publishedAt)}</time>
         </p>
-        {p.updatedAt ? (
+        {p.corrections?.length ? (
+          <section class="corrections" aria-label="Đính chính">
+            <ul>
+              {p.corrections.map((c) => (
+                <li>
+                  Đính chính ngày <time datetime={c.at}>{viDateTime(c.at)}</time>: {c.note}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : p.updatedAt ? (
           <p class="updated" role="note">
             Cập nhật ngày <time datetime={p.updatedAt}>{viDateTime(p.updatedAt)}</time>: bài đã được đơn vị hiệu chỉnh và thẩm định lại.
           </p>
