@@ -9,7 +9,7 @@ const route = createRoute({
   method: "patch",
   path: "/api/v1/me/preferences",
   tags: ["auth"],
-  summary: "Switch off non-essential emails (awaiting review and returned are always sent)",
+  summary: "Switch off non-essential emails (awaiting review, assigned and returned are always sent)",
   security,
   middleware: writeMiddleware,
   request: jsonBody(Preferences),
