@@ -121,8 +121,13 @@ const dangerousUrl = (v: string) => /^(javascript:|vbscript:|data:text\/html)/.t
  * meta charset / viewport / description, canonical and alternate links) but no inline <style>;
  * fragments may carry none of it.
  */
-function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
+/** The layout's own search box (GET /portal/search): the one form a portal page may carry. */
+const LAYOUT_SEARCH_FORM = /<form class="search" role="search" action="\/portal\/search" method="get">(?:(?!<\/form>)[\s\S])*<\/form>/;
+
+function htmlProblems(page: string, kind: "document" | "fragment"): string[] {
   const problems: string[] = [];
+  // Only the layout's search form is taken out, once: any other form or input is reported.
+  const html = kind === "document" ? page.replace(LAYOUT_SEARCH_FORM, "") : page;
   if (/<script/i.test(html)) problems.push("contains <script");
   for (const name of ["iframe", "object", "embed", "svg", "math", "base"]) {
     if (new RegExp(`<${name}[\\s/>]`, "i").test(html)) problems.push(`contains <${name}`);
@@ -146,7 +151,11 @@ function htmlProblems(html: string, kind: "document" | "fragment"): string[] {
     }
     if (kind === "document" && tag.name === "meta") {
       const names = tag.attrs.map((a) => a.name);
-      const allowed = names.includes("charset") || (names.includes("name") && ["viewport", "description"].includes(tag.attrs.find((a) => a.name === "name")!.value ?? ""));
+      const allowed =
+        names.includes("charset") ||
+        (names.includes("name") && ["viewport", "description", "robots"].includes(tag.attrs.find((a) => a.name === "name")!.value ?? "")) ||
+        // OpenGraph (link previews): og:title, og:url, og:image...
+        /^og:[a-z_]+$/.test(tag.attrs.find((a) => a.name === "property")?.value ?? "");
       if (!allowed) problems.push(`unexpected <meta>: ${tag.raw}`);
     }
   }
