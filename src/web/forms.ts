@@ -103,6 +103,8 @@ export function reportFields(form: FormBody, clear: boolean) {
     figureNotes,
     // <input type=datetime-local> has no zone: the department works in Vietnam's time (UTC+7).
     publishAt: publishAtLocal ? `${publishAtLocal.length === 16 ? `${publishAtLocal}:00` : publishAtLocal}+07:00` : clear ? null : undefined,
+    // Only a published report's form has the field; other forms leave the stored note alone.
+    correctionNote: "correctionNote" in form ? opt("correctionNote") : undefined,
   };
 }
 

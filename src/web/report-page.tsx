@@ -191,6 +191,13 @@ export async function showReport(c: Context<WebEnv>, id: string): Promise<Respon
         />
       ) : null}
 
+      {report.publishedUrl && report.correctionNote ? (
+        <section class="correction-note" aria-labelledby="dinh-chinh">
+          <h2 id="dinh-chinh">Nội dung đính chính (bạn đọc sẽ thấy)</h2>
+          <p>{report.correctionNote}</p>
+        </section>
+      ) : null}
+
       <h2>Nội dung</h2>
       <ArticlePreview report={report} images={images} />
 

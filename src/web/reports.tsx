@@ -41,6 +41,7 @@ const emptyValues = (kind: string): ReportFormValues => ({
   attendees: "",
   sourceUrl: "",
   publishAt: "",
+  correctionNote: "",
 });
 
 /** What the user typed, to put back in the form. */
@@ -63,6 +64,7 @@ function valuesOf(r: ReportRow): ReportFormValues {
     attendees: attendeesText(r.attendees),
     sourceUrl: r.sourceUrl ?? "",
     publishAt: r.publishAt ? new Date(Date.parse(r.publishAt) + VN_OFFSET_MS).toISOString().slice(0, 16) : "",
+    correctionNote: r.correctionNote ?? "",
   };
 }
 
@@ -260,7 +262,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const ctx = await figuresContextOf(c.env.DB, report);
     const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
     const images = { reportId: report.id, items: await liveAttachments(database(c.env.DB), report.id) };
-    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} images={images} /></>);
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} images={images} corrects={report.publishedUrl !== null} /></>);
   });
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
@@ -279,7 +281,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const again = async (errors: FieldErrors) => {
       const ctx = await figuresContextOf(c.env.DB, report);
       const figures = ctx ? figuresForm(ctx, { typed: form }) : undefined;
-      return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} figures={figures} /></>, 422);
+      return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} figures={figures} corrects={report.publishedUrl !== null} /></>, 422);
     };
     const parsed = UpdateReport.safeParse(reportFields(form, true));
     if (!parsed.success) return again(issuesToFields(parsed.error.issues));
@@ -303,6 +305,9 @@ export function registerWebReports(app: Hono<WebEnv>) {
       noteBookmark(c, view.bookmark);
       return seeOther(c, `/app/reports/${id}`, `Đã gửi thẩm định: bước ${view.stage?.label ?? ""}.`);
     } catch (err) {
+      // A correction without its note for readers: back to the form, at the field.
+      const note = err instanceof ApiError ? err.errors?.find((e) => e.path === "correctionNote") : undefined;
+      if (note) return seeOther(c, `/app/reports/${id}/edit#correctionNote`, `Không thực hiện được: ${note.message}`, "error");
       return refusal(c, err, `/app/reports/${id}`);
     }
   });

@@ -13,6 +13,7 @@ export type ReportFormValues = {
   attendees: string;
   sourceUrl: string;
   publishAt: string;
+  correctionNote: string;
 };
 
 export const LABELS: Record<string, string> = {
@@ -25,6 +26,7 @@ export const LABELS: Record<string, string> = {
   attendees: "Đại biểu tham dự",
   sourceUrl: "Liên kết bài viết gốc",
   publishAt: "Hẹn giờ đăng",
+  correctionNote: "Nội dung đính chính",
   figures: "Số liệu",
   periodId: "Kỳ báo cáo",
   version: "Phiên bản",
@@ -68,6 +70,8 @@ export function ReportForm(props: {
   figures?: Omit<FiguresFormProps, "errors">;
   /** The report's images (editing): each can be placed in the body with a "[Hình N]" line. */
   images?: { reportId: string; items: { id: string; caption: string }[] };
+  /** The report has been published: this edit is a correction, and readers are told what it changes. */
+  corrects?: boolean;
 }) {
   const v = props.values;
   const def = WORKFLOWS[v.kind as keyof typeof WORKFLOWS];
@@ -111,6 +115,15 @@ export function ReportForm(props: {
       )}
       {v.kind === "event" || def?.afterApproval === "publish_at" ? (
         <Field id="publishAt" values={v} errors={props.errors} type="datetime-local" hint="Để trống để đăng ngay khi được duyệt (giờ Việt Nam)." />
+      ) : null}
+      {props.corrects ? (
+        <Field
+          id="correctionNote"
+          values={v}
+          errors={props.errors}
+          textarea
+          hint="Bài đã đăng trên cổng thông tin: ghi ngắn gọn điều được sửa. Bạn đọc sẽ thấy dòng “Đính chính ngày …: <nội dung>” dưới tiêu đề. Bắt buộc trước khi trình lại."
+        />
       ) : null}
       <div class="actions">
         <button type="submit">{props.creating ? "Lưu bản nháp" : "Lưu thay đổi"}</button>
