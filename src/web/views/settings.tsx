@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // The user's own settings (/app/settings): delegations given and received (ủy quyền, ký thay) with
 // a form to give one, and their absence (vắng mặt). Dates are typed dd/mm/yyyy in text fields, as
-// on the periods' form: a native date input shows the browser's order, not the department's.
+// on the periods' form: a native date input shows the browser's order, not the department's. Hints
+// go under their fields, so that the fields of a row line up whatever their hints' length.
 import { viDateTime } from "../../domain/vi-format";
 import type { DelegateChoice } from "../../services/assignment-options";
 import type { AbsenceView, DelegationView } from "../../services/delegations";
@@ -46,9 +47,6 @@ function DateField(props: { id: string; label: string; value: string; errors: Fi
         {props.label}
         {props.required ? " *" : ""}
       </label>
-      <p class="hint" id={`${id}-hint`}>
-        {props.hint}
-      </p>
       <FieldError id={id} errors={errors} />
       <input
         id={id}
@@ -62,6 +60,9 @@ function DateField(props: { id: string; label: string; value: string; errors: Fi
         aria-describedby={describedBy(id, true, errors)}
         required={props.required}
       />
+      <p class="hint field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
     </div>
   );
 }
@@ -70,13 +71,8 @@ function DateField(props: { id: string; label: string; value: string; errors: Fi
 function PersonSelect(props: { id: string; value: string; choices: DelegateChoice[]; errors: FieldErrors; label: string; hint?: string }) {
   const { id, errors } = props;
   return (
-    <div>
+    <div class="wide">
       <label for={id}>{props.label} *</label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
       <FieldError id={id} errors={errors} />
       <select id={id} name={id} required aria-invalid={errors[id] ? "true" : undefined} aria-describedby={describedBy(id, Boolean(props.hint), errors)}>
         <option value="">— Chọn người —</option>
@@ -87,6 +83,11 @@ function PersonSelect(props: { id: string; value: string; choices: DelegateChoic
           </option>
         ))}
       </select>
+      {props.hint ? (
+        <p class="hint field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -158,7 +159,7 @@ function DelegationForm(props: SettingsProps) {
       <input type="hidden" name="_csrf" value={props.csrf} />
       <div class="settings-grid">
         <PersonSelect id="toUserId" label="Người nhận" value={v.toUserId} choices={props.choices} errors={errors} hint="Người giữ vai trò thẩm định, hoặc người cùng đơn vị với bạn" />
-        <div>
+        <div class="wide">
           <label for="role">Vai trò *</label>
           <FieldError id="role" errors={errors} />
           <select id="role" name="role" aria-invalid={errors.role ? "true" : undefined} aria-describedby={describedBy("role", false, errors)}>
