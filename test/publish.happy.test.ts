@@ -42,7 +42,10 @@ describe("publication", () => {
     const img = html.match(/<img src="([^"]+)"/)![1]!;
     const media = await call(img);
     expect(media.status).toBe(200);
-    expect(media.headers.get("content-type")).toBe("image/png");
+    // The page shows a WebP variant; the uploaded PNG is behind "Xem ảnh gốc".
+    expect(media.headers.get("content-type")).toBe("image/webp");
+    const original = await call(html.match(/<p class="original"><a href="([^"]+)"/)![1]!);
+    expect(original.headers.get("content-type")).toBe("image/png");
     const index = await (await call("/portal/")).text();
     expect(index).toContain(url);
     const rss = await (await call("/portal/feed.xml")).text();

@@ -48,16 +48,16 @@ function FigureView(props: { f: ArticleProps["figures"][number]; n: number; firs
         fetchpriority={first ? "high" : undefined}
         decoding="async"
       />
+      {/* The full-size upload only when asked for; outside the caption, which reads as the caption alone. */}
+      {f.original ? (
+        <p class="original">
+          <a href={f.original} aria-label={`Xem ảnh gốc của hình ${n}`}>
+            Xem ảnh gốc
+          </a>
+        </p>
+      ) : null}
       <figcaption>
         Hình {n}: {caption}
-        {f.original ? (
-          <>
-            {" "}
-            <a class="original" href={f.original} aria-label={`Xem ảnh gốc của hình ${n}`}>
-              Xem ảnh gốc
-            </a>
-          </>
-        ) : null}
       </figcaption>
     </figure>
   );
