@@ -852,7 +852,9 @@ describe("corrections", () => {
     // One page for the report: the new title's slug does not make a second address.
     const newPath = `/portal/${articlePath(`Hội nghị tổng kết (đã hiệu chỉnh) ${after}`, id)}`;
     if (newPath !== url) expect((await call(newPath)).status).toBe(404);
-    expect((await portalKeys()).filter((k) => k.startsWith("portal/bai-viet/") && k.includes(idSuffix(id)))).toHaveLength(1);
+    // (Its record, index.json, sits beside the one page: DESIGN §14.)
+    const keys = (await portalKeys()).filter((k) => k.startsWith("portal/bai-viet/") && k.includes(idSuffix(id)));
+    expect(keys.map((k) => k.split("/").pop()).sort()).toEqual(["index.html", "index.json"]);
 
     for (const path of LISTINGS) {
       const html = (await get(path)).text;

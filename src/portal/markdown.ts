@@ -34,7 +34,7 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 // The line becomes a marker comment that the page replaces with image 2's figure (placeFigures).
 // Raw HTML is disabled, so anything the author types comes out escaped: a comment in the output
 // can only be one of these markers.
-const FIGURE_LINE = /^\[\s*hình\s+(\d{1,3})\s*(?::[^\]\n]*)?\]\s*$/iu;
+export const FIGURE_LINE = /^\[\s*hình\s+(\d{1,3})\s*(?::[^\]\n]*)?\]\s*$/iu;
 const MARKER = /<!--hinh:(\d{1,3})-->\n?/g;
 
 md.block.ruler.before(

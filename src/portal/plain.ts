@@ -4,6 +4,7 @@
 // like a tag in the author's text (raw HTML is shown as text on the page) is lost.
 import MarkdownIt from "markdown-it";
 import { cleanText } from "./clean";
+import { FIGURE_LINE } from "./markdown";
 
 // The same options as the page's renderer (markdown.ts), so the text is what the page shows.
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
@@ -28,7 +29,13 @@ function inlineText(children: Token[] | null): string {
 export function plainText(markdown: string): string {
   const blocks: string[] = [];
   let row: string[] | null = null;
-  for (const t of md.parse(cleanText(markdown).normalize("NFC"), {})) {
+  // A "[Hình 2]" line places an image on the page (markdown.ts): it is not text to find or read.
+  const text = cleanText(markdown)
+    .normalize("NFC")
+    .split("\n")
+    .filter((line) => !FIGURE_LINE.test(line.trim()))
+    .join("\n");
+  for (const t of md.parse(text, {})) {
     if (t.type === "tr_open") row = [];
     else if (t.type === "tr_close") {
       if (row) blocks.push(row.join(" | "));

@@ -83,6 +83,11 @@ export function Article(p: ArticleProps) {
           {(p.eventDate || p.location) ? " · " : null}
           {p.unitName} · Đăng ngày <time datetime={p.publishedAt}>{viDate(p.publishedAt)}</time>
         </p>
+        {p.updatedAt ? (
+          <p class="updated" role="note">
+            Cập nhật ngày <time datetime={p.updatedAt}>{viDateTime(p.updatedAt)}</time>: bài đã được đơn vị hiệu chỉnh và thẩm định lại.
+          </p>
+        ) : null}
         {p.corrections?.length ? (
           <section class="corrections" aria-label="Đính chính">
             <ul>
@@ -93,10 +98,6 @@ export function Article(p: ArticleProps) {
               ))}
             </ul>
           </section>
-        ) : p.updatedAt ? (
-          <p class="updated" role="note">
-            Cập nhật ngày <time datetime={p.updatedAt}>{viDateTime(p.updatedAt)}</time>: bài đã được đơn vị hiệu chỉnh và thẩm định lại.
-          </p>
         ) : null}
         {p.summary ? <p class="lead">{p.summary}</p> : null}
         <div class="body">{raw(body.html)}</div>
