@@ -8,6 +8,7 @@ import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
 
 const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
 const PASSWORD = "demo-password";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const TITLE = "Hội nghị sơ kết học kì I giáo dục thường xuyên";
@@ -145,6 +146,34 @@ describe("the whole journey", () => {
     assert.match(await page.textContent("main"), new RegExp(TITLE));
     await shot(page, "09-portal-index");
     await page.context().close();
+  });
+
+  it("the portal's pages pass axe-core (no serious or critical violation) at office and phone widths", async () => {
+    const pages = ["/portal/", "/portal/don-vi/", `/portal/search?q=${encodeURIComponent("hoi nghi")}`];
+    const article = await (async () => {
+      const page = await signedIn("quan6@trungtam.example");
+      await page.goto(reportUrl);
+      const href = await page.getAttribute("a[href^='/portal/bai-viet/']", "href");
+      await page.context().close();
+      return href;
+    })();
+    assert.ok(article, "the article's address");
+    pages.push(article);
+    for (const width of [1366, 390]) {
+      // The page's CSP forbids injected scripts; axe is ours, not the page's.
+      const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "vi-VN", bypassCSP: true });
+      const page = await context.newPage();
+      for (const path of pages) {
+        const res = await page.goto(`${server.base}${path}`);
+        assert.equal(res.status(), 200, path);
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })));
+        const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        assert.deepEqual(serious, [], `${path} at ${width}px: ${JSON.stringify(serious)}`);
+      }
+      await shot(page, `portal-search-${width}`);
+      await context.close();
+    }
   });
 
   it("the director's dashboard counts it; the admin sees the emails sent", async () => {
