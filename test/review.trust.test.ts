@@ -55,7 +55,12 @@ describe("versions of content edits and of review state do not collide", () => {
     expect((await d1Events(id)).map((e: any) => e.action)).toEqual(log.map((e) => e.action));
 
     // The correction can go on: edited again and submitted, D1 and the object agree again.
-    const edited = await call(`/api/v1/reports/${id}`, { method: "PATCH", token: author, json: { summary: "Đính chính lần 3" }, headers: { "if-match": `"${after.version}"` } });
+    const edited = await call(`/api/v1/reports/${id}`, {
+      method: "PATCH",
+      token: author,
+      json: { summary: "Đính chính lần 3", correctionNote: "Sửa lại phần tóm tắt." },
+      headers: { "if-match": `"${after.version}"` },
+    });
     expect(edited.status).toBe(200);
     const resubmitted = await ok(await submit(author, id));
     expect(resubmitted).toMatchObject({ status: "in_review", revision: 2 });
