@@ -141,7 +141,7 @@ describe("the report page: who handles the stage", () => {
     expect(html).toContain("Chưa phân công");
     expect(html).toContain(`name="userId" value="${ha.id}">Nhận xử lý</button>`);
     expect(hasDecideForm(html, id)).toBe(true);
-    expect([...html.matchAll(/<td data-label="Thao tác">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(["Tạo bản nháp", "Gửi thẩm định", "Nhận xử lý", "Trả lại nhóm"]);
+    expect([...html.matchAll(/<td data-label="Thao tác">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(["Tạo bản nháp", "Trình", "Nhận xử lý", "Trả lại nhóm"]);
   });
 
   it("give: to another holder, who then decides; the giver no longer may", async () => {
@@ -209,8 +209,8 @@ describe("the report page: who handles the stage", () => {
     expect(rows).toContainEqual(["Hệ thống", `Tự động giao cho ${QUY.name} (người duy nhất phụ trách)`]);
     expect(rows).toContainEqual(["Phạm Thu Hà (ký thay Cao Minh Quý)", "Duyệt — KT. Trưởng phòng: Phạm Thu Hà"]);
     // An assignment's own note ("auto") is not an opinion.
-    expect(html).not.toMatch(/<td data-label="Ý kiến">auto<\/td>/);
-    expect(html).toContain('<td data-label="Ý kiến">Đồng ý đăng</td>');
+    expect(html).not.toMatch(/<td data-label="Ý kiến xử lý">auto<\/td>/);
+    expect(html).toContain('<td data-label="Ý kiến xử lý">Đồng ý đăng</td>');
   });
 });
 

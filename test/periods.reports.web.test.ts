@@ -146,8 +146,8 @@ describe("the periodic report form", () => {
     await ok(await submit(author, r.id));
     const head = await signIn(USERS.centreHead, "10.9.0.7");
     const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie: head } })).text();
-    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf('id="so-lieu"'));
-    expect(diff).toContain('<td data-label="Trường">Số giáo viên</td>');
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("</section>", page.indexOf('id="thay-doi"')));
+    expect(diff).toContain('<td data-label="Mục">Số giáo viên</td>');
     expect(diff).toContain("<del>640 giáo viên</del>");
     expect(diff).toContain("<ins>700 giáo viên</ins>");
     expect(diff).not.toContain("Số lớp");

@@ -74,7 +74,7 @@ describe("web: forms", () => {
     expect(JSON.parse(row!.attendees)).toEqual([{ name: "Ông Dương Trí Dũng", title: "Phó Giám đốc Sở" }, { name: "Bà A", title: "Chuyên viên" }]);
     const html = await (await call(location, { headers: { cookie } })).text();
     expect(html).toContain("Đã lưu bản nháp.");
-    expect(html).toContain("Gửi thẩm định");
+    expect(html).toContain('<button type="submit">Trình</button>');
   });
 
   it("errors come back beside each field, in Vietnamese, with what was typed", async () => {
@@ -175,9 +175,11 @@ describe("web: what changed between versions", () => {
     await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
     const cookie = await signIn(USERS.specialist, "10.1.9.1");
     const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie } })).text();
-    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("<h2>Nội dung</h2>"));
-    expect(diff).toContain("<del>Bỏ: Bà Trần Thị Kim Thanh – Phó Trưởng phòng GDTX-CN&amp;ĐH</del>");
-    expect(diff).toContain("<ins>Thêm: Bà Lê Thị Cúc – Chuyên viên Phòng GDTX</ins>");
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("</section>", page.indexOf('id="thay-doi"')));
+    expect(diff).toContain('<td data-label="Mục">Đại biểu: bỏ</td>');
+    expect(diff).toContain("<del>Bà Trần Thị Kim Thanh – Phó Trưởng phòng GDTX-CN&amp;ĐH</del>");
+    expect(diff).toContain('<td data-label="Mục">Đại biểu: thêm</td>');
+    expect(diff).toContain("<ins>Bà Lê Thị Cúc – Chuyên viên Phòng GDTX</ins>");
     expect(diff).toContain("<del>23/01/2024</del>");
     expect(diff).toContain("<ins>24/01/2024</ins>");
     expect(diff).not.toMatch(/\[\{|&quot;name&quot;|"name"/);
@@ -207,9 +209,11 @@ describe("web: what changed in the images", () => {
     await call(`/api/v1/reports/${r.id}/submit`, { method: "POST", token: author });
     const cookie = await signIn(USERS.specialist, "10.1.9.2");
     const page = await (await call(`/app/reports/${r.id}`, { headers: { cookie } })).text();
-    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("<h2>Nội dung</h2>"));
-    expect(diff).toContain("<del>Bỏ: Ảnh sẽ bỏ</del>");
-    expect(diff).toContain("<ins>Thêm: Ảnh mới thêm</ins>");
+    const diff = page.slice(page.indexOf('id="thay-doi"'), page.indexOf("</section>", page.indexOf('id="thay-doi"')));
+    expect(diff).toContain('<td data-label="Mục">Hình ảnh: bỏ</td>');
+    expect(diff).toContain("<del>Ảnh sẽ bỏ</del>");
+    expect(diff).toContain('<td data-label="Mục">Hình ảnh: thêm</td>');
+    expect(diff).toContain("<ins>Ảnh mới thêm</ins>");
     expect(diff).toContain("<del>Toàn cảnh hội nghị</del>");
     expect(diff).toContain("<ins>Toàn cảnh hội nghị sơ kết</ins>");
     expect(diff).not.toContain(kept);

@@ -116,3 +116,16 @@
     item.appendChild(button);
   });
 })();
+
+// Issue 15 point 9 (src/web/report-page.tsx): the "In phiếu trình" button on the print sheet
+// (/app/reports/:id?in=1) opens the browser's print dialog. It is hidden in the page as sent, so
+// without this file nobody sees a button that does nothing (the browser's own Print still works).
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();

@@ -12,6 +12,7 @@ import { signedFor } from "../../domain/roles";
 import { LABELS } from "./report-form";
 import { figureChangeRows } from "./figures";
 import type { IndicatorSet } from "../../../indicators";
+import type { WorkingCalendar } from "../../domain/calendar";
 
 export const STATUS_LABELS: Record<string, string> = {
   draft: "Bản nháp",
@@ -26,7 +27,7 @@ export const STATUS_LABELS: Record<string, string> = {
 
 const ACTION_LABELS: Record<string, string> = {
   create: "Tạo bản nháp",
-  submit: "Gửi thẩm định",
+  submit: "Trình",
   approve: "Duyệt",
   return: "Trả lại",
   withdraw: "Rút lại",
@@ -138,7 +139,7 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
           <th scope="col">Thao tác</th>
           <th scope="col">Bước</th>
           <th scope="col">Phiên bản</th>
-          <th scope="col">Ý kiến</th>
+          <th scope="col">Ý kiến xử lý</th>
         </tr>
       </thead>
       <tbody>
@@ -149,7 +150,7 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
             <td data-label="Thao tác">{eventLabel(e)}</td>
             <td data-label="Bước">{props.stageLabel(e.stage) ?? ""}</td>
             <td data-label="Phiên bản">{e.revision || ""}</td>
-            <td data-label="Ý kiến">{commentOf(e)}</td>
+            <td data-label="Ý kiến xử lý">{commentOf(e)}</td>
           </tr>
         ))}
       </tbody>
@@ -157,69 +158,144 @@ export function History(props: { rows: HistoryRow[]; stageLabel: (id: string | n
   );
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === "" ? "(trống)" : typeof v === "string" ? v : String(v));
+/**
+ * The words the review pages use, as Vietnamese offices use them, and what each means here. The
+ * one source: the report page's "Thuật ngữ" shows this list, and the README's "Thuật ngữ trên giao
+ * diện" section repeats it word for word (test/review-page.web.test.ts keeps the two the same).
+ */
+export const GLOSSARY: readonly { term: string; meaning: string }[] = [
+  { term: "Trình", meaning: "Đơn vị gửi báo cáo lên để thẩm định; sau khi sửa một báo cáo bị trả lại hoặc đã rút, đơn vị trình lại." },
+  { term: "Duyệt", meaning: "Người xử lý đồng ý ở bước của mình: báo cáo sang bước sau, hoặc được đăng sau bước cuối." },
+  { term: "Trả lại", meaning: "Người xử lý gửi báo cáo về đơn vị để sửa, kèm ý kiến xử lý (bắt buộc)." },
+  { term: "Rút lại", meaning: "Đơn vị lấy về báo cáo đang thẩm định để sửa; sửa xong phải trình lại." },
+  { term: "Ý kiến xử lý", meaning: "Nhận xét của người xử lý khi duyệt hoặc trả lại; ghi vào lịch sử xử lý và đơn vị đọc được." },
+  { term: "KT.", meaning: "Ký thay: người được uỷ quyền quyết định thay cấp trưởng; lịch sử ghi “KT. Trưởng phòng: tên người ký”." },
+  { term: "Người xử lý", meaning: "Người được giao, hoặc tự nhận, một bước thẩm định; chỉ người đó (hoặc người ký thay) quyết định bước ấy." },
+];
 
-type Row = { label: string; before: string; after: string };
+export function Glossary() {
+  return (
+    <details class="glossary">
+      <summary>Thuật ngữ</summary>
+      <dl>
+        {GLOSSARY.map((g) => (
+          <>
+            <dt>{g.term}</dt>
+            <dd>{g.meaning}</dd>
+          </>
+        ))}
+      </dl>
+    </details>
+  );
+}
 
-/** A field's value as people read it: dates dd/mm/yyyy, times with the hour in Viet Nam. */
+/**
+ * How long a stage has left, or how late it is, in working hours (08:00-17:00 of working days, by
+ * the stored calendar): what a reviewer plans a day by. Whole hours, rounded down; under an hour
+ * said as such rather than "0 giờ".
+ */
+export function timeLeftText(calendar: WorkingCalendar, now: string, due: string): { text: string; overdue: boolean } {
+  if (Date.parse(due) > Date.parse(now)) {
+    const h = Math.floor(calendar.workingHoursBetween(now, due));
+    return { text: h >= 1 ? `còn ${h} giờ làm việc` : "còn dưới 1 giờ làm việc", overdue: false };
+  }
+  const h = Math.floor(calendar.workingHoursBetween(due, now));
+  return { text: h >= 1 ? `quá hạn ${h} giờ làm việc` : "quá hạn dưới 1 giờ làm việc", overdue: true };
+}
+
+/** One line of the change table; `note` says what happened when there is no before/after to show ("Đổi thứ tự"). */
+type Row = { label: string; before: string[]; after: string[]; note?: string };
+
+const EMPTY = "(trống)";
+
+/** A field's value as people read it: dates dd/mm/yyyy, times with the hour in Viet Nam; never JSON. */
 function showField(field: string, v: unknown): string {
-  if (typeof v === "string" && v !== "" && field === "eventDate") return viDate(v);
-  if (typeof v === "string" && v !== "" && field === "publishAt") return viDateTime(v);
-  return show(v);
+  if (v === null || v === undefined || v === "") return EMPTY;
+  if (typeof v === "string" && field === "eventDate") return viDate(v);
+  if (typeof v === "string" && field === "publishAt") return viDateTime(v);
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return String(v);
+  return "(đã thay đổi)";
 }
 
 const asList = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : []);
 const text = (v: unknown) => (typeof v === "string" ? v : "");
 
-/** Guests as people read them: "Ông A – Phó Giám đốc Sở"; the change as who was taken off and who was added. */
+/** Guests by name: who was added, who was taken off, whose title changed ("Ông A – Phó Giám đốc Sở"). */
 function attendeeRows(before: unknown, after: unknown): Row[] {
   const line = (a: Record<string, unknown>) => (text(a.title) ? `${text(a.name)} – ${text(a.title)}` : text(a.name));
-  const [a, b] = [asList(before).map(line), asList(after).map(line)];
-  const removed = a.filter((x) => !b.includes(x));
-  const added = b.filter((x) => !a.includes(x));
-  if (removed.length === 0 && added.length === 0) return [{ label: "Đại biểu tham dự", before: "", after: "Đổi thứ tự" }];
-  return [{ label: "Đại biểu tham dự", before: removed.length ? `Bỏ: ${removed.join("; ")}` : "", after: added.length ? `Thêm: ${added.join("; ")}` : "" }];
+  const [a, b] = [asList(before), asList(after)];
+  const oldByName = new Map(a.map((x) => [text(x.name), x]));
+  const newByName = new Map(b.map((x) => [text(x.name), x]));
+  const added = b.filter((x) => !oldByName.has(text(x.name)));
+  const removed = a.filter((x) => !newByName.has(text(x.name)));
+  const retitled = b.filter((x) => oldByName.has(text(x.name)) && text(oldByName.get(text(x.name))!.title) !== text(x.title));
+  const rows: Row[] = [];
+  if (added.length) rows.push({ label: "Đại biểu: thêm", before: [], after: added.map(line) });
+  if (removed.length) rows.push({ label: "Đại biểu: bỏ", before: removed.map(line), after: [] });
+  if (retitled.length) rows.push({ label: "Đại biểu: đổi chức danh", before: retitled.map((x) => line(oldByName.get(text(x.name))!)), after: retitled.map(line) });
+  if (rows.length === 0) rows.push({ label: "Đại biểu tham dự", before: [], after: [], note: "Đổi thứ tự" });
+  return rows;
 }
 
 /** Images by their captions: added, removed, re-captioned, or only moved; never their ids. */
 function imageRows(before: unknown, after: unknown): Row[] {
   const [a, b] = [asList(before), asList(after)];
+  const caption = (x: Record<string, unknown>) => bareCaption(text(x.caption)) || "(không có chú thích)";
   const byId = new Map(a.map((x) => [text(x.id), x]));
   const after_ = new Set(b.map((x) => text(x.id)));
   const rows: Row[] = [];
-  const removed = a.filter((x) => !after_.has(text(x.id))).map((x) => text(x.caption));
-  const added = b.filter((x) => !byId.has(text(x.id))).map((x) => text(x.caption));
-  if (removed.length || added.length) rows.push({ label: "Hình ảnh", before: removed.length ? `Bỏ: ${removed.join("; ")}` : "", after: added.length ? `Thêm: ${added.join("; ")}` : "" });
-  for (const x of b) {
-    const old = byId.get(text(x.id));
-    if (old && text(old.caption) !== text(x.caption)) rows.push({ label: "Chú thích hình", before: text(old.caption), after: text(x.caption) });
-  }
+  const added = b.filter((x) => !byId.has(text(x.id))).map(caption);
+  const removed = a.filter((x) => !after_.has(text(x.id))).map(caption);
+  if (added.length) rows.push({ label: "Hình ảnh: thêm", before: [], after: added });
+  if (removed.length) rows.push({ label: "Hình ảnh: bỏ", before: removed, after: [] });
+  const recaptioned = b.filter((x) => byId.has(text(x.id)) && text(byId.get(text(x.id))!.caption) !== text(x.caption));
+  if (recaptioned.length) rows.push({ label: "Hình ảnh: đổi chú thích", before: recaptioned.map((x) => caption(byId.get(text(x.id))!)), after: recaptioned.map(caption) });
   const kept = (list: Record<string, unknown>[]) => list.map((x) => text(x.id)).filter((id) => byId.has(id) && after_.has(id));
-  if (rows.length === 0 && kept(a).join() !== kept(b).join()) rows.push({ label: "Hình ảnh", before: "", after: "Đổi thứ tự" });
+  if (rows.length === 0 && kept(a).join() !== kept(b).join()) rows.push({ label: "Hình ảnh", before: [], after: [], note: "Đổi thứ tự" });
   return rows;
 }
 
-export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean; figureSet?: IndicatorSet | null }) {
-  const rows: Row[] = props.fields.flatMap((f) =>
+/** A cell's lines: one line as text, several as a list, so each name or caption reads on its own. */
+function Lines(props: { lines: string[]; as: "ins" | "del" }) {
+  const wrap = (s: string) => (props.as === "ins" ? <ins>{s}</ins> : <del>{s}</del>);
+  if (props.lines.length === 0) return null;
+  if (props.lines.length === 1) return wrap(props.lines[0]!);
+  return (
+    <ul class="diff-lines">
+      {props.lines.map((s) => (
+        <li>{wrap(s)}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * What changed between two revisions, as text a reviewer reads: fields with their labels, guests
+ * and images by name and caption, and the body as a word diff of the article's text as it reads
+ * (the caller passes the diff of the rendered text, not of the Markdown). `formattingOnly`: the
+ * Markdown changed but not the words (bold, a list), said in a line rather than shown as markup.
+ */
+export function DiffView(props: { from: number; to: number; fields: FieldChange[]; body: BodyPart[]; bodyChanged: boolean; formattingOnly?: boolean; figureSet?: IndicatorSet | null }) {
+  const rows: Row[] = props.fields.flatMap((f): Row[] =>
     f.field === "figures" || f.field === "figureNotes"
-      ? figureChangeRows(props.figureSet ?? null, f.field, f.before, f.after)
+      ? figureChangeRows(props.figureSet ?? null, f.field, f.before, f.after).map((r) => ({ label: r.label, before: [r.before], after: [r.after] }))
       : f.field === "attendees"
         ? attendeeRows(f.before, f.after)
         : f.field === "attachments"
           ? imageRows(f.before, f.after)
-          : [{ label: LABELS[f.field] ?? f.field, before: showField(f.field, f.before), after: showField(f.field, f.after) }],
+          : [{ label: LABELS[f.field] ?? "Thông tin khác", before: [showField(f.field, f.before)], after: [showField(f.field, f.after)] }],
   );
   return (
-    <section aria-labelledby="thay-doi">
+    <section aria-labelledby="thay-doi" class="diff">
       <h2 id="thay-doi">
         Thay đổi từ phiên bản {props.from} đến {props.to}
       </h2>
-      {rows.length === 0 && !props.bodyChanged ? <p>Không có thay đổi.</p> : null}
+      {rows.length === 0 && !props.bodyChanged && !props.formattingOnly ? <p>Không có thay đổi.</p> : null}
       {rows.length ? (
-        <table class="responsive">
+        <table class="responsive diff-table">
           <thead>
             <tr>
-              <th scope="col">Trường</th>
+              <th scope="col">Mục</th>
               <th scope="col">Trước</th>
               <th scope="col">Sau</th>
             </tr>
@@ -227,22 +303,28 @@ export function DiffView(props: { from: number; to: number; fields: FieldChange[
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td data-label="Trường">{r.label}</td>
+                <td data-label="Mục">{r.label}</td>
                 <td data-label="Trước">
-                  <del>{r.before}</del>
+                  <Lines lines={r.before} as="del" />
                 </td>
-                <td data-label="Sau">
-                  <ins>{r.after}</ins>
-                </td>
+                <td data-label="Sau">{r.note ?? <Lines lines={r.after} as="ins" />}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
       {props.bodyChanged ? (
-        <div class="card prewrap" aria-label="Nội dung: phần thêm được gạch chân xanh, phần bỏ gạch ngang đỏ">
-          {props.body.map((p) => (p.op === "insert" ? <ins>{p.text}</ins> : p.op === "delete" ? <del>{p.text}</del> : p.text))}
-        </div>
+        <>
+          <h3 id="thay-doi-noi-dung">Nội dung bài</h3>
+          <p class="hint">
+            Chữ thêm vào <ins>gạch chân, nền xanh</ins>; chữ bỏ đi <del>gạch ngang, nền đỏ</del>.
+          </p>
+          <div class="card prewrap diff-body">
+            {props.body.map((p) => (p.op === "insert" ? <ins>{p.text}</ins> : p.op === "delete" ? <del>{p.text}</del> : p.text))}
+          </div>
+        </>
+      ) : props.formattingOnly ? (
+        <p>Nội dung bài: chỉ đổi cách trình bày (in đậm, danh sách, liên kết…), chữ không đổi.</p>
       ) : null}
     </section>
   );
