@@ -223,3 +223,46 @@ describe("delegations the API refuses (nothing written)", () => {
     expect(again.status, await again.clone().text()).toBe(201);
   });
 });
+
+describe("a stage held by a delegate whose delegation ends goes back (never stuck)", () => {
+  /** The director's running or coming delegations of their role, ended: each test starts clean. */
+  async function noDirectorDelegations() {
+    const director = await tokenFor(USERS.director);
+    for (const state of ["active", "scheduled"]) {
+      const { items } = await ok(await call(`/api/v1/delegations?scope=given&state=${state}&limit=100`, { token: director }));
+      for (const d of items) await ok(await call(`/api/v1/delegations/${d.id}`, { method: "DELETE", token: director }));
+    }
+    await call("/api/v1/me/absence", { method: "DELETE", token: director });
+  }
+
+  async function claimedByPhong(title: string): Promise<{ id: string; delegationId: string }> {
+    await noDirectorDelegations();
+    const created = await postDelegation(USERS.director, { toUserId: phong.id, role: "director", endsAt: iso(7 * DAY) });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const d = await json(created);
+    const id = await atDirector(title, USERS.deputy);
+    const claim = await ok(await call(`/api/v1/reports/${id}/assignee`, { token: phong.token, json: { userId: phong.id, stage: "director" } }));
+    expect(claim.assignee).toEqual({ userId: phong.id, name: phong.name });
+    return { id, delegationId: d.id };
+  }
+
+  it("ended by the director: the stage goes back to its holders at once, and the director decides it", async () => {
+    const { id, delegationId } = await claimedByPhong("Ủy quyền kết thúc giữa chừng");
+    await ok(await call(`/api/v1/delegations/${delegationId}`, { method: "DELETE", token: await tokenFor(USERS.director) }));
+    const row = await env.DB.prepare("SELECT assignee_id FROM reports WHERE id = ?").bind(id).first<{ assignee_id: string | null }>();
+    expect(row?.assignee_id).toBeNull();
+    expect((await history(id)).at(-1)).toMatchObject({ action: "assign", actor: null, comment: "released", assignee: null });
+    const approved = await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    expect(approved.status).toBe("approved");
+  });
+
+  it("run out (its end passed): the next one to act finds the stage handed back and decides it", async () => {
+    const { id, delegationId } = await claimedByPhong("Ủy quyền hết hạn giữa chừng");
+    // Time passing, as the clock would: the delegation's end is now behind us.
+    await env.DB.prepare("UPDATE delegations SET ends_at = ? WHERE id = ?").bind(iso(-1000), delegationId).run();
+    const approved = await ok(await decide(await tokenFor(USERS.director), id, { action: "approve", stage: "director" }));
+    expect(approved.status).toBe("approved");
+    const actions = (await history(id)).slice(-2).map((e) => [e.action, e.comment]);
+    expect(actions).toEqual([["assign", "released"], ["approve", null]]);
+  });
+});

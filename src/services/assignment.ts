@@ -14,6 +14,7 @@ import type { Actor } from "../env";
 import { flowOf, unwrap } from "../flow/client";
 import type { TransitionView } from "../flow/view";
 import { assigneeCandidate, assignmentsLost } from "../queries/assignees";
+import type { ReportRow } from "../queries/reports";
 import { reportFor } from "./report-access";
 
 const invalid = (message: string) => new ApiError("validation_failed", { errors: [{ path: "userId", in: "json", message }] });
@@ -29,6 +30,8 @@ export async function assignReport(env: Env, actor: Actor, id: string, userId: s
   const flow = flowOf(env, id);
   const live = await flow.view();
   const report = await reportFor(db, actor, id, "report.read", { liveStageRole: async () => live?.stage?.role ?? null });
+  // A stage held by someone who can no longer decide it goes back to its holders first.
+  await releaseIfAssigneeCannot(env, report, actor.id);
   const stageId = live?.stage?.id;
   const stage = stageId ? WORKFLOWS[report.kind as ReportKind]?.stages.find((s) => s.id === stageId) : undefined;
   if (!live || !stage) {
@@ -67,4 +70,20 @@ export async function releaseLostAssignments(env: Env, userId: string): Promise<
   const ids = await assignmentsLost(env.DB, userId, nowIso());
   const results = await Promise.all(ids.map(async (id) => (await flowOf(env, id).release({ reportId: id, userId })).ok));
   return results.filter(Boolean).length;
+}
+
+/**
+ * A stage assigned to someone who can no longer decide it (their delegation ran out or was ended,
+ * their role or coverage went) goes back to its holders as soon as someone else comes to act on it,
+ * so that nobody is refused in the name of a person who cannot act. One D1 batch, and only when the
+ * stage is someone else's; the hand-back is ReportFlow's (a no-op if it has moved on meanwhile).
+ */
+export async function releaseIfAssigneeCannot(env: Env, report: ReportRow, actorId: string): Promise<void> {
+  const assigneeId = report.assigneeId;
+  if (!assigneeId || assigneeId === actorId || report.status !== "in_review" || !report.stage) return;
+  const stage = WORKFLOWS[report.kind as ReportKind]?.stages.find((s) => s.id === report.stage);
+  if (!stage) return;
+  const candidate = await assigneeCandidate(database(env.DB), assigneeId, stage.role, stage.scope, { id: report.unitId, path: report.unitPath }, nowIso());
+  if (candidate?.active && (candidate.holds || candidate.signsFor)) return;
+  await flowOf(env, report.id).release({ reportId: report.id, userId: assigneeId });
 }

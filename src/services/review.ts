@@ -14,6 +14,7 @@ import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } f
 import { reviewActorOf } from "../domain/review-actor";
 import { previousFiguresFrom, previousFiguresQuery } from "../queries/period-reports";
 import { assertExplained } from "./period-reports";
+import { releaseIfAssigneeCannot } from "./assignment";
 import { accessTo, reportFor } from "./report-access";
 
 // Every (role, scope) some workflow's stage has, and the most stages any workflow has: submit
@@ -80,6 +81,8 @@ export async function decideReport(
   // in D1 or, if D1 lags, in its DO); everything else is the DO's to decide.
   const flow = flowOf(env, id);
   const report = await reportFor(database(env.DB), actor, id, "report.read", { liveStageRole: async () => (await flow.view())?.stage?.role ?? null });
+  // A stage held by someone who can no longer decide it goes back to its holders first.
+  await releaseIfAssigneeCannot(env, report, actor.id);
   return unwrap(await flow.decide({ reportId: id, actor: reviewActorOf(actor, report), ...decision, expectedVersion }));
 }
 

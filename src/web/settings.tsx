@@ -7,7 +7,8 @@
 import type { Context, Hono } from "hono";
 import { CreateDelegation, PutAbsence } from "../routes/delegations/schemas";
 import { delegateChoices, ownReviewerRoles } from "../services/assignment-options";
-import { absenceOf, createDelegation, delegationsFor, endAbsenceOf, endDelegationAs, putAbsence } from "../services/delegations";
+import { absenceOf, createDelegation, delegationsFor } from "../services/delegations";
+import { endAbsence, endDelegation, setAbsence } from "../services/delegation-endings";
 import { ApiError } from "../errors";
 import { apiErrorToFields, issuesToFields, readForm, str, type FormBody } from "./forms";
 import { dateInput } from "./periods";
@@ -122,7 +123,7 @@ export function registerWebSettings(app: Hono<WebEnv>) {
 
   app.post(`${PAGE}/delegations/:id/end`, auth, async (c) => {
     try {
-      const d = await endDelegationAs(c.env.DB, c.get("actor"), c.req.param("id"));
+      const d = await endDelegation(c.env, c.get("actor"), c.req.param("id"));
       const whom = d.from.userId === c.get("actor").id ? `cho ${d.to.name}` : `của ${d.from.name}`;
       return seeOther(c, `${PAGE}#uy-quyen`, `Đã kết thúc ủy quyền vai trò ${d.roleLabel} ${whom}.`);
     } catch (err) {
@@ -145,7 +146,7 @@ export function registerWebSettings(app: Hono<WebEnv>) {
     if (!parsed.success) Object.assign(errors, { ...rekey(issuesToFields(parsed.error.issues), ABSENCE_FIELD, "absence"), ...errors });
     if (Object.keys(errors).length || !parsed.success) return again(errors);
     try {
-      const a = await putAbsence(c.env.DB, c.get("actor"), parsed.data);
+      const a = await setAbsence(c.env, c.get("actor"), parsed.data);
       return seeOther(c, `${PAGE}#vang-mat`, `Đã lưu lịch vắng mặt; ${a.substitute.name} ký thay bạn trong thời gian đó.`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -157,7 +158,7 @@ export function registerWebSettings(app: Hono<WebEnv>) {
 
   app.post(`${PAGE}/absence/end`, auth, async (c) => {
     try {
-      await endAbsenceOf(c.env.DB, c.get("actor"));
+      await endAbsence(c.env, c.get("actor"));
       return seeOther(c, `${PAGE}#vang-mat`, "Đã kết thúc lịch vắng mặt.");
     } catch (err) {
       if (err instanceof ApiError && err.code === "not_found") return seeOther(c, PAGE, `Không thực hiện được: ${err.detail ?? err.message}`, "error");

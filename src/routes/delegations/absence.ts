@@ -1,7 +1,8 @@
 // The caller's own absence (vắng mặt): every reviewer role they hold, delegated to one substitute.
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
-import { absenceOf, endAbsenceOf, putAbsence } from "../../services/delegations";
+import { absenceOf } from "../../services/delegations";
+import { endAbsence, setAbsence } from "../../services/delegation-endings";
 import { actionMiddleware, jsonBody, jsonContent, problems, readMiddleware, security, writeMiddleware } from "../shared";
 import { AbsenceAnswer, PutAbsence } from "./schemas";
 
@@ -41,9 +42,9 @@ const deleteRoute = createRoute({
 
 export function registerAbsence(app: OpenAPIHono<HonoEnv>) {
   app.openapi(getRoute, async (c) => c.json({ absence: await absenceOf(c.env.DB, c.get("actor")) }, 200));
-  app.openapi(putRoute, async (c) => c.json({ absence: await putAbsence(c.env.DB, c.get("actor"), c.req.valid("json")) }, 200));
+  app.openapi(putRoute, async (c) => c.json({ absence: await setAbsence(c.env, c.get("actor"), c.req.valid("json")) }, 200));
   app.openapi(deleteRoute, async (c) => {
-    await endAbsenceOf(c.env.DB, c.get("actor"));
+    await endAbsence(c.env, c.get("actor"));
     return c.json({ absence: null }, 200);
   });
 }

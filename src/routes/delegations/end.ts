@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../env";
-import { endDelegationAs } from "../../services/delegations";
+import { endDelegation } from "../../services/delegation-endings";
 import { actionMiddleware, IdParam, jsonContent, problems, security } from "../shared";
 import { DelegationSchema } from "./schemas";
 
@@ -18,6 +18,6 @@ const route = createRoute({
 
 export function registerEndDelegation(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
-    return c.json(await endDelegationAs(c.env.DB, c.get("actor"), c.req.valid("param").id), 200);
+    return c.json(await endDelegation(c.env, c.get("actor"), c.req.valid("param").id), 200);
   });
 }
