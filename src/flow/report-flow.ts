@@ -349,7 +349,8 @@ export class ReportFlow extends DurableObject<Env> {
     if (!stage) return { next, then: [] };
     let holders: Holder[];
     try {
-      holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, 3).all<Holder>()).results;
+      // Enough to see past everyone who cannot take it (earlier deciders) to whether one remains, or two.
+      holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, deciders.size + 3).all<Holder>()).results;
     } catch (err) {
       console.warn(JSON.stringify({ level: "warn", message: "stage holders unavailable; stage left unassigned", reportId: flow.reportId, error: String(err) }));
       return { next, then: [] };

@@ -5,7 +5,7 @@ import { correctionsOf, recordCorrection } from "../portal/record";
 import { articlePath } from "../portal/paths";
 import { plainText } from "../portal/plain";
 import type { FlowResult } from "../flow/report-flow";
-import { copyImages, loadApproved, rebuildListings, removeReplacedImages, writeArticle } from "../portal/publish";
+import { copyImages, loadApproved, rebuildListings, removeReplacedImages, retract, writeArticle } from "../portal/publish";
 
 export type PublishParams = { reportId: string; revision: number };
 
@@ -83,7 +83,9 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
       });
       // A republication tells readers what it corrected (DESIGN.md section 14), once per revision.
       const note = approved.content.correctionNote?.trim();
-      if (existing && note) await recordCorrection(this.env.DB, reportId, revision, note, placed.updated_at ?? placed.first_published_at);
+      // A correction replaced an earlier revision (updated_at set); a first publication, even on a
+      // retry that finds its own entry, has nothing to correct.
+      if (placed.updated_at !== null && note) await recordCorrection(this.env.DB, reportId, revision, note, placed.updated_at);
       return placed;
     });
 
@@ -99,7 +101,20 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
     );
 
     // Already published (a re-run): the DO refuses a second transition, so no second email.
-    await step.do("mark published", RETRY, async () => settled(await flowOf(this.env, reportId).markPublished({ reportId, publishedUrl, revision })));
+    const marked = await step.do("mark published", RETRY, async () => {
+      const status = settled(await flowOf(this.env, reportId).markPublished({ reportId, publishedUrl, revision }));
+      if (status !== "unchanged") return status;
+      // Called off while its page was being written (the unit withdrew it, or a director cancelled
+      // it, after the "still scheduled" look): a first publication is taken down again at once
+      // rather than left public for a report back with its unit.
+      const view = await flowOf(this.env, reportId).view();
+      if (view?.status === "withdrawn" && view.revision === revision && entry.updated_at === null) {
+        await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, reportId, "Lịch đăng đã được huỷ trước khi bài được đăng.", new Date().toISOString());
+        return "called off";
+      }
+      return status;
+    });
+    if (marked === "called off") return { publishedUrl: "" };
 
     await step.do("update index and feeds", RETRY, () =>
       noted(this.env, reportId, "update index and feeds", () =>
