@@ -105,6 +105,21 @@ export type InboxRow = {
   updated_at: string;
   assignee_id: string | null;
   assignee_name: string | null;
+  submitted_at: string | null;
+};
+
+/**
+ * What the inbox page narrows to: a kind, a sending unit, a submission window (instants, from
+ * inclusive, before exclusive), an FTS5 MATCH expression (report-search.ts's searchExpression,
+ * already scoped to the caller), and the order: due soonest (the default) or newest submitted.
+ */
+export type InboxFilter = {
+  kind?: string;
+  unitId?: string;
+  submittedFrom?: string;
+  submittedBefore?: string;
+  match?: string;
+  sort?: "due" | "new";
 };
 
 const rendered = new SQLiteAsyncDialect();
@@ -119,9 +134,31 @@ const rendered = new SQLiteAsyncDialect();
  * unit_path against the list sent as one JSON parameter. The separation-of-duties probe is one
  * seek in report_events_decider_idx (report, revision, action, actor).
  */
-export async function inbox(db: D1Database, actor: Actor, opts: { after?: [string, string]; limit: number; scope?: InboxScope }): Promise<InboxRow[]> {
+export async function inbox(
+  db: D1Database,
+  actor: Actor,
+  opts: { after?: [string, string]; limit: number; scope?: InboxScope; filter?: InboxFilter },
+): Promise<InboxRow[]> {
   const cols = { unitId: sql.raw("r.unit_id"), unitPath: sql.raw("r.unit_path") };
-  const after = opts.after ? sql`AND (r.stage_due_at > ${opts.after[0]} OR (r.stage_due_at = ${opts.after[0]} AND r.id > ${opts.after[1]}))` : sql``;
+  const f = opts.filter ?? {};
+  const newest = f.sort === "new";
+  // Newest first pages on (submitted_at, id) below the walks, which keep their due order; the
+  // filters only test the rows the walks meet, so the caller's reach is never widened by them.
+  const dueAfter = newest ? undefined : opts.after;
+  const after = dueAfter ? sql`AND (r.stage_due_at > ${dueAfter[0]} OR (r.stage_due_at = ${dueAfter[0]} AND r.id > ${dueAfter[1]}))` : sql``;
+  const filtered = sql.join(
+    [
+      f.kind ? sql`AND r.kind = ${f.kind}` : sql``,
+      f.unitId ? sql`AND r.unit_id = ${f.unitId}` : sql``,
+      f.submittedFrom ? sql`AND r.submitted_at >= ${f.submittedFrom}` : sql``,
+      f.submittedBefore ? sql`AND r.submitted_at < ${f.submittedBefore}` : sql``,
+      f.match ? sql`AND r.rowid IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ${f.match})` : sql``,
+      newest && opts.after
+        ? sql`AND (r.submitted_at < ${opts.after[0]} OR (r.submitted_at = ${opts.after[0]} AND r.id < ${opts.after[1]}))`
+        : sql``,
+    ],
+    sql` `,
+  );
   // An author never decides a report of their own unit (domain/review.ts), so never sees one here.
   const ownUnit = actor.grants.some((g) => g.role === "author") ? sql`AND r.unit_id <> ${actor.unitId}` : sql``;
   // Whose assigned items are the caller's: their own, and those of whoever they sign for now.
@@ -145,8 +182,8 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
     if (!fresh(`${g.role}:${g.role === "centre_head" ? (g.delegatedBy?.unitId ?? actor.unitId) : g.paths.join(",")}`)) continue;
     // A centre head's stage is their own unit's (a delegated one, the delegator's unit's).
     const ownUnitId = g.delegatedBy?.unitId ?? actor.unitId;
-    if (g.role === "centre_head") walks.push(inboxScopeWalk(ownUnitId, g.role, { after: opts.after, exactUnit: ownUnitId }));
-    else if (g.paths.length <= RANGES_INLINE) for (const path of g.paths) walks.push(inboxScopeWalk(unitOfPath(path), g.role, { after: opts.after }));
+    if (g.role === "centre_head") walks.push(inboxScopeWalk(ownUnitId, g.role, { after: dueAfter, exactUnit: ownUnitId }));
+    else if (g.paths.length <= RANGES_INLINE) for (const path of g.paths) walks.push(inboxScopeWalk(unitOfPath(path), g.role, { after: dueAfter }));
     else {
       // Many separate units: one walk of everything waiting at this role's stage, tested by path.
       const coverage: Coverage = { kind: "paths", paths: g.paths };
@@ -160,9 +197,9 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   if (walks.length === 0) return [];
   // The unit's name is the report row's copy (reports.unit_name): no look-up per row shown.
   const select = (w: InboxWalk) => sql`SELECT r.id, r.kind, r.unit_id, r.unit_name, r.title, r.stage, r.stage_role, r.stage_due_at, r.revision, r.version, r.updated_at,
-        r.assignee_id, r.assignee_name, ${w.keys}
+        r.assignee_id, r.assignee_name, r.submitted_at, ${w.keys}, r.submitted_at AS sort_new
       FROM ${w.from}
-      WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit} ${assigned}
+      WHERE ${w.where} AND r.author_id <> ${actor.id} ${ownUnit} ${assigned} ${filtered}
         AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.revision = r.revision AND e.action = 'approve' AND e.actor_id = ${actor.id})`;
   const prepare = (q: SQL) => {
     const { sql: text, params } = rendered.sqlToQuery(q);
@@ -171,14 +208,17 @@ export async function inbox(db: D1Database, actor: Actor, opts: { after?: [strin
   let rows: InboxRow[];
   if (walks.length <= MAX_ARMS) {
     // One statement: SQLite merges the walks lazily in due order and stops at the page.
-    rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`).all<InboxRow>()).results;
+    const order = newest ? sql`ORDER BY sort_new DESC, sort_id DESC` : sql`ORDER BY sort_due, sort_id`;
+    rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ${order} LIMIT ${opts.limit + 1}`).all<InboxRow>()).results;
     // Overlapping grants (one's own and one signed for) may both find a report: shown once.
     rows = [...new Map(rows.map((r) => [r.id, r])).values()];
   } else {
     // More walks than D1 allows in one compound SELECT: one round trip, each walk stops at its page.
-    const pages = await db.batch<InboxRow>(walks.map((w) => prepare(sql`${select(w)} ORDER BY sort_due, sort_id LIMIT ${opts.limit + 1}`)));
+    const order = newest ? sql`ORDER BY sort_new DESC, sort_id DESC` : sql`ORDER BY sort_due, sort_id`;
+    const pages = await db.batch<InboxRow>(walks.map((w) => prepare(sql`${select(w)} ${order} LIMIT ${opts.limit + 1}`)));
     rows = [...new Map(pages.flatMap((p) => p.results).map((r) => [r.id, r])).values()];
-    rows.sort((a, b) => (a.stage_due_at < b.stage_due_at ? -1 : a.stage_due_at > b.stage_due_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    rows.sort((a, b) => (newest ? cmp(b.submitted_at ?? "", a.submitted_at ?? "") || cmp(b.id, a.id) : cmp(a.stage_due_at, b.stage_due_at) || cmp(a.id, b.id)));
   }
   return rows.slice(0, opts.limit + 1);
 }

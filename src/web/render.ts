@@ -4,10 +4,16 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { toDocument } from "../portal/views/layout";
 import type { WebEnv } from "./session";
 import { Shell } from "./views/shell";
+import { database } from "../db/client";
+import { menuCounts } from "../queries/web-lists";
 
 /** A page inside the app shell, never cached (it shows one user's work). */
 export async function page(c: Context<WebEnv>, title: string, body: Child, status: ContentfulStatusCode = 200): Promise<Response> {
-  const html = await toDocument(Shell({ title, actor: c.get("actor") ?? null, csrf: c.get("csrf"), path: new URL(c.req.url).pathname, children: body }));
+  const actor = c.get("actor") ?? null;
+  const url = new URL(c.req.url);
+  // The menu's "Chờ thẩm định (3)" and "Bị trả lại (2)": two bounded reads at most (queries/web-lists.ts).
+  const counts = actor ? await menuCounts(database(c.env.DB), actor) : {};
+  const html = await toDocument(Shell({ title, actor, csrf: c.get("csrf"), path: url.pathname, search: url.search, counts, children: body }));
   return c.html(html, status, { "cache-control": "no-store" });
 }
 

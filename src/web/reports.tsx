@@ -3,16 +3,13 @@
 import type { Context, Hono } from "hono";
 import { WORKFLOWS, REPORT_KINDS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
-import { REPORT_STATUSES, type ReportStatus } from "../db/schema";
 import { mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
-import { viDate } from "../portal/format";
 import { getAttachment } from "../queries/attachments";
-import { listReports, liveAttachments, type ReportRow } from "../queries/reports";
+import { liveAttachments, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
 import { Caption } from "../routes/attachments/schemas";
-import { cursorCodec, pageOf } from "../routes/shared";
 import { addImage, captionImage, removeImage, reorderImages } from "../services/attachments";
 import { createDraft, editReport } from "../services/reports";
 import { checksFrom, checksOf, figuresContextOf, newFiguresContext, type FiguresContext } from "../services/period-reports";
@@ -27,9 +24,10 @@ import { webSession, type WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
 import { ReportForm, type ReportFormValues } from "./views/report-form";
 import { figureText, type FiguresFormProps } from "./views/figures";
-import { ArticlePreview, StatusBadge, STATUS_LABELS, type PreviewContent } from "./views/report-detail";
+import { ArticlePreview, type PreviewContent } from "./views/report-detail";
 import type { FieldErrors } from "./views/shell";
 import { showReport } from "./report-page";
+import { reportList } from "./report-list";
 
 const emptyValues = (kind: string): ReportFormValues => ({
   kind,
@@ -126,75 +124,8 @@ export function registerWebReports(app: Hono<WebEnv>) {
     return c.redirect("/app/reports");
   });
 
-  app.get("/app/reports", auth, async (c) => {
-    const actor = c.get("actor");
-    const status = REPORT_STATUSES.find((s) => s === c.req.query("status"));
-    const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
-    const rows = await listReports(database(c.env.DB), actor, { status, after, limit: 25 });
-    const list = pageOf(rows, 25, (r) => [r.createdAt, r.id]);
-    const tab = (s: ReportStatus | undefined, label: string) => (
-      <li>
-        <a href={s ? `/app/reports?status=${s}` : "/app/reports"} aria-current={status === s ? "page" : undefined}>
-          {label}
-        </a>
-      </li>
-    );
-    return page(
-      c,
-      "Báo cáo",
-      <>
-        <h1>{mayDo(actor, "report.create") ? "Báo cáo của đơn vị" : "Báo cáo"}</h1>
-        <Notice c={c} />
-        {mayDo(actor, "report.create") ? (
-          <p>
-            <a class="button" href="/app/reports/new">
-              Tạo báo cáo mới
-            </a>
-          </p>
-        ) : null}
-        <nav aria-label="Lọc theo trạng thái">
-          <ul class="tabs">
-            {tab(undefined, "Tất cả")}
-            {REPORT_STATUSES.map((s) => tab(s, STATUS_LABELS[s] ?? s))}
-          </ul>
-        </nav>
-        {list.items.length === 0 ? <p>Chưa có báo cáo nào{status ? ` ở trạng thái "${STATUS_LABELS[status]}"` : ""}.</p> : null}
-        {list.items.length ? (
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Tiêu đề</th>
-                <th scope="col">Loại</th>
-                <th scope="col">Đơn vị</th>
-                <th scope="col">Trạng thái</th>
-                <th scope="col">Cập nhật</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((r) => (
-                <tr>
-                  <td data-label="Tiêu đề">
-                    <a href={`/app/reports/${r.id}`}>{r.title}</a>
-                  </td>
-                  <td data-label="Loại">{WORKFLOWS[r.kind as ReportKind]?.label ?? r.kind}</td>
-                  <td data-label="Đơn vị">{r.unitName}</td>
-                  <td data-label="Trạng thái">
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td data-label="Cập nhật">{viDate(r.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {list.nextCursor ? (
-          <p>
-            <a href={`/app/reports?${status ? `status=${status}&` : ""}cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
-          </p>
-        ) : null}
-      </>,
-    );
-  });
+  // The list, its search and filters: ./report-list.tsx.
+  app.get("/app/reports", auth, reportList);
 
   app.get("/app/reports/new", auth, async (c) => {
     if (!mayDo(c.get("actor"), "report.create")) return c.text("Bạn không có quyền tạo báo cáo", 403);

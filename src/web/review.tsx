@@ -2,7 +2,10 @@
 // Reviewers' pages: the inbox (mine, unassigned, all), assignment, decisions, unpublishing.
 import type { Hono } from "hono";
 import { viDateTime } from "../portal/format";
-import { inbox, INBOX_SCOPES, stageLabel, type InboxScope } from "../queries/review";
+import { database } from "../db/client";
+import { inbox, INBOX_SCOPES, stageLabel, type InboxFilter, type InboxScope } from "../queries/review";
+import { searchExpression } from "../queries/report-search";
+import { unitChoices } from "../queries/web-lists";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { Decision } from "../routes/review/decide";
 import { Unpublish } from "../routes/review/unpublish";
@@ -15,6 +18,7 @@ import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
 import { refusal } from "./refusal";
 import { StatusBadge } from "./views/report-detail";
+import { FilterForm, filterQuery, NoMatch, parseFilters } from "./views/list-filters";
 
 const DECISION_LABELS: Record<string, string> = { stage: "Bước", comment: "Ý kiến", action: "Quyết định" };
 
@@ -41,13 +45,24 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const actor = c.get("actor");
     const scope = INBOX_SCOPES.find((s) => s === c.req.query("scope")) ?? "mine";
     const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
-    const [rows, ...counted] = await Promise.all([
-      inbox(c.env.DB, actor, { after, limit: 25, scope }),
-      ...INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s })),
-    ]);
+    const units = await unitChoices(database(c.env.DB), actor);
+    const f = parseFilters((n) => c.req.query(n), units);
+    // The search words as the API's search reads them (diacritics and đ folded), scoped to the
+    // caller's subtrees; words that leave nothing to match find nothing.
+    const match = f.q ? searchExpression(actor, f.q, f.unitId) : undefined;
+    const filter: InboxFilter = { kind: f.kind, unitId: f.unitId, submittedFrom: f.fromIso, submittedBefore: f.beforeIso, sort: f.sort, ...(match ? { match } : {}) };
+    const none = f.q !== undefined && match === null;
+    const [rows, ...counted] = none
+      ? [[], ...INBOX_SCOPES.map(() => [])]
+      : await Promise.all([
+          inbox(c.env.DB, actor, { after, limit: 25, scope, filter }),
+          // The tabs count under the same filters, so a tab's figure is what opening it shows.
+          ...INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s, filter })),
+        ]);
     const counts = Object.fromEntries(INBOX_SCOPES.map((s, i) => [s, counted[i]!.length])) as Record<InboxScope, number>;
-    const list = pageOf(rows, 25, (r) => [r.stage_due_at, r.id]);
+    const list = pageOf(rows, 25, (r) => (f.sort === "new" ? [r.submitted_at ?? "", r.id] : [r.stage_due_at, r.id]));
     const now = new Date().toISOString();
+    const qs = filterQuery(f.values, { scope }, ["status"]);
     return page(
       c,
       "Chờ thẩm định",
@@ -58,14 +73,15 @@ export function registerWebReview(app: Hono<WebEnv>) {
           <ul class="tabs inbox-tabs">
             {INBOX_SCOPES.map((s) => (
               <li>
-                <a href={`/app/inbox?scope=${s}`} aria-current={s === scope ? "page" : undefined}>
+                <a href={`/app/inbox?${filterQuery(f.values, { scope: s }, ["status"])}`} aria-current={s === scope ? "page" : undefined}>
                   {SCOPE_TABS[s].label} ({countText(counts[s])})
                 </a>
               </li>
             ))}
           </ul>
         </nav>
-        {list.items.length === 0 ? <p>{SCOPE_TABS[scope].empty}</p> : null}
+        <FilterForm action="/app/inbox" parsed={f} units={units} statuses={false} dateHint="Ngày gửi" sortable hidden={{ scope }} />
+        {list.items.length === 0 ? f.active ? <NoMatch what="báo cáo" clearHref={`/app/inbox?scope=${scope}`} /> : <p>{SCOPE_TABS[scope].empty}</p> : null}
         {list.items.length ? (
           <table class="responsive">
             <thead>
@@ -73,6 +89,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
                 <th scope="col">Hạn xử lý</th>
                 <th scope="col">Tiêu đề</th>
                 <th scope="col">Đơn vị</th>
+                <th scope="col">Gửi lúc</th>
                 <th scope="col">Bước</th>
                 <th scope="col">Người xử lý</th>
                 <th scope="col">Phiên bản</th>
@@ -88,6 +105,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
                     <a href={`/app/reports/${r.id}`}>{r.title}</a>
                   </td>
                   <td data-label="Đơn vị">{r.unit_name}</td>
+                  <td data-label="Gửi lúc">{r.submitted_at ? viDateTime(r.submitted_at) : ""}</td>
                   <td data-label="Bước">{stageLabel(r.kind, r.stage)}</td>
                   <td data-label="Người xử lý">
                     {r.assignee_id ? (r.assignee_id === actor.id ? `${r.assignee_name} (bạn)` : r.assignee_name) : <span class="badge unassigned">Chưa phân công</span>}
@@ -100,7 +118,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
         ) : null}
         {list.nextCursor ? (
           <p>
-            <a href={`/app/inbox?scope=${scope}&cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
+            <a href={`/app/inbox?${qs}&cursor=${encodeURIComponent(list.nextCursor)}`}>Xem thêm</a>
           </p>
         ) : null}
       </>,

@@ -54,15 +54,16 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number; 
         <p class="hint">Số báo cáo đang chờ ở mỗi bước, tính đến lúc này.</p>
         <div class="stats">
           {stageCounts.size === 0 ? <p>Không có báo cáo nào đang thẩm định.</p> : null}
+          {/* Each tile opens the list it counts: in review (all stages: the list has no stage filter), and the overdue table below. */}
           {[...stageCounts].map(([stage, n]) => (
-            <div class="stat">
+            <a class="stat" href="/app/reports?status=in_review">
               <b>{viNumber(n)}</b>
               {stage}
-            </div>
+            </a>
           ))}
-          <div class="stat">
+          <a class="stat" href="#qua-han">
             <b>{overdueCount}</b>Quá hạn
-          </div>
+          </a>
         </div>
       </section>
       <section aria-labelledby="qua-han">
@@ -159,9 +160,16 @@ export function DashboardPage(props: { figures: Dashboard; currentYear: number; 
             {f.byUnit.map((u) => (
               <tr>
                 <td>{u.unit}</td>
+                {/* A count opens the reports list under the same unit, status and school year. */}
                 {statuses.map((s) => (
                   <td class="num">
-                    {viNumber(u.counts[s])}
+                    {u.counts[s] > 0 ? (
+                      <a href={`/app/reports?${new URLSearchParams({ unit: u.unitId, status: s, from: from, to: `31/08/${year + 1}` })}`} aria-label={`${viNumber(u.counts[s])} báo cáo ${STATUS_LABELS[s]} của ${u.unit}`}>
+                        {viNumber(u.counts[s])}
+                      </a>
+                    ) : (
+                      viNumber(u.counts[s])
+                    )}
                   </td>
                 ))}
               </tr>

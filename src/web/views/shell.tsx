@@ -4,6 +4,7 @@ import type { Role } from "../../db/schema";
 import { mayDo } from "../../domain/policy";
 import { ASSET_URLS } from "../../assets.gen";
 import type { Actor } from "../../env";
+import { MENU_COUNT_CAP, type MenuCounts } from "../../queries/web-lists";
 
 // A role held for now under someone's delegation is shown as it is signed: "KT. Trưởng phòng".
 import { ROLE_LABELS, signedFor } from "../../domain/roles";
@@ -11,14 +12,19 @@ import { ROLE_LABELS, signedFor } from "../../domain/roles";
 export { ROLE_LABELS };
 
 
-type NavItem = { href: string; label: string };
+type NavItem = { href: string; label: string; count?: number };
 
-function navFor(actor: Actor): NavItem[] {
+/** A menu count: capped (the read stops at the cap), "99+" past it. */
+const countText = (n: number) => (n > MENU_COUNT_CAP ? `${MENU_COUNT_CAP}+` : String(n));
+
+function navFor(actor: Actor, counts: MenuCounts): NavItem[] {
   const roles = new Set(actor.grants.map((g) => g.role));
   const items: NavItem[] = [];
   const reviewer = ["centre_head", "specialist", "deputy_head", "director"].some((r) => roles.has(r as Role));
-  if (reviewer) items.push({ href: "/app/inbox", label: "Chờ thẩm định" });
+  if (reviewer) items.push({ href: "/app/inbox", label: "Chờ thẩm định", count: counts.waiting ?? 0 });
   if (roles.has("author") || reviewer || roles.has("admin")) items.push({ href: "/app/reports", label: roles.has("author") ? "Báo cáo của đơn vị" : "Báo cáo" });
+  // Always there for an author, zero included: the menu does not shift as reports come and go.
+  if (roles.has("author")) items.push({ href: "/app/reports?status=returned", label: "Bị trả lại", count: counts.returned ?? 0 });
   if (roles.has("author")) items.push({ href: "/app/reports/new", label: "Tạo báo cáo" });
   if (mayDo(actor, "period.read")) items.push({ href: "/app/periods", label: "Kỳ báo cáo" });
   if (roles.has("director") || roles.has("admin")) items.push({ href: "/app/dashboard", label: "Tổng quan" });
@@ -32,14 +38,18 @@ function navFor(actor: Actor): NavItem[] {
  * period's board is under "Kỳ báo cáo"), the longest matching item winning (/app/reports/new is
  * "Tạo báo cáo", not "Báo cáo").
  */
-function currentOf(item: NavItem, items: readonly NavItem[], path: string): "page" | "true" | undefined {
+function currentOf(item: NavItem, items: readonly NavItem[], path: string, search = ""): "page" | "true" | undefined {
+  // An item that is a filtered list ("Bị trả lại": /app/reports?status=returned) is the page when
+  // the address is exactly that list; the unfiltered list's item is then not.
+  const full = `${path}${search}`;
+  if (items.some((i) => i.href.includes("?") && i.href === full)) return item.href === full ? "page" : undefined;
   if (path === item.href) return "page";
   const under = (i: NavItem) => i.href.startsWith("/app/") && path.startsWith(`${i.href}/`);
   if (!under(item) || items.some((i) => i.href === path)) return undefined;
   return items.filter(under).every((i) => i.href.length <= item.href.length) ? "true" : undefined;
 }
 
-export function Shell(props: { title: string; actor: Actor | null; csrf?: string; path: string; children: Child }) {
+export function Shell(props: { title: string; actor: Actor | null; csrf?: string; path: string; search?: string; counts?: MenuCounts; children: Child }) {
   return (
     <html lang="vi">
       <head>
@@ -59,9 +69,15 @@ export function Shell(props: { title: string; actor: Actor | null; csrf?: string
             <strong>Sở GD&ĐT — Tiếp nhận và thẩm định tin bài</strong>
             {props.actor ? (
               <nav aria-label="Chức năng">
-                {navFor(props.actor).map((i, _, items) => (
-                  <a href={i.href} aria-current={currentOf(i, items, props.path)}>
+                {navFor(props.actor, props.counts ?? {}).map((i, _, items) => (
+                  <a href={i.href} aria-current={currentOf(i, items, props.path, props.search)}>
                     {i.label}
+                    {i.count === undefined ? null : (
+                      <>
+                        {" "}
+                        <span class={i.count > 0 ? "count" : "count zero"}>({countText(i.count)})</span>
+                      </>
+                    )}
                   </a>
                 ))}
               </nav>
