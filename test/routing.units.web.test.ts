@@ -105,7 +105,7 @@ describe("users page: a deactivation that would strand waiting reports", () => {
     await ok(await submit(author, report.id));
     const cookie = await adminCookie();
     const csrf = await csrfOf(cookie, "/app/users");
-    const res = await call(`/app/users/${CENTRE_HEAD_ID}/deactivate`, formPost(cookie, { _csrf: csrf }));
+    const res = await call(`/app/users/${CENTRE_HEAD_ID}/deactivate`, formPost(cookie, { _csrf: csrf, confirmed: "1" }));
     expect(res.status).toBe(303);
     const location = res.headers.get("location")!;
     const notice = new URL(location, ORIGIN).searchParams.get("tb");

@@ -2,17 +2,23 @@
 // Director and admin pages: the dashboard, the notifications log, users and units.
 import type { Context, Hono } from "hono";
 import { database } from "../db/client";
-import { ROLES, UNIT_TYPES } from "../db/schema";
+import { ROLES, UNIT_TYPES, type Role } from "../db/schema";
 import { mayDo } from "../domain/policy";
 import { viDateTime } from "../portal/format";
 import { dashboardFigures, schoolYearOf } from "../queries/dashboard";
 import { listUnits } from "../queries/units";
-import { listUsers } from "../queries/users";
+import { getUserView, listUsers } from "../queries/users";
 import { CreateUnit } from "../routes/units/create";
 import { CreateUser } from "../routes/users/create";
 import { createUnit, createUser, setUserActive } from "../services/admin";
 import { stagesWithoutHolder } from "../services/routing";
-import { issuesToFields, str, type FormBody } from "./forms";
+import { issuesToFields, readForm, str, type FormBody } from "./forms";
+import { ApiError } from "../errors";
+import { GrantsInput } from "../routes/users/schemas";
+import { setUserGrants } from "../services/grants";
+import { notFoundPage } from "./not-found";
+import { COVERING, ConfirmStep, NewUserForm, NO_NEW_USER, RoleForm, USER_LABELS, type NewUserValues } from "./views/users";
+import type { FieldErrors } from "./views/shell";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
 import { webSession, type WebEnv } from "./session";
@@ -23,7 +29,6 @@ import { metricsFormOf } from "./views/dashboard-metrics";
 import { ROLE_LABELS } from "./views/shell";
 
 
-const USER_LABELS: Record<string, string> = { email: "Email", name: "Họ tên", unitId: "Đơn vị", password: "Mật khẩu", grants: "Vai trò" };
 
 export function registerWebAdmin(app: Hono<WebEnv>) {
   const auth = webSession();
@@ -108,134 +113,115 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
     );
   });
 
-  app.get("/app/users", auth, async (c) => {
+  app.get("/app/users", auth, (c) => {
     if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
-    const db = database(c.env.DB);
-    const [people, units] = await Promise.all([listUsers(db, { limit: 200 }), listUnits(db, { limit: 200 })]);
-    const unitName = new Map(units.map((u) => [u.id, u.name]));
-    const csrf = c.get("csrf");
-    return page(
-      c,
-      "Người dùng",
-      <>
-        <h1>Người dùng</h1>
-        <Notice c={c} />
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th scope="col">Họ tên</th>
-              <th scope="col">Email</th>
-              <th scope="col">Đơn vị</th>
-              <th scope="col">Vai trò</th>
-              <th scope="col">Trạng thái</th>
-            </tr>
-          </thead>
-          <tbody>
-            {people.map(({ view: u }) => (
-              <tr>
-                <td data-label="Họ tên">{u.name}</td>
-                <td data-label="Email">{u.email}</td>
-                <td data-label="Đơn vị">{unitName.get(u.unitId) ?? ""}</td>
-                <td data-label="Vai trò">
-                  {u.grants.map((g) => `${ROLE_LABELS[g.role]}${g.unitIds.length ? ` (${g.unitIds.map((id) => unitName.get(id) ?? id).join(", ")})` : ""}`).join("; ")}
-                </td>
-                <td data-label="Trạng thái">
-                  {u.active ? "Đang hoạt động" : "Đã khoá"}{" "}
-                  {u.id !== c.get("actor").id ? (
-                    <form method="post" action={`/app/users/${u.id}/${u.active ? "deactivate" : "activate"}`} class="inline">
-                      <input type="hidden" name="_csrf" value={csrf} />
-                      <button type="submit" class="secondary">
-                        {u.active ? "Khoá" : "Mở khoá"}
-                      </button>
-                    </form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <section class="card" aria-labelledby="them-nguoi-dung">
-          <h2 id="them-nguoi-dung" class="mt0">
-            Thêm người dùng
-          </h2>
-          <form method="post" action="/app/users">
-            <input type="hidden" name="_csrf" value={csrf} />
-            <div class="grid">
-              <div>
-                <label for="name">Họ tên</label>
-                <input id="name" name="name" type="text" required />
-              </div>
-              <div>
-                <label for="email">Email</label>
-                <input id="email" name="email" type="email" required />
-              </div>
-              <div>
-                <label for="unitId">Đơn vị</label>
-                <select id="unitId" name="unitId">
-                  {units.map((u) => (
-                    <option value={u.id}>{u.name}</option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <label for="role">Vai trò</label>
-                <select id="role" name="role">
-                  {ROLES.map((r) => (
-                    <option value={r}>{ROLE_LABELS[r]}</option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <label for="covers">
-              Đơn vị phụ trách <span class="hint">(cho Chuyên viên, Phó Trưởng phòng, Trưởng phòng; giữ Ctrl để chọn nhiều)</span>
-            </label>
-            <select id="covers" name="covers" multiple size={5}>
-              {units.map((u) => (
-                <option value={u.id}>{u.name}</option>
-              ))}
-            </select>
-            <label for="password">Mật khẩu ban đầu (ít nhất 10 ký tự)</label>
-            <input id="password" name="password" type="password" required minlength={10} autocomplete="new-password" />
-            <div class="actions">
-              <button type="submit">Thêm người dùng</button>
-            </div>
-          </form>
-        </section>
-      </>,
-    );
+    return usersPage(c, NO_NEW_USER, {}, 200);
   });
 
   app.post("/app/users", auth, async (c) => {
-    const form = (await c.req.parseBody({ all: true })) as FormBody;
-    const role = str(form, "role");
-    const covers = ([] as unknown[]).concat(form.covers ?? []).filter((v): v is string => typeof v === "string");
-    const covering = ["specialist", "deputy_head", "director"].includes(role);
-    const parsed = CreateUser.safeParse({
-      email: str(form, "email").trim(),
-      name: str(form, "name"),
-      unitId: str(form, "unitId"),
-      password: str(form, "password"),
-      grants: [{ role, unitIds: covering ? covers : [] }],
-    });
-    if (!parsed.success) return seeOther(c, "/app/users", `Chưa thêm được: ${Object.entries(issuesToFields(parsed.error.issues)).map(([k, m]) => `${USER_LABELS[k] ?? k}: ${m}`).join("; ")}`);
+    if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
+    const form = await readForm(c);
+    const values: NewUserValues = { name: str(form, "name"), email: str(form, "email").trim(), unitId: str(form, "unitId"), role: str(form, "role"), covers: listOf(form, "covers") };
+    const grant = grantOf(values.role, values.covers);
+    const parsed = CreateUser.safeParse({ email: values.email, name: values.name, unitId: values.unitId, password: str(form, "password"), grants: grant ? [grant] : [] });
+    const errors: FieldErrors = {};
+    if (!values.unitId) errors.unitId = "Chọn đơn vị của người dùng.";
+    if (!grant) errors.role = "Chọn vai trò cho người dùng.";
+    if (!parsed.success) for (const issue of parsed.error.issues) errors[userField(issue.path.map(String))] ??= issue.message;
+    if (!parsed.success || !grant) return usersPage(c, values, inOrder(errors), 422);
     try {
       const user = await createUser(c.env.DB, c.get("actor"), parsed.data);
       return seeOther(c, "/app/users", `Đã thêm ${user.name}.`);
+    } catch (err) {
+      if (err instanceof ApiError && err.errors?.length && err.code !== "forbidden") {
+        for (const e of err.errors) errors[userField(e.path.split("."))] ??= e.message;
+        return usersPage(c, values, inOrder(errors), 422);
+      }
+      return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
+    }
+  });
+
+  // Locking ends the user's sessions at once: asked first (app.js in a dialog, else a page).
+  app.post("/app/users/:id/deactivate", auth, async (c) => {
+    const form = await readForm(c);
+    if (str(form, "confirmed") !== "1") {
+      if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
+      const user = await getUserView(database(c.env.DB), c.req.param("id"));
+      if (!user) return notFoundPage(c);
+      return page(
+        c,
+        "Khoá tài khoản?",
+        <ConfirmStep title={`Khoá tài khoản của ${user.name}?`} action={`/app/users/${user.id}/deactivate`} csrf={c.get("csrf")} confirm="Khoá tài khoản" back="/app/users" backLabel="Không khoá, quay lại">
+          <p>
+            {user.name} ({user.email}) sẽ bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khoá. Các báo cáo và lịch sử của họ vẫn giữ nguyên.
+          </p>
+        </ConfirmStep>,
+      );
+    }
+    try {
+      await setUserActive(c.env, c.get("actor"), c.req.param("id"), false);
+      return seeOther(c, "/app/users", "Đã khoá tài khoản; các phiên đăng nhập của họ đã kết thúc.");
     } catch (err) {
       return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
     }
   });
 
-  for (const action of ["deactivate", "activate"] as const) {
-    app.post(`/app/users/:id/${action}`, auth, async (c) => {
-      try {
-        await setUserActive(c.env, c.get("actor"), c.req.param("id"), action === "activate");
-        return seeOther(c, "/app/users", action === "deactivate" ? "Đã khoá tài khoản; các phiên đăng nhập của họ đã kết thúc." : "Đã mở khoá tài khoản.");
-      } catch (err) {
-        return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
-      }
-    });
-  }
+  app.post("/app/users/:id/activate", auth, async (c) => {
+    try {
+      await setUserActive(c.env, c.get("actor"), c.req.param("id"), true);
+      return seeOther(c, "/app/users", "Đã mở khoá tài khoản.");
+    } catch (err) {
+      return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
+    }
+  });
+
+  app.get("/app/users/:id/vai-tro", auth, async (c) => {
+    if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
+    const db = database(c.env.DB);
+    const [user, units] = await Promise.all([getUserView(db, c.req.param("id")), listUnits(db, { limit: 200 })]);
+    if (!user) return notFoundPage(c);
+    const only = user.grants.length === 1 ? user.grants[0]! : undefined;
+    return page(c, `Đổi vai trò: ${user.name}`, <RoleForm csrf={c.get("csrf")} user={user} units={units} role={only?.role ?? ""} covers={only?.unitIds ?? []} errors={{}} current={grantsText(user.grants, units)} />);
+  });
+
+  // A role change can take away someone's work or give them the whole department: asked first.
+  app.post("/app/users/:id/vai-tro", auth, async (c) => {
+    if (!mayDo(c.get("actor"), "user.manage")) return forbiddenPage(c);
+    const db = database(c.env.DB);
+    const [user, units] = await Promise.all([getUserView(db, c.req.param("id")), listUnits(db, { limit: 200 })]);
+    if (!user) return notFoundPage(c);
+    const form = await readForm(c);
+    const role = str(form, "role");
+    const covers = listOf(form, "covers");
+    const again = (errors: FieldErrors) =>
+      page(c, `Đổi vai trò: ${user.name}`, <RoleForm csrf={c.get("csrf")} user={user} units={units} role={role} covers={covers} errors={inOrder(errors)} current={grantsText(user.grants, units)} />, 422);
+    const grant = grantOf(role, covers);
+    if (!grant) return again({ role: "Chọn vai trò mới." });
+    const parsed = GrantsInput.safeParse([grant]);
+    if (!parsed.success) return again(Object.fromEntries(parsed.error.issues.map((i) => [userField(["grants", ...i.path.map(String)]), i.message])));
+    const after = grantsText(parsed.data, units);
+    if (str(form, "confirmed") !== "1") {
+      return page(
+        c,
+        "Đổi vai trò?",
+        <ConfirmStep title={`Đổi vai trò của ${user.name}?`} action={`/app/users/${user.id}/vai-tro`} csrf={c.get("csrf")} fields={{ role, covers }} confirm="Đổi vai trò" back={`/app/users/${user.id}/vai-tro`} backLabel="Không đổi, quay lại">
+          <dl class="facts">
+            <dt>Hiện tại</dt>
+            <dd>{grantsText(user.grants, units) || "(chưa có)"}</dd>
+            <dt>Sau khi đổi</dt>
+            <dd>{after}</dd>
+          </dl>
+        </ConfirmStep>,
+      );
+    }
+    try {
+      await setUserGrants(c.env, c.get("actor"), user.id, parsed.data);
+      return seeOther(c, "/app/users", `Đã đổi vai trò của ${user.name}: ${after}.`);
+    } catch (err) {
+      if (err instanceof ApiError && err.errors?.length && err.code !== "forbidden") return again(Object.fromEntries(err.errors.map((e) => [userField(e.path.split(".")), e.message])));
+      return refusal(c, err, "/app/users", { labels: USER_LABELS, forbiddenPage: true });
+    }
+  });
 
   app.get("/app/units", auth, async (c) => {
     if (!mayDo(c.get("actor"), "unit.manage")) return forbiddenPage(c);
@@ -352,4 +338,91 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
       return refusal(c, err, "/app/units", { labels: USER_LABELS, forbiddenPage: true });
     }
   });
+}
+
+const listOf = (form: FormBody, key: string) => ([] as unknown[]).concat(form[key] ?? []).filter((v): v is string => typeof v === "string" && v !== "");
+
+/** The one grant the forms give: a covering role with its units, another role alone; none without a role. */
+function grantOf(role: string, covers: string[]): { role: Role; unitIds: string[] } | undefined {
+  const known = ROLES.find((r) => r === role);
+  if (!known) return undefined;
+  return { role: known, unitIds: COVERING.includes(known) ? covers : [] };
+}
+
+/** An error's path (the API's) as the form field that shows it. */
+function userField(path: string[]): string {
+  if (path[0] === "grants") return path.includes("unitIds") ? "covers" : "role";
+  return path[0] && path[0] in USER_LABELS ? path[0] : "form";
+}
+
+const inOrder = (errors: FieldErrors): FieldErrors => {
+  const order = Object.keys(USER_LABELS);
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+};
+
+function grantsText(grants: readonly { role: Role; unitIds: readonly string[] }[], units: { id: string; name: string }[]): string {
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  return grants.map((g) => `${ROLE_LABELS[g.role]}${g.unitIds.length ? ` (${g.unitIds.map((id) => unitName.get(id) ?? id).join(", ")})` : ""}`).join("; ");
+}
+
+/** The users list and the "new user" form (blank, or as typed with its errors). */
+async function usersPage(c: Context<WebEnv>, values: NewUserValues, errors: FieldErrors, status: 200 | 422) {
+  const db = database(c.env.DB);
+  const [people, units] = await Promise.all([listUsers(db, { limit: 200 }), listUnits(db, { limit: 200 })]);
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const csrf = c.get("csrf");
+  return page(
+    c,
+    "Người dùng",
+    <>
+      <h1>Người dùng</h1>
+      <Notice c={c} />
+      <table class="responsive users-table">
+        <thead>
+          <tr>
+            <th scope="col">Họ tên</th>
+            <th scope="col">Email</th>
+            <th scope="col">Đơn vị</th>
+            <th scope="col">Vai trò</th>
+            <th scope="col">Trạng thái</th>
+          </tr>
+        </thead>
+        <tbody>
+          {people.map(({ view: u }) => (
+            <tr>
+              <td data-label="Họ tên">{u.name}</td>
+              <td data-label="Email">{u.email}</td>
+              <td data-label="Đơn vị">{unitName.get(u.unitId) ?? ""}</td>
+              <td data-label="Vai trò">
+                {grantsText(u.grants, units)}{" "}
+                {u.id !== c.get("actor").id ? (
+                  <a href={`/app/users/${u.id}/vai-tro`} aria-label={`Đổi vai trò của ${u.name}`}>
+                    Đổi vai trò
+                  </a>
+                ) : null}
+              </td>
+              <td data-label="Trạng thái">
+                {u.active ? "Đang hoạt động" : "Đã khoá"}{" "}
+                {u.id !== c.get("actor").id ? (
+                  <form
+                    method="post"
+                    action={`/app/users/${u.id}/${u.active ? "deactivate" : "activate"}`}
+                    class="inline"
+                    data-confirm={u.active ? `Khoá tài khoản của ${u.name}? Họ sẽ bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khoá.` : undefined}
+                  >
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button type="submit" class={u.active ? "secondary danger-text" : "secondary"} aria-label={`${u.active ? "Khoá" : "Mở khoá"} tài khoản của ${u.name}`}>
+                      {u.active ? "Khoá" : "Mở khoá"}
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <NewUserForm csrf={csrf} units={units} values={values} errors={errors} />
+    </>,
+    status,
+  );
 }

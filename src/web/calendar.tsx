@@ -3,10 +3,10 @@
 // the overrides (add, remove), the due helper and the audit trail. The same operations as the API
 // (src/services/calendar.ts) and the same field rules and messages (src/domain/calendar/input.ts).
 import type { Hono } from "hono";
-import { ORDINARY_DAY, overrideName, parseCalendarDate, parseWorkingDays, parseYear, parseZonedDateTime, vnWallClock, VN_UTC_OFFSET, type WorkingCalendar } from "../domain/calendar";
+import { ORDINARY_DAY, overrideName, parseCalendarDate, parseWorkingDays, parseYear, parseZonedDateTime, VN_UTC_OFFSET, type WorkingCalendar } from "../domain/calendar";
 import { ApiError } from "../errors";
 import { calendarForAdmin, currentVnYear, dropCalendarDay, dueOf, mayManageCalendar, setCalendarDay } from "../services/calendar";
-import { readForm, str } from "./forms";
+import { dateTimeText, isoDayOf, isoLocalDateTimeOf, readForm, str } from "./forms";
 import { forbiddenPage, refusal } from "./refusal";
 import { page, seeOther } from "./render";
 import { Notice } from "./reports";
@@ -21,11 +21,12 @@ const HISTORY_ON_PAGE = 200;
 const LABELS: Record<string, string> = { date: "Ngày", working: "Đặt thành", name: "Lý do" };
 // The helper's form fields, by the API fields they feed.
 const DUE_FIELDS: Record<string, string> = { from: "tu", workingDays: "so-ngay" };
-// What <input type="datetime-local"> sends: no zone, read as Viet Nam's time.
+// The start as typed ("24/01/2025 10:00", a text field: a native date-time field follows the
+// browser's language) or in the ISO form of older links, with no zone: read as Viet Nam's time.
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
 
-/** The moment as a datetime-local value in Viet Nam ("2025-01-24T10:00"). */
-const localNow = (now = new Date()) => vnWallClock(now).slice(0, 16);
+/** Now as the field shows it ("24/01/2025 10:00", Viet Nam's time). */
+const localNow = (now = new Date()) => dateTimeText(now.toISOString());
 
 const pageFor = (year: number) => `${PAGE}?nam=${year}`;
 
@@ -33,8 +34,10 @@ const pageFor = (year: number) => `${PAGE}?nam=${year}`;
 function dueState(calendar: WorkingCalendar, tu: string | undefined, soNgay: string | undefined): DueState {
   const state: DueState = { from: tu ?? localNow(), workingDays: soNgay ?? "", errors: {} };
   if (tu === undefined && soNgay === undefined) return state;
-  if (!LOCAL_DATE_TIME.test(state.from)) state.errors.tu = "Nhập ngày và giờ bắt đầu, ví dụ 24/01/2025 10:00";
-  const from = `${state.from.length === 16 ? `${state.from}:00` : state.from}${VN_UTC_OFFSET}`;
+  const local = isoLocalDateTimeOf(state.from);
+  if (!LOCAL_DATE_TIME.test(local)) state.errors.tu = "Nhập ngày và giờ bắt đầu, ví dụ 24/01/2025 10:00";
+  const from = `${local.length === 16 ? `${local}:00` : local}${VN_UTC_OFFSET}`;
+  state.startDay = local.slice(0, 10);
   const at = parseZonedDateTime(from);
   if ("error" in at) state.errors.tu ??= at.error;
   const workingDays = parseWorkingDays(state.workingDays);
@@ -89,7 +92,8 @@ export function registerWebCalendar(app: Hono<WebEnv>) {
     if (!mayManageCalendar(actor)) return forbiddenPage(c);
     const form = await readForm(c);
     const errors: FieldErrors = {};
-    const date = parseCalendarDate(str(form, "date").trim());
+    // Typed dd/mm/yyyy (a text field; see ./views/calendar.tsx); the ISO form is read too.
+    const date = parseCalendarDate(isoDayOf(str(form, "date")));
     if ("error" in date) errors.date = str(form, "date").trim() === "" ? "Chọn ngày cần điều chỉnh" : date.error;
     const working = str(form, "working");
     if (working !== "0" && working !== "1") errors.working = "Chọn ngày nghỉ hoặc ngày làm việc";

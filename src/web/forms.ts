@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { ApiError } from "../errors";
 import { mediaTypeOf } from "../middleware/request-guards";
+import { dateInput } from "./periods";
 import type { WebEnv } from "./session";
 import type { FieldErrors } from "./views/shell";
 
@@ -80,32 +81,115 @@ export function parseAttendees(text: string): { name: string; title: string }[] 
 
 export const attendeesText = (list: { name: string; title: string }[]) => list.map((a) => (a.title ? `${a.name} – ${a.title}` : a.name)).join("\n");
 
+export const DATE_TIME_MESSAGES = {
+  dateTime: "Nhập ngày giờ dạng dd/mm/yyyy HH:mm, ví dụ 24/01/2025 17:00",
+  timeImpossible: "Giờ phải từ 00:00 đến 23:59",
+} as const;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * "24/01/2025", "24.1.2025", "24012025" (a phone's number pad) -> "2025-01-24" unchecked (the
+ * calendar's parser says what is wrong with it); anything else as it came.
+ */
+export function isoDayOf(typed: string): string {
+  const t = typed.trim();
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+  return m ? `${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")}` : t;
+}
+
+/** "24/01/2025 10:00" (or "10h00", or twelve digits) -> "2025-01-24T10:00" unchecked; anything else as it came. */
+export function isoLocalDateTimeOf(typed: string): string {
+  const t = typed.trim();
+  const m = /^(\S+)\s+(\d{1,2})[:hH](\d{2})$/.exec(t) ?? /^(\d{8})(\d{2})(\d{2})$/.exec(t);
+  if (!m) return t;
+  const day = isoDayOf(m[1]!);
+  return ISO_DATE.test(day) ? `${day}T${m[2]!.padStart(2, "0")}:${m[3]}` : t;
+}
+
+/**
+ * A day typed the Vietnamese way ("24/01/2025", "24/1/2025") -> "2025-01-24". The ISO form is
+ * taken too: it cannot be misread, and pages or scripts saved before the text fields send it.
+ * "31/02/2025" is refused with the calendar's own message.
+ */
+export function dayInput(s: string): { value: string } | { error: string } {
+  const iso = isoDayOf(s);
+  return ISO_DATE.test(iso) ? dateInput(iso.split("-").reverse().join("/")) : dateInput(s);
+}
+
+/**
+ * A moment typed as "24/01/2025 17:00" (24-hour, "17h00" too; the ISO "2025-01-24T17:00" as
+ * well) -> "2025-01-24T17:00:00+07:00": the department works in Viet Nam's time, whatever zone
+ * the browser is in.
+ */
+export function dateTimeInput(s: string): { value: string } | { error: string } {
+  const t = s.trim();
+  const m = /^(\S+)(?:\s+|T)(\d{1,2})[:hH](\d{2})(?::00)?$/.exec(t) ?? /^(\d{8})(\d{2})(\d{2})$/.exec(t);
+  if (!m) return { error: DATE_TIME_MESSAGES.dateTime };
+  const day = dayInput(m[1]!);
+  if ("error" in day) return day;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59) return { error: DATE_TIME_MESSAGES.timeImpossible };
+  return { value: `${day.value}T${m[2]!.padStart(2, "0")}:${m[3]}:00+07:00` };
+}
+
+/** Two digits. */
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** A stored moment as the form shows it: "24/01/2025 17:00" in Viet Nam's time. */
+export function dateTimeText(iso: string): string {
+  const v = new Date(Date.parse(iso) + 7 * 3600_000);
+  if (Number.isNaN(v.getTime())) return "";
+  return `${two(v.getUTCDate())}/${two(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${two(v.getUTCHours())}:${two(v.getUTCMinutes())}`;
+}
+
+/** A stored day ("2025-01-24") as the form shows it ("24/01/2025"). */
+export const dayText = (iso: string) => (ISO_DATE.test(iso) ? iso.split("-").reverse().join("/") : iso);
+
 /** The report fields of a form. `clear` gives null for emptied optional fields (an edit), else they are left out. */
 export function reportFields(form: FormBody, clear: boolean) {
+  return reportInput(form, clear).fields;
+}
+
+/**
+ * The report fields of a form and the errors of its date fields: a date that cannot be read is
+ * left out of the fields (so the schema does not refuse it a second time, in its own words) and
+ * said beside its field, in the form the user is asked to type.
+ */
+export function reportInput(form: FormBody, clear: boolean) {
   const opt = (key: string) => {
     const v = str(form, key).trim();
     return v === "" ? (clear ? null : undefined) : v;
+  };
+  const errors: FieldErrors = {};
+  const dated = (key: "eventDate" | "publishAt", read: (s: string) => { value: string } | { error: string }) => {
+    const typed = opt(key);
+    if (typeof typed !== "string") return typed;
+    const r = read(typed);
+    if ("error" in r) {
+      errors[key] = r.error;
+      return undefined;
+    }
+    return r.value;
   };
   // A periodic report's form has a field per indicator ("figures.<id>") and a note field for each
   // value that moved a lot ("figureNotes.<id>"); other kinds' forms have neither.
   const figures = prefixed(form, "figures.", viNumberInput);
   const figureNotes = prefixed(form, "figureNotes.", (v) => (v.trim() === "" ? undefined : v));
-  const publishAtLocal = str(form, "publishAt").trim();
-  return {
+  const fields = {
     title: str(form, "title"),
     summary: opt("summary"),
     body: str(form, "body"),
-    eventDate: opt("eventDate"),
+    eventDate: dated("eventDate", dayInput),
     location: opt("location"),
     attendees: parseAttendees(str(form, "attendees")),
     sourceUrl: opt("sourceUrl"),
     figures,
     figureNotes,
-    // <input type=datetime-local> has no zone: the department works in Vietnam's time (UTC+7).
-    publishAt: publishAtLocal ? `${publishAtLocal.length === 16 ? `${publishAtLocal}:00` : publishAtLocal}+07:00` : clear ? null : undefined,
+    publishAt: dated("publishAt", dateTimeInput),
     // Only a published report's form has the field; other forms leave the stored note alone.
     correctionNote: "correctionNote" in form ? opt("correctionNote") : undefined,
   };
+  return { fields, errors };
 }
 
 /** The fields named `<prefix><key>` as {key: value}, empty values left out; undefined when the form has none. */

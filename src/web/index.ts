@@ -1,7 +1,7 @@
 // The web interface under /app: server-rendered pages over the same services as the API.
 import { Hono, type MiddlewareHandler } from "hono";
 import { MAX_IMAGE_BYTES } from "../domain/images";
-import { limitBody } from "../middleware/request-guards";
+import { limitBody, mediaTypeOf } from "../middleware/request-guards";
 import { registerWebAdmin } from "./admin";
 import { registerWebAuth } from "./auth";
 import { registerWebCalendar } from "./calendar";
@@ -9,8 +9,8 @@ import { registerWebPeriodBoard } from "./period-board";
 import { registerWebPeriodRollup } from "./period-rollup";
 import { registerWebPeriods } from "./periods";
 import { readForm } from "./forms";
-import { notFoundPage } from "./not-found";
-import { registerWebReports } from "./reports";
+import { notFoundPage, unknownAddress } from "./not-found";
+import { IMAGE_SLOTS, registerWebReports } from "./reports";
 import { registerWebReview } from "./review";
 import { registerWebSettings } from "./settings";
 import type { WebEnv } from "./session";
@@ -23,9 +23,13 @@ export const WEB_UPLOAD_LIMIT = MAX_IMAGE_BYTES + 64 * 1024;
 /** Every path of ours is ASCII letters, digits and `-._~`: ids are UUIDs, names are fixed. */
 const APP_PATH = /^\/app(?:\/[A-Za-z0-9._~-]*)*$/;
 const UPLOAD_PATH = /^\/app\/reports\/[^/]+\/images$/;
+/** The report form, which carries its images (IMAGE_SLOTS of them, src/web/reports.tsx) with the text. */
+const REPORT_FORM_PATH = /^\/app\/reports\/(?:new|[^/]+\/edit)$/;
+export const WEB_REPORT_FORM_LIMIT = WEB_FORM_LIMIT + IMAGE_SLOTS * WEB_UPLOAD_LIMIT;
 
 const formLimit = limitBody<WebEnv>(WEB_FORM_LIMIT);
 const uploadLimit = limitBody<WebEnv>(WEB_UPLOAD_LIMIT);
+const reportFormLimit = limitBody<WebEnv>(WEB_REPORT_FORM_LIMIT);
 
 /**
  * In front of every /app route. A path that cannot be one of ours (a decoded CR/LF or NUL would
@@ -37,7 +41,9 @@ function webGuard(): MiddlewareHandler<WebEnv> {
   return async function webGuard(c, next) {
     if (!APP_PATH.test(c.req.path)) return notFoundPage(c);
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    const limit = UPLOAD_PATH.test(c.req.path) ? uploadLimit : formLimit;
+    // The report form's room for images only when it can carry files (multipart): its text alone keeps the form limit.
+    const withImages = REPORT_FORM_PATH.test(c.req.path) && mediaTypeOf(c) === "multipart/form-data";
+    const limit = UPLOAD_PATH.test(c.req.path) ? uploadLimit : withImages ? reportFormLimit : formLimit;
     await limit(c, async () => {
       await readForm(c);
       await next();
@@ -64,5 +70,7 @@ export function webApp(): Hono<WebEnv> {
     const asset = await c.env.ASSETS.fetch(c.req.raw);
     return new Response(asset.body, asset);
   });
+  // Last: an /app address no page answers is a Vietnamese page with a way back, not the API's JSON.
+  web.all("/app/*", unknownAddress);
   return web;
 }

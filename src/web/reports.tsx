@@ -3,9 +3,9 @@
 import type { Context, Hono } from "hono";
 import { WORKFLOWS, REPORT_KINDS, type ReportKind } from "../../workflows";
 import { database } from "../db/client";
-import { mayDo } from "../domain/policy";
+import { allows, mayDo } from "../domain/policy";
 import { ApiError } from "../errors";
-import { getAttachment } from "../queries/attachments";
+import { getAttachment, MAX_ATTACHMENTS } from "../queries/attachments";
 import { liveAttachments, type ReportRow } from "../queries/reports";
 import { CreateReport, UpdateReport } from "../routes/reports/schemas";
 import { Reorder } from "../routes/attachments/reorder";
@@ -18,11 +18,11 @@ import { submitReport, withdrawReport } from "../services/review";
 import { noteBookmark } from "../middleware/d1-session";
 import { reportFor } from "../services/report-access";
 import { refusal } from "./refusal";
-import { apiErrorToFields, attendeesText, issuesToFields, readForm, reportFields, str, viNumberInput, type FormBody } from "./forms";
+import { apiErrorToFields, attendeesText, dateTimeText, dayText, issuesToFields, readForm, reportFields, reportInput, str, viNumberInput, type FormBody } from "./forms";
 import { page, seeOther } from "./render";
 import { webSession, type WebEnv } from "./session";
 import { notFoundPage } from "./not-found";
-import { ReportForm, type ReportFormValues } from "./views/report-form";
+import { LABELS, ReportForm, type ReportFormValues } from "./views/report-form";
 import { figureText, type FiguresFormProps } from "./views/figures";
 import { ArticlePreview, type PreviewContent } from "./views/report-detail";
 import type { FieldErrors } from "./views/shell";
@@ -49,19 +49,17 @@ const typedValues = (form: FormBody, kind: string): ReportFormValues => {
   return v;
 };
 
-const VN_OFFSET_MS = 7 * 3600_000;
-
 function valuesOf(r: ReportRow): ReportFormValues {
   return {
     kind: r.kind,
     title: r.title,
     summary: r.summary ?? "",
     body: r.body,
-    eventDate: r.eventDate ?? "",
+    eventDate: r.eventDate ? dayText(r.eventDate) : "",
     location: r.location ?? "",
     attendees: attendeesText(r.attendees),
     sourceUrl: r.sourceUrl ?? "",
-    publishAt: r.publishAt ? new Date(Date.parse(r.publishAt) + VN_OFFSET_MS).toISOString().slice(0, 16) : "",
+    publishAt: r.publishAt ? dateTimeText(r.publishAt) : "",
     correctionNote: r.correctionNote ?? "",
   };
 }
@@ -155,7 +153,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     }
     // A period's report is titled by its period until the unit says otherwise.
     const values = { ...emptyValues(kind), title: figures ? figures.period.title : "" };
-    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={values} errors={{}} creating figures={figures} /></>);
+    return page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={values} errors={{}} creating figures={figures} uploads={{ slots: IMAGE_SLOTS, existing: 0 }} /></>);
   });
 
   app.post("/app/reports/new", auth, async (c) => {
@@ -168,18 +166,26 @@ export function registerWebReports(app: Hono<WebEnv>) {
       if (found instanceof Response) return found;
       ctx = found;
     }
+    const uploads = { slots: IMAGE_SLOTS, existing: 0, captions: typedCaptions(form), lost: hasFiles(form) };
     const again = (errors: FieldErrors) =>
-      page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} creating figures={ctx ? figuresForm(ctx, { typed: form }) : undefined} /></>, 422);
-    const parsed = CreateReport.safeParse({ kind, ...(periodId ? { periodId } : {}), ...reportFields(form, false) });
-    if (!parsed.success) return again(issuesToFields(parsed.error.issues));
+      page(c, "Tạo báo cáo", <><h1>Tạo báo cáo: {WORKFLOWS[kind].label}</h1><ReportForm action="/app/reports/new" csrf={c.get("csrf")} values={typedValues(form, kind)} errors={inFormOrder(errors)} creating figures={ctx ? figuresForm(ctx, { typed: form }) : undefined} uploads={uploads} /></>, 422);
+    const input = reportInput(form, false);
+    const parsed = CreateReport.safeParse({ kind, ...(periodId ? { periodId } : {}), ...input.fields });
+    if (!parsed.success || hasErrors(input.errors)) return again({ ...(parsed.success ? {} : issuesToFields(parsed.error.issues)), ...input.errors });
+    let row: ReportRow;
     try {
-      const row = await createDraft(c.env.DB, c.get("actor"), parsed.data);
-      if (await needsNotes(c.env.DB, row)) return seeOther(c, `/app/reports/${row.id}/edit#figures`, NOTES_NEEDED);
-      return seeOther(c, `/app/reports/${row.id}`, "Đã lưu bản nháp.");
+      row = await createDraft(c.env.DB, c.get("actor"), parsed.data);
     } catch (err) {
       if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));
       throw err;
     }
+    // The draft is kept whatever happens to its images: a refused one is said beside its field on
+    // the draft's own form, where it can be chosen again.
+    const images = await storeImages(c, row.id, form);
+    if (images.failed.length) return imagesRefused(c, row, "Đã lưu bản nháp.", images);
+    const saved = `Đã lưu bản nháp.${uploadedText(images.stored)}`;
+    if (await needsNotes(c.env.DB, row)) return seeOther(c, `/app/reports/${row.id}/edit#figures`, `${saved} ${NOTES_NEEDED}`);
+    return seeOther(c, `/app/reports/${row.id}`, saved);
   });
 
   app.get("/app/reports/:id", auth, (c) => showReport(c, c.req.param("id")));
@@ -193,7 +199,8 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const ctx = await figuresContextOf(c.env.DB, report);
     const figures = ctx ? figuresForm(ctx, { stored: report }) : undefined;
     const images = { reportId: report.id, items: await liveAttachments(database(c.env.DB), report.id) };
-    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} images={images} corrects={report.publishedUrl !== null} /></>);
+    const uploads = uploadSlots(c, report, images.items.length);
+    return page(c, `Sửa: ${report.title}`, <><h1>Sửa báo cáo</h1><Notice c={c} /><ReportForm action={`/app/reports/${report.id}/edit`} csrf={c.get("csrf")} values={valuesOf(report)} errors={{}} version={report.version} creating={false} figures={figures} images={images} corrects={report.publishedUrl !== null} uploads={uploads} /></>);
   });
 
   app.post("/app/reports/:id/edit", auth, async (c) => {
@@ -212,14 +219,21 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const again = async (errors: FieldErrors) => {
       const ctx = await figuresContextOf(c.env.DB, report);
       const figures = ctx ? figuresForm(ctx, { typed: form }) : undefined;
-      return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={errors} version={version} creating={false} figures={figures} corrects={report.publishedUrl !== null} /></>, 422);
+      const items = await liveAttachments(database(c.env.DB), report.id);
+      const slots = uploadSlots(c, report, items.length);
+      const uploads = slots && { ...slots, captions: typedCaptions(form), lost: hasFiles(form) };
+      return page(c, "Sửa báo cáo", <><h1>Sửa báo cáo</h1><ReportForm action={`/app/reports/${id}/edit`} csrf={c.get("csrf")} values={typedValues(form, kind)} errors={inFormOrder(errors)} version={version} creating={false} figures={figures} images={{ reportId: report.id, items }} corrects={report.publishedUrl !== null} uploads={uploads} /></>, 422);
     };
-    const parsed = UpdateReport.safeParse(reportFields(form, true));
-    if (!parsed.success) return again(issuesToFields(parsed.error.issues));
+    const input = reportInput(form, true);
+    const parsed = UpdateReport.safeParse(input.fields);
+    if (!parsed.success || hasErrors(input.errors)) return again({ ...(parsed.success ? {} : issuesToFields(parsed.error.issues)), ...input.errors });
     try {
       const saved = await editReport(c.env.DB, c.get("actor"), id, version, parsed.data);
-      if (await needsNotes(c.env.DB, saved)) return seeOther(c, `/app/reports/${id}/edit#figures`, NOTES_NEEDED);
-      return seeOther(c, `/app/reports/${id}`, "Đã lưu thay đổi.");
+      const images = await storeImages(c, id, form);
+      if (images.failed.length) return imagesRefused(c, saved, "Đã lưu thay đổi.", images);
+      const done = `Đã lưu thay đổi.${uploadedText(images.stored)}`;
+      if (await needsNotes(c.env.DB, saved)) return seeOther(c, `/app/reports/${id}/edit#figures`, `${done} ${NOTES_NEEDED}`);
+      return seeOther(c, `/app/reports/${id}`, done);
     } catch (err) {
       if (err instanceof ApiError && err.code === "validation_failed") return again(apiErrorToFields(err));
       if (err instanceof ApiError && err.code === "precondition_failed") {
@@ -263,7 +277,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
     if (!caption.success) return seeOther(c, `/app/reports/${id}#hinh-anh`, captionRefusal(caption.error.issues), "error");
     try {
       await addImage(c.env, c.get("actor"), id, file, caption.data);
-      return seeOther(c, `/app/reports/${id}#hinh-anh`, "Đã tải ảnh lên.");
+      return seeOther(c, `/app/reports/${id}#hinh-anh`, "Đã tải lên 1 hình.");
     } catch (err) {
       return refusal(c, err, `/app/reports/${id}#hinh-anh`);
     }
@@ -281,7 +295,11 @@ export function registerWebReports(app: Hono<WebEnv>) {
         if (!caption.success) return seeOther(c, back, captionRefusal(caption.error.issues), "error");
         await captionImage(c.env.DB, actor, id, aid, caption.data);
       } else if (action === "delete") {
+        // Deleting is asked about first: app.js asks in a dialog and says so ("confirmed"); without
+        // script the answer is this confirmation page.
+        if (str(form, "confirmed") !== "1") return confirmImageDelete(c, id, aid);
         await removeImage(c.env.DB, actor, id, aid);
+        return seeOther(c, back, "Đã xoá hình.");
       } else if (action === "up" || action === "down") {
         const order = Reorder.safeParse({ ids: str(form, "order").split(",").filter(Boolean) });
         if (!order.success) return seeOther(c, back, "Thứ tự ảnh không hợp lệ; hãy tải lại trang.", "error");
@@ -330,6 +348,144 @@ export function registerWebReports(app: Hono<WebEnv>) {
     const html = await (<ArticlePreview report={draft} images={images} />).toString();
     return c.html(html, 200, { "cache-control": "no-store" });
   });
+}
+
+/** The step before an image is deleted, for a browser without script: the image, and the two answers. */
+async function confirmImageDelete(c: Context<WebEnv>, reportId: string, attachmentId: string) {
+  const db = database(c.env.DB);
+  const report = await reportFor(db, c.get("actor"), reportId, "attachment.write");
+  const items = await liveAttachments(db, report.id);
+  const index = items.findIndex((i) => i.id === attachmentId);
+  if (index < 0) return notFoundPage(c);
+  const img = items[index]!;
+  return page(
+    c,
+    "Xoá hình?",
+    <>
+      <h1>Xoá hình {index + 1}?</h1>
+      <p>
+        Báo cáo: <a href={`/app/reports/${report.id}`}>{report.title}</a>
+      </p>
+      <figure class="confirm-figure">
+        <img src={`/app/reports/${report.id}/images/${img.id}`} alt="" class="fit" />
+        <figcaption>
+          Hình {index + 1}: {img.caption}
+        </figcaption>
+      </figure>
+      <p>Hình sẽ bị gỡ khỏi báo cáo; các hình sau được đánh số lại (kiểm tra các dòng “[Hình N]” trong bài).</p>
+      <form method="post" action={`/app/reports/${report.id}/images/${img.id}`} class="actions">
+        <input type="hidden" name="_csrf" value={c.get("csrf")} />
+        <input type="hidden" name="confirmed" value="1" />
+        <button type="submit" name="action" value="delete" class="danger">
+          Xoá hình {index + 1}
+        </button>
+        <a class="button secondary" href={`/app/reports/${report.id}#hinh-anh`}>
+          Không xoá, quay lại
+        </a>
+      </form>
+    </>,
+  );
+}
+
+/** File and caption pairs on the report form: images added with the save, before the first one too. */
+export const IMAGE_SLOTS = 3;
+const slotNumbers = Array.from({ length: IMAGE_SLOTS }, (_, i) => i + 1);
+
+const fileOf = (form: FormBody, n: number) => {
+  const f = form[`image${n}`];
+  return f instanceof File && f.size > 0 ? f : undefined;
+};
+const typedCaptions = (form: FormBody) => slotNumbers.map((n) => str(form, `caption${n}`));
+const hasFiles = (form: FormBody) => slotNumbers.some((n) => fileOf(form, n));
+const hasErrors = (errors: FieldErrors) => Object.keys(errors).length > 0;
+
+/** Errors in the order of the fields on the page, so the summary reads top to bottom. */
+function inFormOrder(errors: FieldErrors): FieldErrors {
+  const order = [...Object.keys(LABELS), ...slotNumbers.flatMap((n) => [`image${n}`, `caption${n}`])];
+  const rank = (k: string) => {
+    const i = order.indexOf(k.split(".")[0]!);
+    return i < 0 ? order.length : i;
+  };
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/** The form's image slots for a saved report, if the user may add images to it and it has room. */
+function uploadSlots(c: Context<WebEnv>, report: ReportRow, existing: number) {
+  if (!allows(c.get("actor"), "attachment.write", report)) return undefined;
+  const slots = Math.min(IMAGE_SLOTS, MAX_ATTACHMENTS - existing);
+  return slots > 0 ? { slots, existing } : undefined;
+}
+
+type ImageFailure = { caption: string; image?: string; captionError?: string };
+
+/**
+ * The images chosen on the report form, stored one by one through the upload route's service
+ * (the same checks of content, size and count); each refusal is kept with its caption so that the
+ * form can say it beside the field. A caption without a file is a mistake worth saying too.
+ */
+async function storeImages(c: Context<WebEnv>, reportId: string, form: FormBody): Promise<{ stored: number; failed: ImageFailure[] }> {
+  let stored = 0;
+  const failed: ImageFailure[] = [];
+  for (const n of slotNumbers) {
+    const file = fileOf(form, n);
+    const typed = str(form, `caption${n}`);
+    if (!file) {
+      if (typed.trim()) failed.push({ caption: typed, image: "Chưa chọn hình cho chú thích này." });
+      continue;
+    }
+    const caption = Caption.safeParse(typed);
+    if (!caption.success) {
+      failed.push({ caption: typed, image: "Hình chưa được tải lên: cần chú thích.", captionError: captionRefusal(caption.error.issues) });
+      continue;
+    }
+    try {
+      await addImage(c.env, c.get("actor"), reportId, file, caption.data);
+      stored++;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      failed.push({ caption: typed, image: `${file.name ? `${file.name}: ` : ""}${err.errors?.[0]?.message ?? err.detail ?? err.message}` });
+    }
+  }
+  return { stored, failed };
+}
+
+const uploadedText = (n: number) => (n > 0 ? ` Đã tải lên ${n} hình.` : "");
+
+/** The saved report's form again, with each refused image beside its field (the report itself is saved). */
+async function imagesRefused(c: Context<WebEnv>, report: ReportRow, saved: string, images: { stored: number; failed: ImageFailure[] }) {
+  const db = database(c.env.DB);
+  const items = await liveAttachments(db, report.id);
+  const errors: FieldErrors = {};
+  images.failed.forEach((f, i) => {
+    if (f.image) errors[`image${i + 1}`] = f.image;
+    if (f.captionError) errors[`caption${i + 1}`] = f.captionError;
+  });
+  const ctx = await figuresContextOf(c.env.DB, report);
+  const uploads = { slots: Math.max(images.failed.length, Math.min(IMAGE_SLOTS, MAX_ATTACHMENTS - items.length)), existing: items.length, captions: images.failed.map((f) => f.caption) };
+  return page(
+    c,
+    `Sửa: ${report.title}`,
+    <>
+      <h1>Sửa báo cáo</h1>
+      <p class="notice" role="status">
+        {saved}
+        {uploadedText(images.stored)} {images.failed.length} hình chưa tải lên được: xem bên dưới, chọn lại rồi bấm “Lưu thay đổi”.
+      </p>
+      <ReportForm
+        action={`/app/reports/${report.id}/edit`}
+        csrf={c.get("csrf")}
+        values={valuesOf(report)}
+        errors={errors}
+        version={report.version}
+        creating={false}
+        figures={ctx ? figuresForm(ctx, { stored: report }) : undefined}
+        images={{ reportId: report.id, items }}
+        corrects={report.publishedUrl !== null}
+        uploads={uploads}
+      />
+    </>,
+    422,
+  );
 }
 
 /** A caption the shared rule refused (empty, too long, a line break or a control character), as a notice. */

@@ -129,3 +129,93 @@
     });
   });
 })();
+
+// Forms (issue 15 points 5, 6, 7): confirmations, stale errors, dates typed on a number pad.
+(function () {
+  "use strict";
+
+  // A confirmed action says so: the server answers an unconfirmed destructive POST with a page
+  // that asks (for browsers without this file), so the dialog's yes travels as "confirmed=1".
+  var confirmed = function (form) {
+    if (form.querySelector("input[name=confirmed]")) return;
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "confirmed";
+    input.value = "1";
+    form.appendChild(input);
+  };
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    // After the dialog of the section above: only a submit it let through is marked.
+    form.addEventListener("submit", function (event) {
+      if (!event.defaultPrevented) confirmed(form);
+    });
+  });
+  // A single button of a form with several (an image's "Xoá" beside "Lưu chú thích"): it asks
+  // with its own question, data-confirm on the button or, for an image, its label.
+  var askers = "button[data-confirm], form[action*='/images/'] button[name=action][value=delete]";
+  document.querySelectorAll(askers).forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var question = button.getAttribute("data-confirm") || (button.getAttribute("aria-label") || button.textContent).trim() + "? Hình sẽ bị gỡ khỏi báo cáo.";
+      if (!window.confirm(question)) event.preventDefault();
+      else if (button.form) confirmed(button.form);
+    });
+  });
+
+  // A field's error goes as the field is fixed: its message, its red border and its line in the
+  // summary at the top (the summary itself when none is left). The server checks again on save.
+  var clearError = function (field) {
+    if (!field.id || field.getAttribute("aria-invalid") !== "true") return;
+    field.removeAttribute("aria-invalid");
+    var message = document.getElementById(field.id + "-error");
+    if (message) message.parentNode.removeChild(message);
+    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== field.id + "-error"; });
+    if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+    else field.removeAttribute("aria-describedby");
+    var summary = document.getElementById("loi");
+    if (!summary) return;
+    summary.querySelectorAll("a[href='#" + field.id + "']").forEach(function (link) {
+      var item = link.closest("li");
+      if (item) item.parentNode.removeChild(item);
+    });
+    var left = summary.querySelectorAll("li").length;
+    if (left === 0) summary.parentNode.removeChild(summary);
+    else {
+      var count = summary.querySelector("strong");
+      if (count) count.textContent = "Vui lòng sửa " + left + " lỗi:";
+    }
+  };
+  var onEdit = function (event) {
+    var field = event.target;
+    if (field && field.matches && field.matches("input, select, textarea")) clearError(field);
+  };
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+
+  // dd/mm/yyyy and dd/mm/yyyy HH:mm typed as digits (a phone's number pad has no "/", " " or
+  // ":"): the separators go in as the digits come. Someone typing "2/1/2025" with their own
+  // separators is left alone; so is any edit not at the end of the field.
+  var GROUPS = { date: [2, 2, 4], datetime: [2, 2, 4, 2, 2] };
+  var SEPARATORS = ["/", "/", " ", ":"];
+  document.querySelectorAll("input[data-date-mask]").forEach(function (input) {
+    var groups = GROUPS[input.getAttribute("data-date-mask")];
+    if (!groups) return;
+    input.addEventListener("input", function (event) {
+      if (event.inputType && event.inputType.indexOf("delete") === 0) return;
+      var value = input.value;
+      if (input.selectionStart !== value.length || !/^[\d\/ :]*$/.test(value)) return;
+      var typed = value.split(/[\/ :]/);
+      // A separator just typed by hand stays.
+      if (typed[typed.length - 1] === "") return;
+      // Every group but the last complete: the separators are where the mask puts them.
+      for (var i = 0; i < typed.length - 1; i++) if (typed[i].length !== groups[i]) return;
+      var digits = value.replace(/\D/g, "");
+      var out = "";
+      for (var g = 0, at = 0; g < groups.length && at < digits.length; g++) {
+        if (g > 0) out += SEPARATORS[g - 1];
+        out += digits.slice(at, at + groups[g]);
+        at += groups[g];
+      }
+      if (out !== value) input.value = out;
+    });
+  });
+})();

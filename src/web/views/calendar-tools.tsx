@@ -14,9 +14,11 @@ export const viWeekday = (date: string) => WEEKDAYS[weekday(date)]!;
 /** "2025-02-08" -> "Thứ Bảy, 08/02/2025". */
 export const viDay = (date: string) => `${viWeekday(date)}, ${viDate(date)}`;
 
-/** What the helper was asked (as typed: a datetime-local value in Viet Nam's time) and its answer. */
+/** What the helper was asked (as typed: "dd/mm/yyyy HH:mm" in Viet Nam's time) and its answer. */
 export type DueState = {
   from: string;
+  /** The start's day as read ("2025-01-24"). */
+  startDay?: string;
   workingDays: string;
   result?: { dueAt: string; workingDaysCounted: string[] };
   errors: FieldErrors;
@@ -36,7 +38,11 @@ export function DueHelper(props: { year: number; due: DueState }) {
         <div class="grid">
           <div>
             <label for="tu">Bắt đầu từ (giờ Việt Nam)</label>
-            <input id="tu" name="tu" type="datetime-local" required value={due.from} {...invalid("tu")} />
+            <p class="hint" id="tu-hint">
+              Dạng ngày/tháng/năm giờ:phút, 24 giờ, ví dụ 24/01/2025 10:00.
+            </p>
+            {/* Text, not type=datetime-local: that one follows the browser's language (mm/dd/yyyy, AM/PM). */}
+            <input id="tu" name="tu" type="text" inputmode="numeric" placeholder="dd/mm/yyyy HH:mm" autocomplete="off" data-date-mask="datetime" class="date-input datetime" required value={due.from} {...invalid("tu")} aria-describedby={due.errors.tu ? "tu-hint tu-error" : "tu-hint"} />
             <FieldError id="tu" errors={due.errors} />
           </div>
           <div>
@@ -49,7 +55,7 @@ export function DueHelper(props: { year: number; due: DueState }) {
           <button type="submit">Tính hạn</button>
         </div>
       </form>
-      {due.result ? <DueAnswer from={due.from} result={due.result} /> : null}
+      {due.result ? <DueAnswer from={due.startDay ?? due.from} result={due.result} /> : null}
     </section>
   );
 }

@@ -121,7 +121,11 @@ function AddOverride(props: { csrf: string }) {
         <div class="grid">
           <div>
             <label for="date">Ngày</label>
-            <input id="date" name="date" type="date" required min={`${FIRST_YEAR}-01-01`} max={`${LAST_YEAR}-12-31`} />
+            <p class="hint" id="date-hint">
+              Dạng ngày/tháng/năm, ví dụ 08/02/2025 (năm {FIRST_YEAR}–{LAST_YEAR}).
+            </p>
+            {/* Text, not type=date: that one shows the date in the browser's language (mm/dd/yyyy). */}
+            <input id="date" name="date" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off" data-date-mask="date" class="date-input date" required aria-describedby="date-hint" />
           </div>
           <fieldset class="plain">
             <legend>Đặt thành</legend>
