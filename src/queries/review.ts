@@ -209,7 +209,11 @@ export async function inbox(
   if (walks.length <= MAX_ARMS) {
     // One statement: SQLite merges the walks lazily in due order and stops at the page.
     const order = newest ? sql`ORDER BY sort_new DESC, sort_id DESC` : sql`ORDER BY sort_due, sort_id`;
-    rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ${order} LIMIT ${opts.limit + 1}`).all<InboxRow>()).results;
+    // A report found by two walks (one's own grant and one signed for, over overlapping units)
+    // comes twice: a delegate's page is read that much longer, so that it is still full once each
+    // report is kept once (and the next-page cursor is not lost).
+    const overlap = actor.grants.some((g) => g.delegatedBy) ? walks.length : 1;
+    rows = (await prepare(sql`${sql.join(walks.map(select), sql` UNION ALL `)} ${order} LIMIT ${(opts.limit + 1) * overlap}`).all<InboxRow>()).results;
     // Overlapping grants (one's own and one signed for) may both find a report: shown once.
     rows = [...new Map(rows.map((r) => [r.id, r])).values()];
   } else {
