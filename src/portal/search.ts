@@ -30,10 +30,15 @@ export function portalMatch(q: string): string | null {
   return words.map((w) => `"${w}"`).join(" ");
 }
 
-/** ?1 the MATCH expression, ?2 the cursor (rowids below it), ?3 the limit. */
+/**
+ * ?1 the MATCH expression, ?2 the cursor (rowids below it), ?3 the limit. The cursor is cast: D1
+ * binds every JavaScript number as REAL, and FTS5 takes a rowid bound only when it is an INTEGER
+ * (fts5GetRowidLimit); otherwise it ignores the bound and returns every newer match for SQLite to
+ * filter, so a page 50 deep read a row for each of the thousand matches above it (measured).
+ */
 export const SEARCH_SQL = `SELECT e.seq, e.path, e.title, e.summary, e.first_published_at, u.name AS unit_name
   FROM portal_fts JOIN portal_entries e ON e.seq = portal_fts.rowid JOIN units u ON u.id = e.unit_id
-  WHERE portal_fts MATCH ?1 AND portal_fts.rowid < ?2 AND e.retracted_at IS NULL
+  WHERE portal_fts MATCH ?1 AND portal_fts.rowid < CAST(?2 AS INTEGER) AND e.retracted_at IS NULL
   ORDER BY portal_fts.rowid DESC LIMIT ?3`;
 
 export type SearchHit = { seq: number; path: string; title: string; summary: string | null; first_published_at: string; unit_name: string };
