@@ -61,16 +61,35 @@ beforeAll(async () => {
   b = (await publishedReport({ title: `Bài sẽ được gỡ ${T}`, body: `Nội dung ${T}.` })) as { id: string; url: string };
 }, 120_000);
 
+/** The sitemap index, then every sitemap it lists: each well-formed, served as XML. */
+async function sitemaps() {
+  const index = await get("/portal/sitemap.xml");
+  expect(index.status).toBe(200);
+  expect(index.res.headers.get("content-type")).toMatch(/^application\/xml/);
+  expect(index.res.headers.get("cache-control")).toMatch(/max-age=(\d|[1-5]\d|60)\b/);
+  expect(index.text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+  expect(index.text).toContain('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+  expect(xmlProblems(index.text)).toEqual([]);
+  const listed = [...index.text.matchAll(/<sitemap><loc>([^<]+)<\/loc><\/sitemap>/g)].map((m) => m[1]!);
+  const parts: string[] = [];
+  for (const loc of listed) {
+    expect(loc.startsWith(`${BASE}/portal/sitemap/`), loc).toBe(true);
+    const part = await get(loc.slice(BASE.length));
+    expect(part.status, loc).toBe(200);
+    expect(part.res.headers.get("content-type")).toMatch(/^application\/xml/);
+    expect(part.text).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    expect(xmlProblems(part.text), loc).toEqual([]);
+    parts.push(part.text);
+  }
+  return { listed, text: parts.join("\n"), locs: parts.flatMap((p) => [...p.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!)) };
+}
+
 describe("sitemap.xml", () => {
-  it("lists the front page, the directory, the unit's page and every live article with lastmod; well-formed XML", async () => {
-    const { status, text, res } = await get("/portal/sitemap.xml");
-    expect(status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/^application\/xml/);
-    expect(res.headers.get("cache-control")).toMatch(/max-age=(\d|[1-5]\d|60)\b/);
-    expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
-    expect(text).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
-    expect(xmlProblems(text)).toEqual([]);
-    const locs = [...text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+  it("an index of the fixed pages' sitemap and the article blocks; together they list the front page, the directory, the unit's page and every live article with lastmod", async () => {
+    const { listed, text, locs } = await sitemaps();
+    expect(listed[0]).toBe(`${BASE}/portal/sitemap/trang.xml`);
+    expect(listed.slice(1)).toEqual(listed.slice(1).map((_, i) => `${BASE}/portal/sitemap/bai-viet-${i + 1}.xml`));
+    expect(listed.length).toBeGreaterThan(1);
     expect(locs).toContain(`${BASE}/portal/`);
     expect(locs).toContain(`${BASE}/portal/don-vi/`);
     expect(locs).toContain(`${BASE}${Q6_PAGE}`);
@@ -79,16 +98,25 @@ describe("sitemap.xml", () => {
     expect(text).toMatch(new RegExp(`<url><loc>${BASE}${a.url}</loc><lastmod>\\d{4}-\\d{2}-\\d{2}T[^<]+</lastmod></url>`));
     // Every live entry, none twice.
     const live = await env.DB.prepare("SELECT count(*) AS n FROM portal_entries WHERE retracted_at IS NULL").first<{ n: number }>();
-    expect(locs.filter((l) => l!.includes("/portal/bai-viet/")).length).toBe(live!.n);
+    expect(locs.filter((l) => l.includes("/portal/bai-viet/")).length).toBe(live!.n);
     expect(new Set(locs).size).toBe(locs.length);
   });
 
   it("a retracted article leaves the sitemap", async () => {
     await unpublish(b.id, b.url);
-    const { text } = await get("/portal/sitemap.xml");
-    expect(text).not.toContain(b.url);
-    expect(text).toContain(a.url);
+    const { locs } = await sitemaps();
+    expect(locs).not.toContain(`${BASE}${b.url}`);
+    expect(locs).toContain(`${BASE}${a.url}`);
   }, 60_000);
+
+  it("a block past the newest article, block 0 and other names are the portal's 404 page", async () => {
+    for (const path of ["/portal/sitemap/bai-viet-999999.xml", "/portal/sitemap/bai-viet-0.xml", "/portal/sitemap/bai-viet-01.xml", "/portal/sitemap/khac.xml", "/portal/sitemap/trang"]) {
+      const { status, text, res } = await get(path);
+      expect(status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toMatch(/^text\/html/);
+      expect(text, path).toContain("Không tìm thấy");
+    }
+  });
 });
 
 describe("canonical and OpenGraph", () => {

@@ -1,5 +1,5 @@
 // The portal's reads that are not pages in R2: search (portal_fts, migration 0030), the unit
-// directory and the sitemap.
+// directory and the sitemaps' rows.
 import { nfc } from "../domain/text";
 import { unitPath } from "./paths";
 
@@ -7,8 +7,6 @@ export const SEARCH_PAGE = 20;
 /** Longer search strings are refused with a page saying so (no one types 200 characters to find an article). */
 export const MAX_QUERY = 200;
 const MAX_WORDS = 12;
-/** A sitemap holds at most 50,000 addresses (sitemaps.org); past that it would become an index. */
-export const SITEMAP_CAP = 50_000;
 
 /**
  * A reader's words -> an FTS5 MATCH expression, as src/domain/text.ts ftsQuery does for reports:
@@ -76,14 +74,20 @@ export async function directoryUnits(db: D1Database): Promise<(DirectoryUnit & {
 
 export type SitemapRow = { path: string; lastmod: string };
 
-/** Live articles for the sitemap, newest first, at most `cap`. */
-export async function sitemapArticles(db: D1Database, cap: number): Promise<SitemapRow[]> {
+/** The newest article's seq (0 when none): one row, the end of the unique index on seq. */
+export async function highestSeq(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT seq FROM portal_entries ORDER BY seq DESC LIMIT 1").first<{ seq: number }>();
+  return row?.seq ?? 0;
+}
+
+/** Live articles with seq in [from, to], oldest first: a range of the unique index on seq. */
+export async function sitemapArticles(db: D1Database, from: number, to: number): Promise<SitemapRow[]> {
   const res = await db
     .prepare(
       `SELECT path, coalesce(updated_at, first_published_at) AS lastmod FROM portal_entries
-       WHERE retracted_at IS NULL ORDER BY seq DESC LIMIT ?`,
+       WHERE seq BETWEEN CAST(?1 AS INTEGER) AND CAST(?2 AS INTEGER) AND retracted_at IS NULL ORDER BY seq`,
     )
-    .bind(cap)
+    .bind(from, to)
     .all<SitemapRow>();
   return res.results;
 }

@@ -7,7 +7,7 @@ import { DIRECTORY_PATH, directoryDocument, siteOf } from "../portal/directory";
 import { PORTAL_PREFIX, urlOf } from "../portal/paths";
 import { MAX_AGE } from "../portal/publish";
 import { MAX_QUERY, portalMatch, searchPortal, SEARCH_PAGE, type SearchHit } from "../portal/search";
-import { sitemapXml } from "../portal/sitemap";
+import { sitemapBlockOf, sitemapBlockXml, sitemapIndexXml, sitemapPagesXml } from "../portal/sitemap";
 import { NotFound } from "../portal/views/listing";
 import { toDocument } from "../portal/views/layout";
 import { SearchPage, type SearchPageProps } from "../portal/views/search";
@@ -35,6 +35,12 @@ async function notFound(): Promise<Response> {
 }
 
 const SHORT_CACHE = `public, max-age=${MAX_AGE}`;
+
+function xml(body: string): Response {
+  return new Response(body, {
+    headers: { "content-type": "application/xml; charset=utf-8", "cache-control": SHORT_CACHE, "x-content-type-options": "nosniff" },
+  });
+}
 
 function html(body: string, status: number): Response {
   return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": SHORT_CACHE } });
@@ -77,11 +83,14 @@ export function registerPortal(app: Hono<HonoEnv>) {
   app.get("/portal/search", async (c) => search(c.env.DB, c.env.PORTAL_BASE_URL, c.req.query("q"), c.req.query("truoc")));
   app.get("/portal/search/", (c) => c.redirect(`/portal/search${new URL(c.req.url).search}`, 301));
   // Live from D1: what is on the portal right now, retractions included.
-  app.get("/portal/sitemap.xml", async (c) =>
-    new Response(await sitemapXml(c.env.DB, c.env.PORTAL_BASE_URL), {
-      headers: { "content-type": "application/xml; charset=utf-8", "cache-control": SHORT_CACHE, "x-content-type-options": "nosniff" },
-    }),
-  );
+  app.get("/portal/sitemap.xml", async (c) => xml(await sitemapIndexXml(c.env.DB, c.env.PORTAL_BASE_URL)));
+  app.get("/portal/sitemap/:file", async (c) => {
+    const file = c.req.param("file");
+    if (file === "trang.xml") return xml(await sitemapPagesXml(c.env.DB, c.env.PORTAL_BASE_URL));
+    const block = sitemapBlockOf(file);
+    const body = block === null ? null : await sitemapBlockXml(c.env.DB, c.env.PORTAL_BASE_URL, block);
+    return body === null ? notFound() : xml(body);
+  });
   app.get("/portal/*", async (c) => {
     let path: string;
     try {
