@@ -1,7 +1,7 @@
 // Issue 14 point 3: a scheduled publication can be called off before it goes live, by the unit
 // withdrawing it or by a director or admin cancelling it; the PUBLISH instance asleep until the
 // publication time ends without publishing anything.
-import { introspectWorkflowInstance } from "cloudflare:test";
+import { introspectWorkflowInstance, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { publishInstanceId } from "../src/flow/effects";
@@ -74,5 +74,68 @@ describe("calling off a scheduled publication", () => {
     const draft = await createReport(author, { kind: "news", title: "Chưa hẹn giờ" });
     await ok(await submit(author, draft.id));
     await expectProblem(await call(`/api/v1/reports/${draft.id}/cancel-publication`, { token: await tokenFor(USERS.admin), json: { reason: "Không có lịch đăng" } }), 409, "conflict");
+  });
+});
+
+describe("once the publication time has come", () => {
+  it("the woken instance holds the report: withdrawing or cancelling while the page is written is 409 saying so, and it goes live", async () => {
+    const { id, author, instance } = await scheduledReport("Lịch đăng đã đến giờ");
+    // What the sleeping instance does first when it wakes (its "still scheduled" step).
+    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(true);
+    const w = await expectProblem(await call(`/api/v1/reports/${id}/withdraw`, { method: "POST", token: author, json: { comment: "Muộn rồi" } }), 409, "conflict");
+    expect(w.detail).toMatch(/đang được đăng/);
+    const c = await expectProblem(await call(`/api/v1/reports/${id}/cancel-publication`, { token: await tokenFor(USERS.director), json: { reason: "Muộn quá rồi" } }), 409, "conflict");
+    expect(c.detail).toMatch(/gỡ bài/);
+    expect((await flowStub(id).view())?.status).toBe("scheduled");
+    await instance.dispose();
+
+    // The same revision's publication, woken now (sleeps disabled), writes the page and marks it published.
+    const woken = await introspectWorkflowInstance(env.PUBLISH, `${id}-r1-woken`);
+    await woken.modify(async (m) => {
+      await m.disableSleeps();
+    });
+    await env.PUBLISH.create({ id: `${id}-r1-woken`, params: { reportId: id, revision: 1 } });
+    await woken.waitForStatus("complete");
+    await woken.dispose();
+    const view = await flowStub(id).view();
+    expect(view?.status).toBe("published");
+    const entry = await env.DB.prepare("SELECT path, retracted_at FROM portal_entries WHERE report_id = ?").bind(id).first<{ path: string; retracted_at: string | null }>();
+    expect(entry).toMatchObject({ retracted_at: null });
+    expect((await call(`/portal/${entry!.path}`)).status).toBe(200);
+  });
+
+  it("the hold ends on its own: an instance that died while writing does not keep the report uncancellable", async () => {
+    const { id, instance } = await scheduledReport("Lịch đăng treo");
+    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(true);
+    const director = await tokenFor(USERS.director);
+    await expectProblem(await call(`/api/v1/reports/${id}/cancel-publication`, { token: director, json: { reason: "Thử huỷ sớm" } }), 409, "conflict");
+    // Thirty-one minutes later (the hold is 30).
+    await runInDurableObject(flowStub(id), async (_obj, state) => {
+      const at = new Date(Date.now() - 31 * 60_000).toISOString();
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'publishing'", JSON.stringify({ revision: 1, at }));
+    });
+    const ok200 = await ok(await call(`/api/v1/reports/${id}/cancel-publication`, { token: director, json: { reason: "Huỷ sau khi treo" } }));
+    expect(ok200.status).toBe("withdrawn");
+    await instance.waitForStatus("terminated");
+    await instance.dispose();
+  });
+
+  it("called off before it woke: the instance finds nothing to publish, and a later revision is not held by an earlier one", async () => {
+    const { id, author, instance } = await scheduledReport("Lịch đăng huỷ trước giờ");
+    await ok(await call(`/api/v1/reports/${id}/withdraw`, { method: "POST", token: author, json: { comment: "Rút trước giờ đăng" } }));
+    await instance.waitForStatus("terminated");
+    await instance.dispose();
+    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(false);
+    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 2 })).toBe(false);
+    // An instance of that revision started anyway (a retry, a restart) publishes nothing.
+    const late = await introspectWorkflowInstance(env.PUBLISH, `${id}-r1-late`);
+    await late.modify(async (m) => {
+      await m.disableSleeps();
+    });
+    await env.PUBLISH.create({ id: `${id}-r1-late`, params: { reportId: id, revision: 1 } });
+    await late.waitForStatus("errored");
+    await late.dispose();
+    await expectNothingPublished(id, "Lịch đăng huỷ trước giờ");
+    expect((await flowStub(id).view())?.status).toBe("withdrawn");
   });
 });

@@ -29,6 +29,8 @@ import {
   schemaVersion,
   deferWorkUntil,
   addIssue,
+  markPublicationBegun,
+  publicationBegun,
   recentIssues,
   type FlowEvent,
   type FlowRecord,
@@ -142,6 +144,7 @@ export class ReportFlow extends DurableObject<Env> {
     return this.serial(input.reportId, async (flow) => {
       const { actor } = input;
       if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
+      this.refuseIfPublishing(flow);
       return this.apply(flow, { type: "withdraw", comment: input.comment, expectedVersion: input.expectedVersion }, actor);
     });
   }
@@ -149,6 +152,20 @@ export class ReportFlow extends DurableObject<Env> {
   /** Called by the PUBLISH workflow. */
   markScheduled(input: { reportId: string; publishAt: string }): Promise<FlowResult> {
     return this.serial(input.reportId, (flow) => this.apply(flow, { type: "schedule", publishAt: input.publishAt }, null));
+  }
+
+  /**
+   * Called by the PUBLISH workflow when a scheduled publication's time has come, before it writes
+   * anything: true if the revision is still scheduled, and from then on it can no longer be
+   * withdrawn or cancelled (see publicationBegun); false if it was called off (nothing to publish).
+   */
+  beginScheduledPublication(input: { reportId: string; revision: number }): Promise<boolean> {
+    return this.serialRaw(async () => {
+      const flow = loadFlow(this.sql);
+      if (!flow || flow.reportId !== input.reportId || flow.revision !== input.revision || flow.status !== "scheduled") return false;
+      markPublicationBegun(this.sql, input.revision, new Date().toISOString());
+      return true;
+    });
   }
 
   markPublished(input: { reportId: string; publishedUrl: string; revision: number }): Promise<FlowResult> {
@@ -174,6 +191,7 @@ export class ReportFlow extends DurableObject<Env> {
       const { actor } = input;
       const allowed = actor.roles.includes("admin") || (actor.roles.includes("director") && (actor.coverage.director ?? []).includes(flow.unitId));
       if (!allowed) throw new ApiError("forbidden");
+      this.refuseIfPublishing(flow);
       return this.apply(flow, { type: "cancel", reason: input.reason }, actor);
     });
   }
@@ -235,6 +253,15 @@ export class ReportFlow extends DurableObject<Env> {
         throw err;
       }
     });
+  }
+
+  /** A scheduled publication already being written cannot be called off (409 saying what to do instead). */
+  private refuseIfPublishing(flow: FlowRecord): void {
+    if (flow.status === "scheduled" && publicationBegun(this.sql, flow.revision, Date.now())) {
+      throw new ApiError("conflict", {
+        detail: "Bài đang được đăng lên cổng thông tin nên không huỷ lịch đăng được nữa; sau khi bài lên, lãnh đạo có thể gỡ bài.",
+      });
+    }
   }
 
   private serialRaw<T>(fn: () => Promise<T>): Promise<T> {

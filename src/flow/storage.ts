@@ -338,3 +338,23 @@ export function addIssue(sql: SqlStorage, kind: string, detail: string, at = new
 export function recentIssues(sql: SqlStorage, limit = 50): Issue[] {
   return sql.exec<Issue>("SELECT at, kind, detail FROM issues ORDER BY id DESC LIMIT ?", limit).toArray();
 }
+
+// A scheduled publication the PUBLISH workflow has begun writing (meta row `publishing`): from then
+// on it may no longer be called off (its page would go live for a report back with its unit, and a
+// correction would replace the live text). The hold ends on its own after PUBLICATION_HOLD_MS, so
+// an instance that died mid-way does not keep the report uncancellable for ever.
+export const PUBLICATION_HOLD_MS = 30 * 60_000;
+
+export function markPublicationBegun(sql: SqlStorage, revision: number, at: string): void {
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES ('publishing', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    JSON.stringify({ revision, at }),
+  );
+}
+
+export function publicationBegun(sql: SqlStorage, revision: number, now: number): boolean {
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'publishing'").toArray()[0];
+  if (!row) return false;
+  const begun = JSON.parse(row.value) as { revision: number; at: string };
+  return begun.revision === revision && now - Date.parse(begun.at) < PUBLICATION_HOLD_MS;
+}

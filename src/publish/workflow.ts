@@ -55,11 +55,11 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
     if (publishAt) {
       await step.sleepUntil("wait for publication time", new Date(publishAt));
       // Called off while asleep (withdrawn by the unit, cancelled by a director or admin): the
-      // instance is normally terminated, but should it wake first, nothing is published.
-      const still = await step.do("still scheduled", RETRY, async () => {
-        const view = await flowOf(this.env, reportId).view();
-        return view !== null && view.revision === revision && view.status === "scheduled";
-      });
+      // instance is normally terminated, but should it wake first, nothing is published. If it is
+      // still scheduled, the report object holds it from here on: a withdrawal or cancellation
+      // arriving while the page is written is refused, so a correction never half-replaces the
+      // live text and a first publication never goes live for a report back with its unit.
+      const still = await step.do("still scheduled", RETRY, () => flowOf(this.env, reportId).beginScheduledPublication({ reportId, revision }));
       if (!still) return { publishedUrl: "" };
     }
 
