@@ -108,7 +108,7 @@ async function withFlow(base, reportId, request) {
  * rows), `me` (O(1): a handful of rows), `search` and `dashboard` (must not grow with the number
  * of reports), or none.
  */
-async function measureD1(base) {
+async function measureD1(base, portalEntries) {
   const author = await signIn(base, benchAuthor.email);
   const root = await signIn(base, USERS.rootSpecialist.email);
   const division = await signIn(base, USERS.divisionSpecialist.email);
@@ -130,6 +130,8 @@ async function measureD1(base) {
   await api(base, `/api/v1/reports/${toDecide}/submit`, { token: author, method: "POST" });
   const q = (w) => encodeURIComponent(w);
   const L = `limit=${PAGE}`;
+  // The portal search's cursor ("truoc", an entry's seq): one halfway through the published entries.
+  const halfway = Math.max(2, Math.floor(portalEntries / 2));
 
   const rows = [
     ["GET /me", "author", "me", () => stats(base, "/api/v1/me", { headers: bearer(author) })],
@@ -152,6 +154,9 @@ async function measureD1(base) {
     ["/app/dashboard (page)", "division director", { units: DIVISION_UNITS }, () => stats(base, "/app/dashboard", { headers: cookie(divisionDirector) })],
     ["portal home", "anyone", PAGE, () => stats(base, "/portal/")],
     ["portal article page", "anyone", PAGE, () => stats(base, portalUrl)],
+    [`portal search "${COMMON_WORD}" (common)`, "anyone", "search", () => stats(base, `/portal/search?q=${q(COMMON_WORD)}`)],
+    [`portal search "${COMMON_WORD}", a page halfway down`, "anyone", "search", () => stats(base, `/portal/search?q=${q(COMMON_WORD)}&truoc=${halfway}`)],
+    [`portal search "${RARE_WORD}" (rare)`, "anyone", "search", () => stats(base, `/portal/search?q=${q(RARE_WORD)}`)],
     ["report read", "author", null, () => stats(base, `/api/v1/reports/${published.id}`, { headers: bearer(author) })],
     ["report read", "root-grant reviewer", null, () => stats(base, `/api/v1/reports/${published.id}`, { headers: bearer(root) })],
     ["create draft", "author", null, () => stats(base, "/api/v1/reports", { method: "POST", headers: bearer(author), body: JSON.stringify(draft) })],
@@ -235,7 +240,7 @@ async function runSize(size, { withThroughput }) {
   try {
     benchAuthor = loaded.authorOfDivision;
     log("  rows read per request…");
-    const d1 = await measureD1(server.base);
+    const d1 = await measureD1(server.base, loaded.portal);
     let rows = null;
     let live = null;
     if (withThroughput) {

@@ -461,6 +461,8 @@ export function loadVolume(file, { count, now = Date.now(), log = () => {} }) {
         first_published_at: firstPublished,
         retracted_at: status === "unpublished" ? at(h + 48) : null,
         retraction_note: status === "unpublished" ? "Thông tin cần cập nhật." : null,
+        // What PUBLISH writes (the body as plain text): the portal's search index reads it.
+        body_text: body.join(" "),
       });
       counts.portal++;
     }

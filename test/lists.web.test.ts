@@ -75,6 +75,30 @@ describe("menu counts", () => {
     expect(menuCount(await html(USERS.quan6, "/app/reports"), "Chờ thẩm định")).toBeUndefined();
   });
 
+  it("on the inbox page the menu, the tabs and the pages agree with the API, page after page", async () => {
+    for (let i = 0; i < 27; i++) await submitted(USERS.quan6, { kind: "news", title: `Tin chờ thẩm định số ${i} Omega` });
+    const token = await tokenFor(USERS.specialist);
+    const api = async (scope: string) => (await ok(await call(`/api/v1/inbox?scope=${scope}&limit=100`, { token }))).items.map((r: { title: string }) => r.title);
+    const mine = await api("mine");
+    const all = await api("all");
+    expect(mine.length).toBeGreaterThan(26);
+    const first = await html(USERS.specialist, "/app/inbox");
+    expect(menuCount(first, "Chờ thẩm định")).toBe(String(mine.length));
+    expect(first).toContain(`Việc của tôi (${mine.length})`);
+    expect(first).toContain(`Tất cả (${all.length})`);
+    // "Xem thêm" through the whole scope: the API's order, each report once.
+    const shown: string[] = [];
+    let path: string | undefined = "/app/inbox";
+    for (let pages = 0; path && pages < 10; pages++) {
+      const page: string = pages === 0 ? first : await html(USERS.specialist, path);
+      shown.push(...titles(page));
+      // A later page's menu counts the same as the first.
+      expect(menuCount(page, "Chờ thẩm định")).toBe(String(mine.length));
+      path = /<a href="(\/app\/inbox\?[^"]+)">Xem thêm<\/a>/.exec(page)?.[1]?.replace(/&amp;/g, "&");
+    }
+    expect(shown).toEqual(mine);
+  });
+
   it("an author's 'Bị trả lại (n)' counts their own unit's returned reports, and links to them", async () => {
     const returned = async (unitId: string) =>
       (await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE unit_id = ? AND status = 'returned'").bind(unitId).first<{ n: number }>())!.n;

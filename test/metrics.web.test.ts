@@ -58,11 +58,18 @@ describe("/app/dashboard, Thời gian xử lý", () => {
     expect(units.html).toMatch(/value="01\/02\/2025"/);
   });
 
-  it("without a choice: the last 30 days, filled in", async () => {
+  it("without a choice: the last 30 days filled in, computed only once asked (the landing page does not read every decision)", async () => {
     const { status, html } = await dashboard(director, "");
     expect(status).toBe(200);
     expect(html).toMatch(/<input id="tu"[^>]*value="\d{2}\/\d{2}\/\d{4}"/);
-    expect(html).toContain("Không có quyết định nào trong khoảng thời gian này ở các báo cáo bạn được xem.");
+    expect(html).toContain("Chọn khoảng thời gian rồi bấm “Xem” để tính thời gian xử lý");
+    expect(html).not.toContain("Không có quyết định nào trong khoảng thời gian này");
+    expect(html).not.toContain("Tải về Excel");
+    const tu = html.match(/<input id="tu"[^>]*value="([^"]+)"/)![1]!;
+    const den = html.match(/<input id="den"[^>]*value="([^"]+)"/)![1]!;
+    const asked = await dashboard(director, `tu=${encodeURIComponent(tu)}&den=${encodeURIComponent(den)}`);
+    expect(asked.status).toBe(200);
+    expect(asked.html).toContain("Không có quyết định nào trong khoảng thời gian này ở các báo cáo bạn được xem.");
   });
 
   it("a wrong date: 422, the message beside the field, no figures", async () => {

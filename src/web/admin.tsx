@@ -44,9 +44,13 @@ export function registerWebAdmin(app: Hono<WebEnv>) {
     const year = Number.isInteger(asked) && asked >= 2000 && asked <= currentYear ? asked : currentYear;
     // The metrics' own period (?tu=&den=&theo=, section "Thời gian xử lý"); a wrong date shows beside its field.
     const metricsForm = metricsFormOf({ tu: c.req.query("tu"), den: c.req.query("den"), theo: c.req.query("theo") }, now, year === currentYear ? {} : { "nam-hoc": String(year) });
+    // The metrics read every decision of the period (O(decisions), like an export), so the page
+    // computes them only when asked (a date or a grouping chosen), not on every landing: the
+    // dashboard itself reads O(units shown) whatever the number of reports (issue 10).
+    const metricsAsked = ["tu", "den", "theo"].some((k) => c.req.query(k) !== undefined);
     const [figures, metrics] = await Promise.all([
       dashboardFigures(database(c.env.DB), actor, now, year),
-      metricsForm.period ? stageMetrics(c.env.DB, actor, metricsForm.period, metricsForm.choice.groupBy) : null,
+      metricsAsked && metricsForm.period ? stageMetrics(c.env.DB, actor, metricsForm.period, metricsForm.choice.groupBy) : null,
     ]);
     return page(
       c,

@@ -5,14 +5,15 @@ import { toDocument } from "../portal/views/layout";
 import type { WebEnv } from "./session";
 import { Shell } from "./views/shell";
 import { database } from "../db/client";
-import { menuCounts } from "../queries/web-lists";
+import { menuCounts, type MenuCounts } from "../queries/web-lists";
 
 /** A page inside the app shell, never cached (it shows one user's work). */
-export async function page(c: Context<WebEnv>, title: string, body: Child, status: ContentfulStatusCode = 200): Promise<Response> {
+export async function page(c: Context<WebEnv>, title: string, body: Child, status: ContentfulStatusCode = 200, known: MenuCounts = {}): Promise<Response> {
   const actor = c.get("actor") ?? null;
   const url = new URL(c.req.url);
-  // The menu's "Chờ thẩm định (3)" and "Bị trả lại (2)": two bounded reads at most (queries/web-lists.ts).
-  const counts = actor ? await menuCounts(database(c.env.DB), actor) : {};
+  // The menu's "Chờ thẩm định (3)" and "Bị trả lại (2)": two bounded reads at most (queries/web-lists.ts),
+  // none for a figure the page has already counted (`known`).
+  const counts = actor ? await menuCounts(database(c.env.DB), actor, known) : {};
   const html = await toDocument(Shell({ title, actor, csrf: c.get("csrf"), path: url.pathname, search: url.search, counts, children: body }));
   return c.html(html, status, { "cache-control": "no-store" });
 }

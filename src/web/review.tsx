@@ -52,13 +52,12 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const match = f.q ? searchExpression(actor, f.q, f.unitId) : undefined;
     const filter: InboxFilter = { kind: f.kind, unitId: f.unitId, submittedFrom: f.fromIso, submittedBefore: f.beforeIso, sort: f.sort, ...(match ? { match } : {}) };
     const none = f.q !== undefined && match === null;
-    const [rows, ...counted] = none
-      ? [[], ...INBOX_SCOPES.map(() => [])]
-      : await Promise.all([
-          inbox(c.env.DB, actor, { after, limit: 25, scope, filter }),
-          // The tabs count under the same filters, so a tab's figure is what opening it shows.
-          ...INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s, filter })),
-        ]);
+    // The tabs count under the same filters, so a tab's figure is what opening it shows (inbox()
+    // returns one row past its limit, to tell "99+" from 99). The first page of the open tab is the
+    // start of its count (26 rows: a page and the one that says there is more), so only a later
+    // page (a cursor) reads its page separately.
+    const counted = none ? INBOX_SCOPES.map(() => []) : await Promise.all(INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s, filter })));
+    const rows = none ? [] : after ? await inbox(c.env.DB, actor, { after, limit: 25, scope, filter }) : counted[INBOX_SCOPES.indexOf(scope)]!.slice(0, 26);
     const counts = Object.fromEntries(INBOX_SCOPES.map((s, i) => [s, counted[i]!.length])) as Record<InboxScope, number>;
     const list = pageOf(rows, 25, (r) => (f.sort === "new" ? [r.submitted_at ?? "", r.id] : [r.stage_due_at, r.id]));
     const now = new Date().toISOString();
@@ -122,6 +121,9 @@ export function registerWebReview(app: Hono<WebEnv>) {
           </p>
         ) : null}
       </>,
+      200,
+      // Unfiltered, the "Việc của tôi" tab counts what the menu's "Chờ thẩm định" counts.
+      f.active || none ? {} : { waiting: counts.mine },
     );
   });
 

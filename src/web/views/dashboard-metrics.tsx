@@ -132,6 +132,7 @@ export function MetricsSection(props: { form: MetricsForm; metrics: Metrics | nu
           <button type="submit">Xem</button>
         </div>
       </form>
+      {period && !m ? <p>Chọn khoảng thời gian rồi bấm “Xem” để tính thời gian xử lý (tính trên mọi quyết định trong khoảng đó).</p> : null}
       {period && m ? (
         <>
           <p>
