@@ -105,6 +105,9 @@ try {
     await page.fill("#password", "demo-password");
     await page.click("main button[type=submit]");
     await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
+    // Landing on the dashboard: the section offers the last 30 days and computes nothing yet.
+    await page.goto(`${worker.base}/app/dashboard#thoi-gian-xu-ly`);
+    await page.locator("section[aria-labelledby=thoi-gian-xu-ly]").screenshot({ path: `test/artifacts/issue11-metrics-landing-${w}.png` });
     await page.goto(`${worker.base}/app/dashboard?theo=${theo}#thoi-gian-xu-ly`);
     const section = page.locator("section[aria-labelledby=thoi-gian-xu-ly]");
     await section.screenshot({ path: `test/artifacts/issue11-metrics-${w}.png` });
