@@ -39,7 +39,7 @@ describe("sitemap blocks", () => {
     const stats = { trips: 0, rowsRead: 0 };
     const xml = await sitemapIndexXml(countingD1(env.DB, stats), BASE);
     const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
-    expect(locs).toEqual([`${BASE}/portal/sitemap/trang.xml`, ...[1, 2, 3].map((n) => `${BASE}/portal/sitemap/bai-viet-${n}.xml`)]);
+    expect(locs).toEqual([`${BASE}/portal/sitemap-trang.xml`, ...[1, 2, 3].map((n) => `${BASE}/portal/sitemap-bai-viet-${n}.xml`)]);
     expect(stats).toEqual({ trips: 1, rowsRead: 1 });
   });
 
@@ -63,7 +63,7 @@ describe("sitemap blocks", () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it("a block past the newest article is null (the route's 404); the fixed pages read O(units), not the articles", async () => {
+  it("a block past the newest live article is null (the route's 404); the fixed pages read O(units), not the articles", async () => {
     expect(await sitemapBlockXml(env.DB, BASE, 4)).toBeNull();
     const units = (await env.DB.prepare("SELECT count(*) AS n FROM units").first<{ n: number }>())!.n;
     const stats = { trips: 0, rowsRead: 0 };
@@ -75,10 +75,18 @@ describe("sitemap blocks", () => {
   it("through the Worker: the index, a block and a block too far", async () => {
     const index = await call("/portal/sitemap.xml");
     expect(index.status).toBe(200);
-    expect(await index.text()).toContain(`<sitemap><loc>${BASE}/portal/sitemap/bai-viet-3.xml</loc></sitemap>`);
-    const block = await call("/portal/sitemap/bai-viet-2.xml");
+    expect(await index.text()).toContain(`<sitemap><loc>${BASE}/portal/sitemap-bai-viet-3.xml</loc></sitemap>`);
+    const block = await call("/portal/sitemap-bai-viet-2.xml");
     expect(block.status).toBe(200);
     expect(seqsOf(await block.text())[0]).toBe(1002);
-    expect((await call("/portal/sitemap/bai-viet-4.xml")).status).toBe(404);
+    expect((await call("/portal/sitemap-bai-viet-4.xml")).status).toBe(404);
+  });
+
+  it("when the newest articles are retracted, the index ends at the newest live one: no empty block at the end", async () => {
+    await env.DB.prepare("UPDATE portal_entries SET retracted_at = first_published_at WHERE seq > 2000 AND retracted_at IS NULL").run();
+    const index = await sitemapIndexXml(env.DB, BASE);
+    expect([...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1])).toEqual([`${BASE}/portal/sitemap-trang.xml`, `${BASE}/portal/sitemap-bai-viet-1.xml`, `${BASE}/portal/sitemap-bai-viet-2.xml`]);
+    expect(await sitemapBlockXml(env.DB, BASE, 3)).toBeNull();
+    expect((await call("/portal/sitemap-bai-viet-3.xml")).status).toBe(404);
   });
 });

@@ -77,64 +77,79 @@ describe("calling off a scheduled publication", () => {
   });
 });
 
+/** A scheduled report whose PUBLISH instance does not sleep and whose "copy images" step fails
+ * `failures` times (5 s, then 10 s before the retries): a window in which the page is being written. */
+async function wokenReport(title: string, failures: number) {
+  const author = await tokenFor(USERS.quan6);
+  const r = await createReport(author, { kind: "event", title, publishAt: new Date(Date.now() + 3 * DAY).toISOString() });
+  await ok(await submit(author, r.id));
+  await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "specialist" }));
+  await ok(await decide(await tokenFor(USERS.deputy), r.id, { action: "approve", stage: "deputy_head" }));
+  const instance = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(r.id, 1));
+  await instance.modify(async (m) => {
+    await m.disableSleeps();
+    await m.mockStepError({ name: "copy images" }, new Error("R2 chậm"), failures);
+  });
+  await ok(await decide(await tokenFor(USERS.director), r.id, { action: "approve", stage: "director" }));
+  return { id: r.id, author, instance };
+}
+
+/** The hold the object keeps (null when none was taken). */
+const holdOf = (id: string) =>
+  runInDurableObject(flowStub(id), async (_obj, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'publishing'").toArray()[0]?.value ?? null);
+
 describe("once the publication time has come", () => {
-  it("the woken instance holds the report: withdrawing or cancelling while the page is written is 409 saying so, and it goes live", async () => {
-    const { id, author, instance } = await scheduledReport("Lịch đăng đã đến giờ");
-    // What the sleeping instance does first when it wakes (its "still scheduled" step).
-    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(true);
+  it("the woken instance holds the report while it writes: withdrawing or cancelling is 409 saying so, and the article goes live", async () => {
+    const { id, author, instance } = await wokenReport("Lịch đăng đã đến giờ", 2);
+    for (let i = 0; i < 200 && (await holdOf(id)) === null; i++) await new Promise((res) => setTimeout(res, 25));
+    expect(JSON.parse((await holdOf(id))!)).toMatchObject({ revision: 1 });
+    // "copy images" is failing and being retried: the instance is still going.
     const w = await expectProblem(await call(`/api/v1/reports/${id}/withdraw`, { method: "POST", token: author, json: { comment: "Muộn rồi" } }), 409, "conflict");
     expect(w.detail).toMatch(/đang được đăng/);
     const c = await expectProblem(await call(`/api/v1/reports/${id}/cancel-publication`, { token: await tokenFor(USERS.director), json: { reason: "Muộn quá rồi" } }), 409, "conflict");
     expect(c.detail).toMatch(/gỡ bài/);
     expect((await flowStub(id).view())?.status).toBe("scheduled");
+    await instance.waitForStatus("complete");
     await instance.dispose();
-
-    // The same revision's publication, woken now (sleeps disabled), writes the page and marks it published.
-    const woken = await introspectWorkflowInstance(env.PUBLISH, `${id}-r1-woken`);
-    await woken.modify(async (m) => {
-      await m.disableSleeps();
-    });
-    await env.PUBLISH.create({ id: `${id}-r1-woken`, params: { reportId: id, revision: 1 } });
-    await woken.waitForStatus("complete");
-    await woken.dispose();
-    const view = await flowStub(id).view();
-    expect(view?.status).toBe("published");
+    for (let i = 0; i < 200 && (await flowStub(id).view())?.status !== "published"; i++) await new Promise((res) => setTimeout(res, 25));
+    expect((await flowStub(id).view())?.status).toBe("published");
     const entry = await env.DB.prepare("SELECT path, retracted_at FROM portal_entries WHERE report_id = ?").bind(id).first<{ path: string; retracted_at: string | null }>();
     expect(entry).toMatchObject({ retracted_at: null });
     expect((await call(`/portal/${entry!.path}`)).status).toBe(200);
-  });
+  }, 60_000);
 
-  it("the hold ends on its own: an instance that died while writing does not keep the report uncancellable", async () => {
-    const { id, instance } = await scheduledReport("Lịch đăng treo");
-    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(true);
+  it("the hold ends with its instance: once that has failed for good or been stopped, the publication can be called off", async () => {
+    const { id, instance } = await wokenReport("Lịch đăng treo", 99);
+    for (let i = 0; i < 200 && (await holdOf(id)) === null; i++) await new Promise((res) => setTimeout(res, 25));
     const director = await tokenFor(USERS.director);
     await expectProblem(await call(`/api/v1/reports/${id}/cancel-publication`, { token: director, json: { reason: "Thử huỷ sớm" } }), 409, "conflict");
-    // Thirty-one minutes later (the hold is 30).
-    await runInDurableObject(flowStub(id), async (_obj, state) => {
-      const at = new Date(Date.now() - 31 * 60_000).toISOString();
-      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'publishing'", JSON.stringify({ revision: 1, at }));
-    });
-    const ok200 = await ok(await call(`/api/v1/reports/${id}/cancel-publication`, { token: director, json: { reason: "Huỷ sau khi treo" } }));
-    expect(ok200.status).toBe("withdrawn");
+    // The instance stopped (as by an operator, or failed for good): the hold no longer stands.
+    await (await env.PUBLISH.get(publishInstanceId(id, 1))).terminate();
     await instance.waitForStatus("terminated");
     await instance.dispose();
-  });
+    const cancelled = await ok(await call(`/api/v1/reports/${id}/cancel-publication`, { token: director, json: { reason: "Huỷ sau khi treo" } }));
+    expect(cancelled.status).toBe("withdrawn");
+  }, 60_000);
 
-  it("called off before it woke: the instance finds nothing to publish, and a later revision is not held by an earlier one", async () => {
+  it("a hold older than two hours no longer stands, even if the instance still says it is running", async () => {
+    const { id, instance } = await wokenReport("Lịch đăng treo lâu", 99);
+    for (let i = 0; i < 200 && (await holdOf(id)) === null; i++) await new Promise((res) => setTimeout(res, 25));
+    await runInDurableObject(flowStub(id), async (_obj, state) => {
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'publishing'", JSON.stringify({ revision: 1, at: new Date(Date.now() - 121 * 60_000).toISOString() }));
+    });
+    const cancelled = await ok(await call(`/api/v1/reports/${id}/cancel-publication`, { token: await tokenFor(USERS.director), json: { reason: "Treo quá lâu" } }));
+    expect(cancelled.status).toBe("withdrawn");
+    await instance.waitForStatus("terminated");
+    await instance.dispose();
+  }, 60_000);
+
+  it("called off before it woke: a late run of that revision claims nothing and publishes nothing", async () => {
     const { id, author, instance } = await scheduledReport("Lịch đăng huỷ trước giờ");
     await ok(await call(`/api/v1/reports/${id}/withdraw`, { method: "POST", token: author, json: { comment: "Rút trước giờ đăng" } }));
     await instance.waitForStatus("terminated");
     await instance.dispose();
-    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 1 })).toBe(false);
-    expect(await flowStub(id).beginScheduledPublication({ reportId: id, revision: 2 })).toBe(false);
-    // An instance of that revision started anyway (a retry, a restart) publishes nothing.
-    const late = await introspectWorkflowInstance(env.PUBLISH, `${id}-r1-late`);
-    await late.modify(async (m) => {
-      await m.disableSleeps();
-    });
-    await env.PUBLISH.create({ id: `${id}-r1-late`, params: { reportId: id, revision: 1 } });
-    await late.waitForStatus("errored");
-    await late.dispose();
+    expect(await flowStub(id).beginPublication({ reportId: id, revision: 1 })).toBe(false);
+    expect(await holdOf(id)).toBeNull();
     await expectNothingPublished(id, "Lịch đăng huỷ trước giờ");
     expect((await flowStub(id).view())?.status).toBe("withdrawn");
   });

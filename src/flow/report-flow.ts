@@ -6,7 +6,7 @@ import type { WorkingCalendar } from "../domain/calendar";
 import { sameFigures } from "../domain/indicators";
 import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
-import { backoffMs } from "./effects";
+import { backoffMs, publishInstanceId } from "./effects";
 import { recordTransition } from "./record";
 import { calendarFor, LAW_CALENDAR } from "./sla";
 import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
@@ -44,6 +44,9 @@ export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
 /** What never changes about a report (its version aside, which the submit's claim sets anyway). */
+/** Workflow instance states after which it writes nothing more. */
+const ENDED_INSTANCE = new Set(["complete", "errored", "terminated", "unknown"]);
+
 export type ReportFacts = { kind: string; unitId: string; authorId: string; version: number };
 
 // When the alarm armed with each transition fires if the follow-up did not finish (the process
@@ -144,7 +147,7 @@ export class ReportFlow extends DurableObject<Env> {
     return this.serial(input.reportId, async (flow) => {
       const { actor } = input;
       if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
-      this.refuseIfPublishing(flow);
+      await this.refuseIfPublishing(flow);
       return this.apply(flow, { type: "withdraw", comment: input.comment, expectedVersion: input.expectedVersion }, actor);
     });
   }
@@ -155,16 +158,17 @@ export class ReportFlow extends DurableObject<Env> {
   }
 
   /**
-   * Called by the PUBLISH workflow when a scheduled publication's time has come, before it writes
-   * anything: true if the revision is still scheduled, and from then on it can no longer be
-   * withdrawn or cancelled (see publicationBegun); false if it was called off (nothing to publish).
+   * Called by every run of the PUBLISH workflow before it writes anything: true if the revision is
+   * still to be published (approved, scheduled and its time come, or already published: a re-run),
+   * false if it was called off or replaced (nothing to publish). A scheduled one is held from here
+   * on: withdrawing or cancelling it is refused while this instance is going (refuseIfPublishing).
    */
-  beginScheduledPublication(input: { reportId: string; revision: number }): Promise<boolean> {
+  beginPublication(input: { reportId: string; revision: number }): Promise<boolean> {
     return this.serialRaw(async () => {
       const flow = loadFlow(this.sql);
-      if (!flow || flow.reportId !== input.reportId || flow.revision !== input.revision || flow.status !== "scheduled") return false;
-      markPublicationBegun(this.sql, input.revision, new Date().toISOString());
-      return true;
+      if (!flow || flow.reportId !== input.reportId || flow.revision !== input.revision) return false;
+      if (flow.status === "scheduled") markPublicationBegun(this.sql, input.revision, new Date().toISOString());
+      return flow.status === "scheduled" || flow.status === "approved" || flow.status === "published";
     });
   }
 
@@ -191,7 +195,7 @@ export class ReportFlow extends DurableObject<Env> {
       const { actor } = input;
       const allowed = actor.roles.includes("admin") || (actor.roles.includes("director") && (actor.coverage.director ?? []).includes(flow.unitId));
       if (!allowed) throw new ApiError("forbidden");
-      this.refuseIfPublishing(flow);
+      await this.refuseIfPublishing(flow);
       return this.apply(flow, { type: "cancel", reason: input.reason }, actor);
     });
   }
@@ -255,13 +259,19 @@ export class ReportFlow extends DurableObject<Env> {
     });
   }
 
-  /** A scheduled publication already being written cannot be called off (409 saying what to do instead). */
-  private refuseIfPublishing(flow: FlowRecord): void {
-    if (flow.status === "scheduled" && publicationBegun(this.sql, flow.revision, Date.now())) {
-      throw new ApiError("conflict", {
-        detail: "Bài đang được đăng lên cổng thông tin nên không huỷ lịch đăng được nữa; sau khi bài lên, lãnh đạo có thể gỡ bài.",
-      });
-    }
+  /**
+   * A scheduled publication whose instance has begun writing cannot be called off while that
+   * instance is still going (409 saying what to do instead). Once it has ended (finished, failed for
+   * good, terminated) or the hold has run out, calling off is allowed again.
+   */
+  private async refuseIfPublishing(flow: FlowRecord): Promise<void> {
+    if (flow.status !== "scheduled" || !publicationBegun(this.sql, flow.revision, Date.now())) return;
+    const instance = await this.env.PUBLISH.get(publishInstanceId(flow.reportId, flow.revision)).catch(() => null);
+    const status = instance ? (await instance.status().catch(() => null))?.status : undefined;
+    if (!status || ENDED_INSTANCE.has(status)) return;
+    throw new ApiError("conflict", {
+      detail: "Bài đang được đăng lên cổng thông tin nên không huỷ lịch đăng được nữa; sau khi bài lên, lãnh đạo có thể gỡ bài.",
+    });
   }
 
   private serialRaw<T>(fn: () => Promise<T>): Promise<T> {

@@ -339,11 +339,13 @@ export function recentIssues(sql: SqlStorage, limit = 50): Issue[] {
   return sql.exec<Issue>("SELECT at, kind, detail FROM issues ORDER BY id DESC LIMIT ?", limit).toArray();
 }
 
-// A scheduled publication the PUBLISH workflow has begun writing (meta row `publishing`): from then
-// on it may no longer be called off (its page would go live for a report back with its unit, and a
-// correction would replace the live text). The hold ends on its own after PUBLICATION_HOLD_MS, so
-// an instance that died mid-way does not keep the report uncancellable for ever.
-export const PUBLICATION_HOLD_MS = 30 * 60_000;
+// A scheduled publication the PUBLISH workflow has begun writing (meta row `publishing`): while
+// its instance is still going, it may no longer be called off (its page would go live for a report
+// back with its unit, or a correction would half-replace the live text). Every run of the instance
+// (a restart included) takes the hold again before it writes. Should the instance be stuck in a
+// running state, the hold still ends after PUBLICATION_HOLD_MS, longer than a publication with
+// every step retried takes (5 steps of at most about 15 minutes each).
+export const PUBLICATION_HOLD_MS = 2 * 3600_000;
 
 export function markPublicationBegun(sql: SqlStorage, revision: number, at: string): void {
   sql.exec(
@@ -352,6 +354,7 @@ export function markPublicationBegun(sql: SqlStorage, revision: number, at: stri
   );
 }
 
+/** The hold taken for `revision` within PUBLICATION_HOLD_MS of `now`, if any. */
 export function publicationBegun(sql: SqlStorage, revision: number, now: number): boolean {
   const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'publishing'").toArray()[0];
   if (!row) return false;

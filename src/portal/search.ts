@@ -74,9 +74,9 @@ export async function directoryUnits(db: D1Database): Promise<(DirectoryUnit & {
 
 export type SitemapRow = { path: string; lastmod: string };
 
-/** The newest article's seq (0 when none): one row, the end of the unique index on seq. */
-export async function highestSeq(db: D1Database): Promise<number> {
-  const row = await db.prepare("SELECT seq FROM portal_entries ORDER BY seq DESC LIMIT 1").first<{ seq: number }>();
+/** The newest live article's seq (0 when none): one row, the end of portal_entries_live_idx. */
+export async function highestLiveSeq(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT seq FROM portal_entries WHERE retracted_at IS NULL ORDER BY seq DESC LIMIT 1").first<{ seq: number }>();
   return row?.seq ?? 0;
 }
 

@@ -52,16 +52,15 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
       settled(await flowOf(this.env, reportId).markScheduled({ reportId, publishAt: at }));
       return at;
     });
-    if (publishAt) {
-      await step.sleepUntil("wait for publication time", new Date(publishAt));
-      // Called off while asleep (withdrawn by the unit, cancelled by a director or admin): the
-      // instance is normally terminated, but should it wake first, nothing is published. If it is
-      // still scheduled, the report object holds it from here on: a withdrawal or cancellation
-      // arriving while the page is written is refused, so a correction never half-replaces the
-      // live text and a first publication never goes live for a report back with its unit.
-      const still = await step.do("still scheduled", RETRY, () => flowOf(this.env, reportId).beginScheduledPublication({ reportId, revision }));
-      if (!still) return { publishedUrl: "" };
-    }
+    if (publishAt) await step.sleepUntil("wait for publication time", new Date(publishAt));
+    // Every run, a restart included, asks the report's object before writing anything. Called off
+    // while asleep (withdrawn by the unit, cancelled by a director or admin): the instance is
+    // normally terminated, but should it wake first, nothing is published. Still scheduled: the
+    // object holds it from here on, so a withdrawal or cancellation arriving while the page is
+    // written is refused, and a correction never half-replaces the live text, nor does a first
+    // publication go live for a report back with its unit.
+    const still = await step.do("claim publication", RETRY, () => flowOf(this.env, reportId).beginPublication({ reportId, revision }));
+    if (!still) return { publishedUrl: "" };
 
     const figures = await step.do("copy images", RETRY, () => noted(this.env, reportId, "copy images", () => copyImages(this.env.BUCKET, this.env.IMAGES, approved)));
 
@@ -104,9 +103,9 @@ export class PublishWorkflow extends WorkflowEntrypoint<Env, PublishParams> {
     const marked = await step.do("mark published", RETRY, async () => {
       const status = settled(await flowOf(this.env, reportId).markPublished({ reportId, publishedUrl, revision }));
       if (status !== "unchanged") return status;
-      // Called off while its page was being written (the unit withdrew it, or a director cancelled
-      // it, after the "still scheduled" look): a first publication is taken down again at once
-      // rather than left public for a report back with its unit.
+      // Called off while its page was being written (possible only once the object's hold has
+      // lapsed: see beginPublication): a first publication is taken down again at once rather
+      // than left public for a report back with its unit.
       const view = await flowOf(this.env, reportId).view();
       if (view?.status === "withdrawn" && view.revision === revision && entry.updated_at === null) {
         await retract(this.env.BUCKET, this.env.DB, this.env.PORTAL_BASE_URL, reportId, "Lịch đăng đã được huỷ trước khi bài được đăng.", new Date().toISOString());

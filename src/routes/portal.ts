@@ -84,10 +84,9 @@ export function registerPortal(app: Hono<HonoEnv>) {
   app.get("/portal/search/", (c) => c.redirect(`/portal/search${new URL(c.req.url).search}`, 301));
   // Live from D1: what is on the portal right now, retractions included.
   app.get("/portal/sitemap.xml", async (c) => xml(await sitemapIndexXml(c.env.DB, c.env.PORTAL_BASE_URL)));
-  app.get("/portal/sitemap/:file", async (c) => {
-    const file = c.req.param("file");
-    if (file === "trang.xml") return xml(await sitemapPagesXml(c.env.DB, c.env.PORTAL_BASE_URL));
-    const block = sitemapBlockOf(file);
+  app.get("/portal/sitemap-trang.xml", async (c) => xml(await sitemapPagesXml(c.env.DB, c.env.PORTAL_BASE_URL)));
+  app.get("/portal/:file{sitemap-bai-viet-[0-9]+\\.xml}", async (c) => {
+    const block = sitemapBlockOf(c.req.param("file"));
     const body = block === null ? null : await sitemapBlockXml(c.env.DB, c.env.PORTAL_BASE_URL, block);
     return body === null ? notFound() : xml(body);
   });
