@@ -2,9 +2,12 @@
 // (POST /api/v1/delegations, PUT /api/v1/me/absence): a director away for a week whose deputy
 // head signs for them ("KT. <role label>"), separation of duties across the delegation, a
 // delegation ended mid-review, and the delegations the API refuses.
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROLE_LABELS, signedFor } from "../src/domain/roles";
+import worker from "../src/index";
+import { releaseRunOutDelegations } from "../src/services/delegation-endings";
 import { DEMO_UNITS, demoUsers } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
 import { decide, flowStub, ok, submit } from "./helpers/review";
@@ -264,5 +267,34 @@ describe("a stage held by a delegate whose delegation ends goes back (never stuc
     expect(approved.status).toBe("approved");
     const actions = (await history(id)).slice(-2).map((e) => [e.action, e.comment]);
     expect(actions).toEqual([["assign", "released"], ["approve", null]]);
+  });
+
+  it("run out with nobody acting: the hourly sweep hands the stage back, once, and the holders are told", async () => {
+    const { id, delegationId } = await claimedByPhong("Ủy quyền hết hạn, không ai thao tác");
+    await env.DB.prepare("UPDATE delegations SET ends_at = ? WHERE id = ?").bind(iso(-60_000), delegationId).run();
+    const lettersBefore = (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE report_id = ?").bind(id).first<{ n: number }>())!.n;
+    // The cron trigger, as the platform calls it.
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "17 * * * *" }), env);
+    const row = await env.DB.prepare("SELECT assignee_id FROM reports WHERE id = ?").bind(id).first<{ assignee_id: string | null }>();
+    expect(row?.assignee_id).toBeNull();
+    expect((await history(id)).at(-1)).toMatchObject({ action: "assign", actor: null, comment: "released", assignee: null });
+    // A second run hands nothing back twice.
+    await releaseRunOutDelegations(env);
+    expect((await history(id)).filter((e: { comment: string | null }) => e.comment === "released").length).toBe(1);
+    await flowStub(id).settled();
+    const lettersAfter = (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE report_id = ?").bind(id).first<{ n: number }>())!.n;
+    expect(lettersAfter).toBeGreaterThan(lettersBefore);
+  });
+
+  it("the sweep leaves alone a delegate whose delegation still runs, and walks only the delegations that ran out lately (by index)", async () => {
+    const { id } = await claimedByPhong("Ủy quyền còn hiệu lực khi quét");
+    const assignee = async () => (await env.DB.prepare("SELECT assignee_id FROM reports WHERE id = ?").bind(id).first<{ assignee_id: string | null }>())?.assignee_id;
+    // (Earlier tests here left run-out delegations of Phong: the sweep hands back what those gave him.)
+    await releaseRunOutDelegations(env);
+    expect(await assignee(), "still signing for the director").toBe(phong.id);
+    const plan = await env.DB.prepare(
+      "EXPLAIN QUERY PLAN SELECT DISTINCT to_user_id FROM delegations INDEXED BY delegations_ends_idx WHERE ends_at > ? AND ends_at <= ? AND ended_at IS NULL",
+    ).bind("a", "b").all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join("\n")).toMatch(/SEARCH delegations USING INDEX delegations_ends_idx \(ends_at>\? AND ends_at<\?\)/);
   });
 });

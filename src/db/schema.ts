@@ -632,6 +632,8 @@ export const delegations = sqliteTable(
     index("delegations_to_idx").on(t.toUserId, t.endsAt),
     // Overlap checks and "what have I given".
     index("delegations_from_idx").on(t.fromUserId, t.role, t.endsAt),
+    // The hourly sweep: delegations that ran out since the last runs.
+    index("delegations_ends_idx").on(t.endsAt),
   ],
 );
 

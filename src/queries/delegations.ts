@@ -218,3 +218,15 @@ export async function endAbsence(db: D1Database, userId: string, now: string): P
     .run();
   return res.meta.changes;
 }
+
+/**
+ * Delegates whose delegation or absence ran out (its end passed, not ended by anyone) in (after,
+ * upTo]: the cron's hand-back of what they were given. A range of delegations_ends_idx.
+ */
+export async function delegatesRunOut(db: D1Database, after: string, upTo: string): Promise<string[]> {
+  const res = await db
+    .prepare("SELECT DISTINCT to_user_id FROM delegations INDEXED BY delegations_ends_idx WHERE ends_at > ? AND ends_at <= ? AND ended_at IS NULL")
+    .bind(after, upTo)
+    .all<{ to_user_id: string }>();
+  return res.results.map((r) => r.to_user_id);
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `delegations_ends_idx` ON `delegations` (`ends_at`);
