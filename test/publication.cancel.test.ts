@@ -10,14 +10,18 @@ import { decide, flowStub, ok, submit } from "./helpers/review";
 
 const DAY = 24 * 3600_000;
 
-/** A Quận 6 event approved with a publication time three days ahead: its PUBLISH instance sleeps. */
-async function scheduledReport(title: string) {
+/**
+ * A Quận 6 event approved with a publication time three days ahead: its PUBLISH instance sleeps
+ * (or, with `modify`, does what the test makes it do: wake at once, fail a step for a while).
+ */
+async function scheduledReport(title: string, modify?: Parameters<Awaited<ReturnType<typeof introspectWorkflowInstance>>["modify"]>[0]) {
   const author = await tokenFor(USERS.quan6);
   const r = await createReport(author, { kind: "event", title, publishAt: new Date(Date.now() + 3 * DAY).toISOString() });
   await ok(await submit(author, r.id));
   await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "specialist" }));
   await ok(await decide(await tokenFor(USERS.deputy), r.id, { action: "approve", stage: "deputy_head" }));
   const instance = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(r.id, 1));
+  if (modify) await instance.modify(modify);
   await ok(await decide(await tokenFor(USERS.director), r.id, { action: "approve", stage: "director" }));
   for (let i = 0; i < 200 && (await flowStub(r.id).view())?.status !== "scheduled"; i++) await new Promise((res) => setTimeout(res, 25));
   expect((await flowStub(r.id).view())?.status).toBe("scheduled");
@@ -79,20 +83,11 @@ describe("calling off a scheduled publication", () => {
 
 /** A scheduled report whose PUBLISH instance does not sleep and whose "copy images" step fails
  * `failures` times (5 s, then 10 s before the retries): a window in which the page is being written. */
-async function wokenReport(title: string, failures: number) {
-  const author = await tokenFor(USERS.quan6);
-  const r = await createReport(author, { kind: "event", title, publishAt: new Date(Date.now() + 3 * DAY).toISOString() });
-  await ok(await submit(author, r.id));
-  await ok(await decide(await tokenFor(USERS.specialist), r.id, { action: "approve", stage: "specialist" }));
-  await ok(await decide(await tokenFor(USERS.deputy), r.id, { action: "approve", stage: "deputy_head" }));
-  const instance = await introspectWorkflowInstance(env.PUBLISH, publishInstanceId(r.id, 1));
-  await instance.modify(async (m) => {
+const wokenReport = (title: string, failures: number) =>
+  scheduledReport(title, async (m) => {
     await m.disableSleeps();
     await m.mockStepError({ name: "copy images" }, new Error("R2 chậm"), failures);
   });
-  await ok(await decide(await tokenFor(USERS.director), r.id, { action: "approve", stage: "director" }));
-  return { id: r.id, author, instance };
-}
 
 /** The hold the object keeps (null when none was taken). */
 const holdOf = (id: string) =>
