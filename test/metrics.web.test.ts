@@ -65,6 +65,8 @@ describe("/app/dashboard, Thời gian xử lý", () => {
     expect(html).toContain("Chọn khoảng thời gian rồi bấm “Xem” để tính thời gian xử lý");
     expect(html).not.toContain("Không có quyết định nào trong khoảng thời gian này");
     expect(html).not.toContain("Tải về Excel");
+    // No grouping is shown as current while nothing is computed.
+    expect(html).not.toMatch(/#thoi-gian-xu-ly" aria-current="page"/);
     const tu = html.match(/<input id="tu"[^>]*value="([^"]+)"/)![1]!;
     const den = html.match(/<input id="den"[^>]*value="([^"]+)"/)![1]!;
     const asked = await dashboard(director, `tu=${encodeURIComponent(tu)}&den=${encodeURIComponent(den)}`);

@@ -102,7 +102,7 @@ export function MetricsSection(props: { form: MetricsForm; metrics: Metrics | nu
       <ul class="tabs" aria-label="Cách nhóm">
         {GROUPS.map((g) => (
           <li>
-            <a href={pageLink(props.form, g)} aria-current={g === choice.groupBy ? "page" : undefined}>
+            <a href={pageLink(props.form, g)} aria-current={m && g === choice.groupBy ? "page" : undefined}>
               {THEO[g].label}
             </a>
           </li>
