@@ -21,7 +21,8 @@ describe("a report carries its unit's name", () => {
     const id = await submittedReport({ title: "Báo cáo để chép lại" });
     const unit = await unitOf(id);
     for (const [suffix, name] of [["a", ""], ["b", "Tên sai"]] as const) {
-      const copy = `${id.slice(0, -1)}${suffix}`;
+      // 'z' is not a hex digit: the copy's id never equals the original's (an id ending in 'a' did).
+      const copy = `${id.slice(0, -2)}z${suffix}`;
       await env.DB.prepare(
         `INSERT INTO reports (id, unit_id, unit_name, author_id, kind, title, slug, body, attendees, status, created_at, updated_at)
          SELECT ?, unit_id, ?, author_id, kind, title, slug || ?, body, attendees, 'draft', created_at, updated_at FROM reports WHERE id = ?`,
