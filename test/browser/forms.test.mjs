@@ -6,12 +6,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
+import { ARTIFACTS, assertNoSeriousAxe, launchBrowser, signIn } from "./harness.mjs";
 
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
-const PASSWORD = "demo-password";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const WIDTHS = [1366, 390];
 
@@ -19,16 +16,8 @@ let server;
 let browser;
 
 /** A context as an English-language office PC would have it: the page must not follow its locale. */
-async function signedIn(email, width, { javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "en-US", timezoneId: "America/New_York", bypassCSP: true, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(`${server.base}/app/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("main button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
-  return page;
-}
+const signedIn = (email, width, { javaScriptEnabled = true } = {}) =>
+  signIn(browser, server.base, email, { viewport: { width, height: 900 }, locale: "en-US", timezoneId: "America/New_York", bypassCSP: true, javaScriptEnabled });
 
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}forms-${name}.png`, fullPage: true });
 
@@ -36,19 +25,13 @@ async function axe(page, label) {
   // Nothing wider than the screen (a phone would scroll sideways).
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${label}: the page is ${overflow}px wider than the screen`);
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) })));
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${label}: ${JSON.stringify(serious)}`);
+  await assertNoSeriousAxe(page, label);
 }
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startWorker(8793);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=en-US"],
-  });
+  browser = await launchBrowser("en-US");
 });
 
 after(async () => {

@@ -4,12 +4,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
+import { ARTIFACTS, assertNoSeriousAxe, launchBrowser, PASSWORD, signIn } from "./harness.mjs";
 
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
-const PASSWORD = "demo-password";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const TITLE = "Hội nghị sơ kết học kì I giáo dục thường xuyên";
 
@@ -18,16 +15,7 @@ let browser;
 /** This run's report page (set by the first step). */
 let reportUrl;
 
-async function signedIn(email, { width = 1280 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-  const page = await context.newPage();
-  await page.goto(`${server.base}/app/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("main button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
-  return page;
-}
+const signedIn = (email, { width = 1280 } = {}) => signIn(browser, server.base, email, { viewport: { width, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
 
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 
@@ -47,10 +35,7 @@ async function decide(email, action, comment) {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startWorker(8790);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=vi-VN"],
-  });
+  browser = await launchBrowser("vi-VN");
 });
 
 after(async () => {
@@ -169,10 +154,7 @@ describe("the whole journey", () => {
       for (const path of pages) {
         const res = await page.goto(`${server.base}${path}`);
         assert.equal(res.status(), 200, path);
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })));
-        const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-        assert.deepEqual(serious, [], `${path} at ${width}px: ${JSON.stringify(serious)}`);
+        await assertNoSeriousAxe(page, `${path} at ${width}px`);
       }
       await shot(page, `portal-search-${width}`);
       await context.close();

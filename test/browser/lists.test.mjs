@@ -5,38 +5,19 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
+import { ARTIFACTS, assertNoSeriousAxe, launchBrowser, signIn } from "./harness.mjs";
 
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
-const PASSWORD = "demo-password";
 const WIDTHS = [1366, 390];
 
 let server;
 let browser;
 
-async function signedIn(email, width = 1366) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "en-US", timezoneId: "Asia/Ho_Chi_Minh", bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${server.base}/app/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Mật khẩu").fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
-  return page;
-}
+const signedIn = (email, width = 1366) => signIn(browser, server.base, email, { viewport: { width, height: 900 }, locale: "en-US", timezoneId: "Asia/Ho_Chi_Minh", bypassCSP: true });
 
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}lists-${name}.png`, fullPage: true });
 
-async function axe(page, where) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () =>
-    (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) })),
-  );
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${where}: ${JSON.stringify(serious)}`);
-}
+const axe = assertNoSeriousAxe;
 
 /** Creates and submits a report through the API, as the author's session. */
 async function submitted(email, kind, title) {
@@ -60,10 +41,7 @@ const tableTitles = (page) => page.locator("main table tbody td[data-label='Tiê
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startWorker(8792);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=vi-VN"],
-  });
+  browser = await launchBrowser("vi-VN");
 });
 
 after(async () => {

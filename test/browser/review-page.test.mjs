@@ -5,12 +5,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
+import { ARTIFACTS, assertNoSeriousAxe, launchBrowser, signIn } from "./harness.mjs";
 
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
-const PASSWORD = "demo-password";
 const TITLE = "Hội nghị tổng kết công tác phổ cập giáo dục năm 2024";
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const WIDTHS = [1366, 390];
@@ -20,33 +17,14 @@ let browser;
 let reportUrl;
 
 /** A signed-in page; `bypassCSP` so that axe (ours, not the page's) can be injected. */
-async function signedIn(email, width = 1366) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${server.base}/app/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("main button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
-  return page;
-}
+const signedIn = (email, width = 1366) => signIn(browser, server.base, email, { viewport: { width, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", bypassCSP: true });
 
 const shot = (page, name, fullPage = true) => page.screenshot({ path: `${ARTIFACTS}review-page-${name}.png`, fullPage });
-
-async function expectNoSeriousAxe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) })));
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${what}: ${JSON.stringify(serious)}`);
-}
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startWorker(8791);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=vi-VN"],
-  });
+  browser = await launchBrowser("vi-VN");
 });
 
 after(async () => {
@@ -84,7 +62,7 @@ describe("the review page", () => {
     await again.waitForURL(/tb=/);
     await again.getByRole("button", { name: "Trình lại", exact: true }).click();
     await again.waitForURL(/tb=/);
-    await expectNoSeriousAxe(again, "author's page at 390");
+    await assertNoSeriousAxe(again, "author's page at 390");
     await shot(again, "author-390");
     await again.context().close();
   });
@@ -114,7 +92,7 @@ describe("the review page", () => {
       // The glossary opens from its summary.
       await page.click(".glossary summary");
       assert.ok(await page.getByText("Ký thay: người được uỷ quyền").isVisible());
-      await expectNoSeriousAxe(page, `review page at ${width}`);
+      await assertNoSeriousAxe(page, `review page at ${width}`);
       await shot(page, `specialist-${width}`);
       if (width < 1000) {
         // Viewport-sized views of the phone page, to look at (the full page is too tall to read).
@@ -184,7 +162,7 @@ describe("the review page", () => {
       // The page script shows the print button (window.print()); the way back is a link.
       assert.ok(await page.getByRole("button", { name: "In phiếu trình" }).isVisible());
       assert.ok(await page.getByRole("link", { name: "← Về trang báo cáo" }).isVisible());
-      await expectNoSeriousAxe(page, `print sheet at ${width}`);
+      await assertNoSeriousAxe(page, `print sheet at ${width}`);
       await shot(page, `sheet-${width}`);
       await page.emulateMedia({ media: "print" });
       assert.equal(await page.getByRole("button", { name: "In phiếu trình" }).isVisible(), false, "the print button is not printed");
