@@ -2,7 +2,29 @@
 import { viDate } from "../format";
 import { Layout } from "./layout";
 
-export type ListingEntry = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string; eventDate: string | null };
+export type ListingEntry = EntrySummary & { eventDate: string | null };
+
+/** An article as listed (listings and search results): its title linked, unit, date, summary. */
+export type EntrySummary = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string };
+
+/** Articles in order, as the front page, the archive, a unit's page and the search list them. */
+export function Entries(p: { entries: EntrySummary[] }) {
+  return (
+    <ol class="entries">
+      {p.entries.map((e) => (
+        <li>
+          <h2>
+            <a href={e.url}>{e.title}</a>
+          </h2>
+          <p class="meta">
+            {e.unitName} · <time datetime={e.publishedAt}>{viDate(e.publishedAt)}</time>
+          </p>
+          {e.summary ? <p>{e.summary}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
 
 /** `feed`: the unit's own feeds (a unit's pages), linked in the head and under the heading. */
 export function Listing(p: { heading: string; entries: ListingEntry[]; newer: string | null; older: string | null; canonical: string; feed?: { title: string; rss: string; atom: string } }) {
@@ -15,19 +37,7 @@ export function Listing(p: { heading: string; entries: ListingEntry[]; newer: st
         </p>
       ) : null}
       {p.entries.length === 0 ? <p>Chưa có tin bài.</p> : null}
-      <ol class="entries">
-        {p.entries.map((e) => (
-          <li>
-            <h2>
-              <a href={e.url}>{e.title}</a>
-            </h2>
-            <p class="meta">
-              {e.unitName} · <time datetime={e.publishedAt}>{viDate(e.publishedAt)}</time>
-            </p>
-            {e.summary ? <p>{e.summary}</p> : null}
-          </li>
-        ))}
-      </ol>
+      <Entries entries={p.entries} />
       <nav class="pages" aria-label="Phân trang">
         {p.newer ? <a href={p.newer} rel="prev">← Tin mới hơn</a> : <span />}
         {p.older ? <a href={p.older} rel="next">Tin cũ hơn →</a> : <span />}

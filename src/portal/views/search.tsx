@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
-import { viDate } from "../format";
 import { Layout } from "./layout";
+import { Entries, type EntrySummary } from "./listing";
 
-export type SearchResult = { url: string; title: string; summary: string | null; unitName: string; publishedAt: string };
+export type SearchResult = EntrySummary;
 
 export type SearchPageProps = {
   /** The reader's words as typed (escaped by JSX wherever they are shown). */
@@ -43,19 +43,7 @@ export function SearchPage(p: SearchPageProps) {
         <p role="status">{p.continued ? "Không còn bài viết nào khác phù hợp." : "Không tìm thấy bài viết nào phù hợp. Hãy thử từ khác, ít từ hơn, hoặc bỏ bớt dấu câu."}</p>
       ) : null}
       {p.results.length ? (
-        <ol class="entries">
-          {p.results.map((e) => (
-            <li>
-              <h2>
-                <a href={e.url}>{e.title}</a>
-              </h2>
-              <p class="meta">
-                {e.unitName} · <time datetime={e.publishedAt}>{viDate(e.publishedAt)}</time>
-              </p>
-              {e.summary ? <p>{e.summary}</p> : null}
-            </li>
-          ))}
-        </ol>
+        <Entries entries={p.results} />
       ) : null}
       {p.next || p.continued ? (
         <nav class="pages" aria-label="Phân trang kết quả">
