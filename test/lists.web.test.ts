@@ -152,7 +152,9 @@ describe("the reports list's search and filters", () => {
     const tanPhu = titles(await html(USERS.specialist, `/app/reports?unit=${DEMO_UNITS.tanPhu}&q=zeta`));
     expect(tanPhu).toEqual(["Ngày hội đọc sách Zeta quận Tân Phú"]);
     const page = await html(USERS.specialist, `/app/reports?unit=${DEMO_UNITS.tanPhu}&q=zeta`);
-    expect(page).toContain(`<option value="${DEMO_UNITS.tanPhu}" selected="">`);
+    // The unit field shows the chosen unit by name and remembers its id for the next "Lọc".
+    expect(page).toMatch(/<input type="search" id="donvi" name="donvi" value="Trung tâm GDNN-GDTX quận Tân Phú"/);
+    expect(page).toContain(`<input type="hidden" name="unit" value="${DEMO_UNITS.tanPhu}"/>`);
     // A status tab keeps the other filters.
     expect(page).toContain(`href="/app/reports?q=zeta&amp;unit=${DEMO_UNITS.tanPhu}&amp;status=in_review"`);
   });
@@ -199,11 +201,37 @@ describe("the reports list's search and filters", () => {
     expect(page2.some((t) => titles(byDate).includes(t))).toBe(false);
   });
 
+  it("the unit is typed by name: accents and case aside, one unit narrows the list, several are offered as links", async () => {
+    // Without accents, in lower case: the one unit whose name holds it.
+    const typed = await html(USERS.specialist, "/app/reports?donvi=tan+phu&q=zeta");
+    expect(titles(typed)).toEqual(["Ngày hội đọc sách Zeta quận Tân Phú"]);
+    expect(typed).toMatch(/id="donvi" name="donvi" value="Trung tâm GDNN-GDTX quận Tân Phú"/);
+    // Links from that page carry the unit's id, not the words typed.
+    expect(typed).toContain(`href="/app/reports?q=zeta&amp;unit=${DEMO_UNITS.tanPhu}&amp;status=in_review"`);
+    // Two centres hold "GDNN-GDTX": nothing narrowed, both offered, the field says why.
+    const several = await html(USERS.specialist, "/app/reports?donvi=gdnn-gdtx&q=zeta");
+    expect(several).toContain("Có 2 đơn vị có tên chứa “gdnn-gdtx”");
+    expect(several).toContain('aria-invalid="true"');
+    expect(several).toContain(`href="/app/reports?q=zeta&amp;unit=${DEMO_UNITS.quan6}">Trung tâm GDNN-GDTX Quận 6</a>`);
+    expect(several).toContain(`href="/app/reports?q=zeta&amp;unit=${DEMO_UNITS.tanPhu}">Trung tâm GDNN-GDTX quận Tân Phú</a>`);
+    expect(titles(several)).toEqual(expect.arrayContaining(["Ngày hội đọc sách Zeta quận Tân Phú", "Hội nghị tổng kết Zeta tại Quận 6"]));
+    // The whole name, even when another unit's name holds it, is that unit; a name changed by the
+    // user wins over the unit the form remembered.
+    const quan6 = titles(await html(USERS.specialist, `/app/reports?donvi=Trung+t%C3%A2m+GDNN-GDTX+Qu%E1%BA%ADn+6&unit=${DEMO_UNITS.tanPhu}&q=zeta`));
+    expect(quan6).toContain("Hội nghị tổng kết Zeta tại Quận 6");
+    expect(quan6).not.toContain("Ngày hội đọc sách Zeta quận Tân Phú");
+    // The inbox takes the same field.
+    expect(titles(await html(USERS.specialist, "/app/inbox?scope=all&donvi=TAN+PHU&q=zeta"))).toEqual(["Ngày hội đọc sách Zeta quận Tân Phú"]);
+  });
+
   it("a reviewer never sees a unit outside their coverage through a filter", async () => {
-    // Minh Khai is not offered, and asking for it by address shows nothing of it.
-    const page = await html(USERS.specialist, "/app/reports");
-    expect(page).toContain(`<option value="${DEMO_UNITS.quan6}"`);
-    expect(page).not.toContain(`<option value="${DEMO_UNITS.minhKhai}"`);
+    // Minh Khai is not suggested nor found by name, and asking for it by address shows nothing of it.
+    const names = await (await call("/app/don-vi", { headers: { cookie: await cookieOf(USERS.specialist) } })).json();
+    expect(names).toContain("Trung tâm GDNN-GDTX Quận 6");
+    expect(names).not.toContain("Trường THPT Nguyễn Thị Minh Khai");
+    const byName = await html(USERS.specialist, "/app/reports?donvi=Minh+Khai");
+    expect(byName).toContain("Không có đơn vị nào có tên “Minh Khai” trong các đơn vị bạn được xem.");
+    expect(titles(byName)).not.toContain("Lễ khai giảng Zeta trường Minh Khai");
     for (const path of [`/app/reports?unit=${DEMO_UNITS.minhKhai}`, `/app/reports?unit=${DEMO_UNITS.minhKhai}&q=zeta`, "/app/reports?q=khai+giang+zeta", `/app/inbox?scope=all&unit=${DEMO_UNITS.minhKhai}`, "/app/inbox?scope=all&q=khai+giang"]) {
       const got = await html(USERS.specialist, path);
       expect(got, path).not.toContain("Lễ khai giảng Zeta trường Minh Khai");
@@ -212,7 +240,7 @@ describe("the reports list's search and filters", () => {
     expect(titles(await html(USERS.admin, "/app/reports?q=khai+giang+zeta"))).toEqual(["Lễ khai giảng Zeta trường Minh Khai"]);
     // A centre head sees their own unit only: no unit to choose, Tân Phú's report not found.
     const head = await html(USERS.centreHead, "/app/reports?q=zeta");
-    expect(head).not.toContain('id="unit"');
+    expect(head).not.toContain('id="donvi"');
     expect(titles(head)).not.toContain("Ngày hội đọc sách Zeta quận Tân Phú");
   });
 });

@@ -652,3 +652,18 @@ export const portalCorrections = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.reportId, t.revision] })],
 );
+
+// Reports waiting in review, counted per (unit on the report unit's path, stage role, assignee;
+// '' when nobody has the stage yet), kept by triggers on reports (migration 0033) in the same
+// statement as the report's write: the menu's and the inbox tabs' counts for a reviewer covering
+// a subtree read the cells of its top unit, O(people holding items), never O(reports).
+export const reviewQueueCounts = sqliteTable(
+  "review_queue_counts",
+  {
+    ancestorId: text("ancestor_id").notNull(),
+    stageRole: text("stage_role").notNull(),
+    assigneeId: text("assignee_id").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.ancestorId, t.stageRole, t.assigneeId] })],
+);

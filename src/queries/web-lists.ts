@@ -1,12 +1,14 @@
 // Small reads for the web pages' menu counts and list filters. Visibility is never decided here:
 // the counts go through the inbox query and the caller's own unit, the filters through the same
 // list queries as the API (reports.ts, report-walks.ts, report-search.ts, review.ts).
-import { asc, gte } from "drizzle-orm";
+import { asc, eq, gte } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { reports, units } from "../db/schema";
-import { reachFor } from "../domain/policy";
+import { reachesUnit, reachFor } from "../domain/policy";
+import { stripDiacritics } from "../domain/text";
 import type { Actor } from "../env";
 import { inbox } from "./review";
+import { inboxCounts } from "./review-queue-counts";
 import { inJsonArray } from "./json-list";
 
 /** Counts above this read as "99+": nobody needs the exact figure, and the read stays bounded. */
@@ -25,9 +27,10 @@ export async function menuCounts(db: Db, actor: Actor, known: MenuCounts = {}): 
   const roles = new Set(actor.grants.map((g) => g.role));
   const reviewer = [...roles].some((r) => REVIEWING.has(r));
   const [waiting, returned] = await Promise.all([
-    // inbox() returns one row past its limit, so "99+" can be told from 99. A page that has just
-    // counted the same thing (the inbox's own tab) passes it in and the menu reads nothing more.
-    !reviewer ? undefined : known.waiting !== undefined ? known.waiting : inbox(db.$client, actor, { limit: MENU_COUNT_CAP, scope: "mine" }).then((rows) => rows.length),
+    // From the review queue's cells where they tell this caller's inbox (one small read), else a
+    // walk of it: inbox() returns one row past its limit, so "99+" can be told from 99. A page that
+    // has just counted the same thing (the inbox's own tab) passes it in and the menu reads nothing.
+    !reviewer ? undefined : known.waiting !== undefined ? known.waiting : waitingCount(db, actor),
     roles.has("author")
       ? db.$client
           // reports_unit_created_idx: the unit's reports, the status tested on each, at most 100 read.
@@ -40,21 +43,43 @@ export async function menuCounts(db: Db, actor: Actor, known: MenuCounts = {}): 
   return { waiting, returned };
 }
 
-/** Above this many units, the unit filter lists only some of them (a select stays usable). */
+async function waitingCount(db: Db, actor: Actor): Promise<number> {
+  const counted = await inboxCounts(db.$client, actor);
+  if (counted) return counted.mine;
+  return (await inbox(db.$client, actor, { limit: MENU_COUNT_CAP, scope: "mine" })).length;
+}
+
+/** Above this many units, a search by name looks among the first ones by path only. */
 export const UNIT_CHOICES_CAP = 400;
 
-/**
- * The units whose reports the caller may read, by name, for the unit filter: their coverage as
- * unit path ranges (visibility.ts), so a reviewer is never offered a unit outside it. Empty when
- * the caller sees one unit only (nothing to choose). Read as ranges of units_path_idx (the whole
- * department is the range of every path) and sorted here: ordering by name in SQL would read every
- * covered unit and sort them before the first row.
- */
-export async function unitChoices(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
+type UnitChoice = { id: string; name: string };
+
+/** Whether the caller reads more than their own unit, so that filtering by unit means anything. */
+export function unitFilterOffered(actor: Actor): boolean {
   const reaches = reachFor(actor, "report.read");
-  if (reaches.length === 0 || reaches.every((r) => r.coverage.kind === "unit")) return [];
-  // Every covered subtree as a path ("/" is the whole department), walked from the list: one
-  // range of units_path_idx per subtree, however many subtrees a grant lists.
+  return reaches.length > 0 && !reaches.every((r) => r.coverage.kind === "unit");
+}
+
+/**
+ * A unit the caller may filter by (one row): the unit of `id` if it lies within what they read,
+ * else null. A unit id typed into the address is not a way around coverage (the queries check
+ * visibility anyway; this keeps the form honest about what it filtered by).
+ */
+export async function coveredUnit(db: Db, actor: Actor, id: string): Promise<UnitChoice | null> {
+  const unit = await db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(eq(units.id, id)).get();
+  if (!unit || !reachesUnit(actor, "report.read", { unitId: unit.id, unitPath: unit.path })) return null;
+  return { id: unit.id, name: unit.name };
+}
+
+/**
+ * The units whose reports the caller may read, by name (at most UNIT_CHOICES_CAP): read only when
+ * someone searches a unit by name or the page's script asks for the names to suggest, never to
+ * draw a page. Their coverage as unit path ranges (visibility.ts): one range of units_path_idx per
+ * subtree (the whole department is the range of every path), sorted here.
+ */
+export async function coveredUnits(db: Db, actor: Actor): Promise<UnitChoice[]> {
+  if (!unitFilterOffered(actor)) return [];
+  const reaches = reachFor(actor, "report.read");
   const paths = reaches.some((r) => r.coverage.kind === "all") ? ["/"] : [...new Set(reaches.flatMap((r) => (r.coverage.kind === "paths" ? r.coverage.paths : [])))];
   const ownUnits = [...new Set(reaches.flatMap((r) => (r.coverage.kind === "unit" ? [r.coverage.unitId] : [])))];
   const [inPaths, own] = await Promise.all([
@@ -64,12 +89,28 @@ export async function unitChoices(db: Db, actor: Actor): Promise<{ id: string; n
           WHERE u.path >= j.value AND u.path < substr(j.value, 1, length(j.value) - 1) || '0' LIMIT ?2`,
       )
       .bind(JSON.stringify(paths), UNIT_CHOICES_CAP)
-      .all<{ id: string; name: string }>()
+      .all<UnitChoice>()
       .then((r) => r.results),
     ownUnits.length ? db.select({ id: units.id, name: units.name }).from(units).where(inJsonArray(units.id, ownUnits)).all() : [],
   ]);
   const byId = new Map([...inPaths, ...own].map((u) => [u.id, u]));
   return [...byId.values()].sort((x, y) => x.name.localeCompare(y.name, "vi") || (x.id < y.id ? -1 : 1)).slice(0, UNIT_CHOICES_CAP);
+}
+
+const folded = (s: string) => stripDiacritics(s).toLowerCase().replace(/\s+/g, " ").trim();
+
+/** The same name, accents, case and spacing aside. */
+export const sameUnitName = (a: string, b: string) => folded(a) === folded(b);
+
+/**
+ * The units a typed name means: the one whose name it is (accents, case and spacing aside), else
+ * every unit whose name holds it ("quan 6" finds "Trung tâm GDNN-GDTX Quận 6").
+ */
+export function unitsNamed(choices: readonly UnitChoice[], typed: string): UnitChoice[] {
+  const want = folded(typed);
+  if (!want) return [];
+  const exact = choices.filter((u) => sameUnitName(u.name, want));
+  return exact.length ? exact : choices.filter((u) => folded(u.name).includes(want));
 }
 
 /**

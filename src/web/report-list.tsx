@@ -9,7 +9,8 @@ import { REPORT_STATUSES, type ReportStatus } from "../db/schema";
 import { mayDo } from "../domain/policy";
 import { viDate } from "../portal/format";
 import { listReports, type ReportFilter, type ReportRow } from "../queries/reports";
-import { firstCreatedFrom, unitChoices } from "../queries/web-lists";
+import { firstCreatedFrom } from "../queries/web-lists";
+import { unitFilterOf } from "./unit-filter";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { page } from "./render";
 import { Notice } from "./reports";
@@ -48,8 +49,7 @@ async function filteredPage(c: Context<WebEnv>, f: ParsedFilters): Promise<{ ite
 
 export async function reportList(c: Context<WebEnv>): Promise<Response> {
   const actor = c.get("actor");
-  const units = await unitChoices(database(c.env.DB), actor);
-  const f = parseFilters((n) => c.req.query(n), units);
+  const f = parseFilters((n) => c.req.query(n), await unitFilterOf(database(c.env.DB), actor, (n) => c.req.query(n)));
   const list = await filteredPage(c, f);
   const own = mayDo(actor, "report.create");
   const qs = filterQuery(f.values, {}, ["sort"]);
@@ -76,7 +76,7 @@ export async function reportList(c: Context<WebEnv>): Promise<Response> {
           </a>
         </p>
       ) : null}
-      <FilterForm action="/app/reports" parsed={f} units={units} statuses dateHint="Ngày tạo" />
+      <FilterForm action="/app/reports" parsed={f} statuses dateHint="Ngày tạo" />
       {/* The status tabs are quick links for the same filter as the form's "Trạng thái", other filters kept. */}
       <nav aria-label="Lọc theo trạng thái">
         <ul class="tabs">

@@ -28,6 +28,7 @@ import { ArticlePreview, type PreviewContent } from "./views/report-detail";
 import type { FieldErrors } from "./views/shell";
 import { showReport } from "./report-page";
 import { reportList } from "./report-list";
+import { coveredUnits } from "../queries/web-lists";
 
 const emptyValues = (kind: string): ReportFormValues => ({
   kind,
@@ -124,6 +125,13 @@ export function registerWebReports(app: Hono<WebEnv>) {
 
   // The list, its search and filters: ./report-list.tsx.
   app.get("/app/reports", auth, reportList);
+
+  // The names the unit filter suggests as the user types (app.js fills the field's datalist once,
+  // on first focus): the units the caller reads, kept by the browser for a few minutes.
+  app.get("/app/don-vi", auth, async (c) => {
+    const names = (await coveredUnits(database(c.env.DB), c.get("actor"))).map((u) => u.name);
+    return c.json(names, 200, { "cache-control": "private, max-age=300" });
+  });
 
   app.get("/app/reports/new", auth, async (c) => {
     if (!mayDo(c.get("actor"), "report.create")) return c.text("Bạn không có quyền tạo báo cáo", 403);

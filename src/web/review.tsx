@@ -3,9 +3,10 @@
 import type { Hono } from "hono";
 import { viDateTime } from "../portal/format";
 import { database } from "../db/client";
-import { inbox, INBOX_SCOPES, stageLabel, type InboxFilter, type InboxScope } from "../queries/review";
+import { inbox, INBOX_SCOPES, stageLabel, type InboxFilter, type InboxRow, type InboxScope } from "../queries/review";
+import { inboxCounts } from "../queries/review-queue-counts";
 import { searchExpression } from "../queries/report-search";
-import { unitChoices } from "../queries/web-lists";
+import { unitFilterOf } from "./unit-filter";
 import { cursorCodec, pageOf } from "../routes/shared";
 import { Decision } from "../routes/review/decide";
 import { Unpublish } from "../routes/review/unpublish";
@@ -45,8 +46,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const actor = c.get("actor");
     const scope = INBOX_SCOPES.find((s) => s === c.req.query("scope")) ?? "mine";
     const after = cursorCodec.decodeOrFirst(c.req.query("cursor"));
-    const units = await unitChoices(database(c.env.DB), actor);
-    const f = parseFilters((n) => c.req.query(n), units);
+    const f = parseFilters((n) => c.req.query(n), await unitFilterOf(database(c.env.DB), actor, (n) => c.req.query(n)));
     // The search words as the API's search reads them (diacritics and đ folded), scoped to the
     // caller's subtrees; words that leave nothing to match find nothing.
     const match = f.q ? searchExpression(actor, f.q, f.unitId) : undefined;
@@ -56,9 +56,19 @@ export function registerWebReview(app: Hono<WebEnv>) {
     // returns one row past its limit, to tell "99+" from 99). The first page of the open tab is the
     // start of its count (26 rows: a page and the one that says there is more), so only a later
     // page (a cursor) reads its page separately.
-    const counted = none ? INBOX_SCOPES.map(() => []) : await Promise.all(INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s, filter })));
-    const rows = none ? [] : after ? await inbox(c.env.DB, actor, { after, limit: 25, scope, filter }) : counted[INBOX_SCOPES.indexOf(scope)]!.slice(0, 26);
-    const counts = Object.fromEntries(INBOX_SCOPES.map((s, i) => [s, counted[i]!.length])) as Record<InboxScope, number>;
+    // Unfiltered, the review queue's cells give the counts where they tell this caller's inbox
+    // (one small read; review-queue-counts.ts), and the page is read on its own.
+    const cells = f.active ? null : await inboxCounts(c.env.DB, actor);
+    let counts: Record<InboxScope, number>;
+    let rows: InboxRow[];
+    if (cells) {
+      counts = cells;
+      rows = await inbox(c.env.DB, actor, { after, limit: 25, scope, filter });
+    } else {
+      const counted = none ? INBOX_SCOPES.map(() => []) : await Promise.all(INBOX_SCOPES.map((s) => inbox(c.env.DB, actor, { limit: COUNT_CAP, scope: s, filter })));
+      rows = none ? [] : after ? await inbox(c.env.DB, actor, { after, limit: 25, scope, filter }) : counted[INBOX_SCOPES.indexOf(scope)]!.slice(0, 26);
+      counts = Object.fromEntries(INBOX_SCOPES.map((s, i) => [s, counted[i]!.length])) as Record<InboxScope, number>;
+    }
     const list = pageOf(rows, 25, (r) => (f.sort === "new" ? [r.submitted_at ?? "", r.id] : [r.stage_due_at, r.id]));
     const now = new Date().toISOString();
     const qs = filterQuery(f.values, { scope }, ["status"]);
@@ -79,7 +89,7 @@ export function registerWebReview(app: Hono<WebEnv>) {
             ))}
           </ul>
         </nav>
-        <FilterForm action="/app/inbox" parsed={f} units={units} statuses={false} dateHint="Ngày gửi" sortable hidden={{ scope }} />
+        <FilterForm action="/app/inbox" parsed={f} statuses={false} dateHint="Ngày gửi" sortable hidden={{ scope }} />
         {list.items.length === 0 ? f.active ? <NoMatch what="báo cáo" clearHref={`/app/inbox?scope=${scope}`} /> : <p>{SCOPE_TABS[scope].empty}</p> : null}
         {list.items.length ? (
           <table class="responsive">

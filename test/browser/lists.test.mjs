@@ -91,7 +91,9 @@ describe("lists: counts and filters", () => {
       assert.deepEqual(await tableTitles(page), ["Hội thảo đổi mới phương pháp dạy học"]);
 
       await page.getByLabel("Tìm kiếm", { exact: true }).fill("");
-      await page.getByLabel("Đơn vị").selectOption({ label: "Trung tâm GDNN-GDTX Quận 6" });
+      // The unit is typed by name (accents optional); its field suggests the covered units' names.
+      await page.getByLabel("Đơn vị", { exact: true }).fill("quan 6");
+      await page.waitForFunction(() => [...document.querySelectorAll("#donvi-goi-y option")].some((o) => o.value === "Trung tâm GDNN-GDTX Quận 6"));
       await page.getByLabel("Loại báo cáo").selectOption({ label: "Hội nghị, sự kiện" });
       await page.getByLabel("Từ ngày").fill(today);
       await page.getByLabel("Đến ngày").fill(today);
@@ -99,6 +101,7 @@ describe("lists: counts and filters", () => {
       await page.waitForURL(/kind=event/);
       assert.deepEqual(await tableTitles(page), ["Hội nghị tổng kết năm học Quận 6"]);
       assert.equal(await page.getByLabel("Từ ngày").inputValue(), today);
+      assert.equal(await page.getByLabel("Đơn vị", { exact: true }).inputValue(), "Trung tâm GDNN-GDTX Quận 6");
       await axe(page, `reports list with filters at ${width}`);
       await shot(page, `reports-filtered-${width}`);
 

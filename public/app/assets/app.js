@@ -218,4 +218,25 @@
       if (out !== value) input.value = out;
     });
   });
+
+  // The unit filter: the names of the units the user reads, fetched once on first focus, as the
+  // field's suggestions. Without them the name typed is still looked up when the form is sent.
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-unit-names]"), function (input) {
+    var list = input.list;
+    if (!list) return;
+    var load = function () {
+      input.removeEventListener("focus", load);
+      fetch(input.getAttribute("data-unit-names"), { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (names) {
+          names.forEach(function (name) {
+            var option = document.createElement("option");
+            option.value = name;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    };
+    input.addEventListener("focus", load);
+  });
 })();

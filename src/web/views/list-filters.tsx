@@ -11,12 +11,16 @@ import { FieldError, type FieldErrors } from "./shell";
 /** What the user typed, as typed (put back in the form and in links). */
 export type FilterValues = { q: string; unit: string; kind: string; status: string; from: string; to: string; sort: string };
 
+/** The unit field as resolved from what was typed (web/unit-filter.ts). */
+export type UnitField = { offered: boolean; typed: string; unit?: { id: string; name: string }; error?: string; matches?: { id: string; name: string }[] };
+
 /** The filters as the queries take them; a field typed wrong is left out (and marked on the form). */
 export type ParsedFilters = {
   values: FilterValues;
   errors: FieldErrors;
   q?: string;
   unitId?: string;
+  unitField: UnitField;
   kind?: string;
   status?: ReportStatus;
   /** The first instant of the "from" day in Viet Nam, inclusive. */
@@ -37,16 +41,19 @@ export const FILTER_MESSAGES = {
   order: "Ngày “Đến ngày” phải sau hoặc bằng “Từ ngày”.",
 };
 
-/** Reads the filters from the query string; unknown kinds, statuses and units are simply no filter. */
-export function parseFilters(query: (name: string) => string | undefined, units: readonly { id: string }[]): ParsedFilters {
+/**
+ * Reads the filters from the query string; unknown kinds and statuses are simply no filter. The unit
+ * comes resolved (a unit the caller reads, by id or by the name typed): links carry its id.
+ */
+export function parseFilters(query: (name: string) => string | undefined, unitField: UnitField): ParsedFilters {
   const values = Object.fromEntries(FIELDS.map((f) => [f, (query(f) ?? "").slice(0, 200)])) as FilterValues;
+  values.unit = unitField.unit?.id ?? "";
   const errors: FieldErrors = {};
-  const out: ParsedFilters = { values, errors, sort: values.sort === "new" ? "new" : "due", active: false };
+  if (unitField.error) errors.donvi = unitField.error;
+  const out: ParsedFilters = { values, errors, unitField, sort: values.sort === "new" ? "new" : "due", active: false };
   const q = values.q.trim();
   if (q) out.q = q;
-  // Only a unit the caller was offered: a unit id typed into the address is not a way around coverage
-  // (the queries check visibility anyway; this keeps the form honest about what it filtered by).
-  if (units.some((u) => u.id === values.unit)) out.unitId = values.unit;
+  if (unitField.unit) out.unitId = unitField.unit.id;
   out.kind = REPORT_KINDS.find((k) => k === values.kind);
   out.status = REPORT_STATUSES.find((s) => s === values.status);
   let fromDay: string | undefined;
@@ -81,7 +88,6 @@ export function filterQuery(values: FilterValues, extra: Record<string, string> 
 export function FilterForm(props: {
   action: string;
   parsed: ParsedFilters;
-  units: readonly { id: string; name: string }[];
   /** The reports list filters by status; the inbox holds reports in review only. */
   statuses: boolean;
   /** What "Từ ngày / Đến ngày" are about: the report's creation, or its sending for review. */
@@ -92,6 +98,7 @@ export function FilterForm(props: {
 }) {
   const v = props.parsed.values;
   const e = props.parsed.errors;
+  const unit = props.parsed.unitField;
   const invalid = (id: string) => (e[id] ? { "aria-invalid": "true", "aria-describedby": `${id}-error ${id}-hint` } : { "aria-describedby": `${id}-hint` });
   return (
     <form method="get" action={props.action} class="filters" role="search" aria-label="Tìm kiếm và lọc">
@@ -102,17 +109,26 @@ export function FilterForm(props: {
         <label for="q">Tìm kiếm</label>
         <input type="search" id="q" name="q" value={v.q} placeholder="Tiêu đề, nội dung… (gõ có dấu hay không dấu đều được)" />
       </div>
-      {props.units.length ? (
+      {unit.offered ? (
         <div class="filter-unit">
-          <label for="unit">Đơn vị</label>
-          <select id="unit" name="unit">
-            <option value="">Tất cả đơn vị</option>
-            {props.units.map((u) => (
-              <option value={u.id} selected={u.id === props.parsed.unitId}>
-                {u.name}
-              </option>
-            ))}
-          </select>
+          <label for="donvi">Đơn vị</label>
+          {/* Suggestions come from the page's script (/app/don-vi); without it, the name typed is looked up on "Lọc". */}
+          <input type="search" id="donvi" name="donvi" value={unit.typed} list="donvi-goi-y" autocomplete="off" data-unit-names="/app/don-vi" placeholder="Gõ tên đơn vị, ví dụ: Quận 6" {...invalid("donvi")} />
+          <datalist id="donvi-goi-y"></datalist>
+          {unit.unit ? <input type="hidden" name="unit" value={unit.unit.id} /> : null}
+          <p class="hint" id="donvi-hint">
+            Có dấu hay không dấu đều được; để trống là tất cả đơn vị.
+          </p>
+          <FieldError id="donvi" errors={e} />
+          {unit.matches?.length ? (
+            <ul class="unit-matches" aria-label="Các đơn vị khớp">
+              {unit.matches.map((m) => (
+                <li>
+                  <a href={`${props.action}?${filterQuery({ ...v, unit: m.id }, props.hidden ?? {})}`}>{m.name}</a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       <div>
