@@ -78,7 +78,7 @@ async function profiler() {
 }
 
 const N = Number(process.env.N ?? 120);
-const server = await startWorker(8793, {});
+const server = await startWorker(8793, { vars: JSON.parse(process.env.VARS ?? "{}") });
 const base = server.base;
 try {
   const author = await signIn(base, "quan6@trungtam.example");

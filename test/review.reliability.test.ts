@@ -8,15 +8,37 @@ import { call, json, tokenFor, USERS } from "./helpers/api";
 import { periodicInput } from "./helpers/periods";
 import { approveAll, d1Events, d1Report, decide, DEFAULT_CHAIN, flowStub, ok, submit, submittedReport } from "./helpers/review";
 
-type Flaky = { failures: number; commitThenFail?: boolean };
+type Flaky = { failures: number; commitThenFail?: boolean; reads?: boolean };
 
-/** A D1 binding whose batch() fails the next `failures` times (optionally after committing), in its sessions too. */
+/** Statements that write (prepared through a flaky binding), once bound: only their batches fail. */
+const writing = new WeakSet<object>();
+const WRITES = /^\s*(insert|update|delete|replace)\b/i;
+
+/**
+ * A D1 binding whose write batches (a claim, a projection) fail the next `failures` times
+ * (optionally after committing), in its sessions too. Reads batched before a transition (the
+ * calendar and a stage's holders) are left alone: their failure is a plain refusal, tested apart.
+ */
 function flakyD1<D extends D1Database | D1DatabaseSession>(real: D, state: Flaky): D {
   return new Proxy(real, {
     get(target, prop) {
+      if (prop === "prepare") {
+        return (query: string) => {
+          const stmt = target.prepare(query);
+          if (!WRITES.test(query)) return stmt;
+          const bind = stmt.bind.bind(stmt);
+          stmt.bind = (...values: unknown[]) => {
+            const bound = bind(...values);
+            writing.add(bound);
+            return bound;
+          };
+          writing.add(stmt);
+          return stmt;
+        };
+      }
       if (prop === "batch") {
         return async (stmts: D1PreparedStatement[]) => {
-          if (state.failures > 0) {
+          if (state.failures > 0 && (state.reads || stmts.some((s) => writing.has(s)))) {
             state.failures--;
             if (state.commitThenFail) await target.batch(stmts);
             throw new Error("D1_ERROR: injected failure");
@@ -130,6 +152,19 @@ describe("D1 failing during the projection", () => {
     const projection = history.delivery.issues.filter((i) => i.kind === "projection");
     expect(projection).toHaveLength(3);
     expect(projection[0]!.detail).toMatch(/injected failure/);
+  });
+
+  it("a decision whose reads before it (the calendar and the next stage's holders) fail is a 503 that records nothing", async () => {
+    const id = await submittedReport({ title: "D1 lỗi khi đọc lịch" });
+    const before = await flowStub(id).log();
+    await instrument(id, { failures: 1, reads: true });
+    const refused = await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" });
+    expect(refused.status).toBe(503);
+    expect((await flowStub(id).log()).map((e) => e.id)).toEqual(before.map((e) => e.id));
+    expect((await d1Report(id)).stage).toBe("specialist");
+    const again = await ok(await decide(await tokenFor(USERS.specialist), id, { action: "approve", stage: "specialist" }));
+    expect(again.stage.id).toBe("deputy_head");
+    await expectD1MatchesLog(id);
   });
 
   it("a projection retried after it had in fact committed doubles nothing", async () => {

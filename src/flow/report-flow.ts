@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind, type WorkflowDefinition } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Assignee, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
-import { stageHoldersStatement, type Holder } from "../queries/stage-holders";
+import { holdersKey, stageHoldersStatement, type Holder } from "../queries/stage-holders";
 import type { WorkingCalendar } from "../domain/calendar";
 import { sameFigures } from "../domain/indicators";
 import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
 import { backoffMs, publishInstanceId } from "./effects";
 import { recordTransition } from "./record";
-import { calendarFor, LAW_CALENDAR } from "./sla";
+import { LAW_CALENDAR, stageStartReads, type StageStartFacts } from "./sla";
 import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
 import {
   addWork,
@@ -48,6 +48,15 @@ type Base = { reportId: string; actor: ReviewActor };
 const ENDED_INSTANCE = new Set(["complete", "errored", "terminated", "unknown"]);
 
 export type ReportFacts = { kind: string; unitId: string; authorId: string; version: number };
+
+/** Holders read past the stage's earlier deciders: enough to tell one eligible holder from two. */
+const HOLDERS_PAST_DECIDERS = 3;
+
+/** A stage's holders already read (by holdersKey), so that assigning it reads nothing more. */
+type PreRead = { key: string; list: Holder[] } | null;
+
+/** The stage a state waits at, if it is in review. */
+const stageOf = (state: FlowState) => (state.status === "in_review" && state.definition && state.stageIndex !== null ? state.definition.stages[state.stageIndex] : undefined);
 
 // When the alarm armed with each transition fires if the follow-up did not finish (the process
 // died, or a step failed and was rescheduled sooner or later by runDue).
@@ -97,14 +106,17 @@ export class ReportFlow extends DurableObject<Env> {
     return schemaVersion(this.sql);
   }
 
-  /** `facts`: the report's row as the Worker just read it, which spares a first contact its own D1 read. */
-  submit(input: Base & { expectedVersion?: number; facts?: ReportFacts }): Promise<FlowResult> {
+  /**
+   * `facts`: the report's row as the Worker just read it, which spares a first contact its own D1
+   * read; `known`: the calendar and the stages' holders it read in the same batch.
+   */
+  submit(input: Base & { expectedVersion?: number; facts?: ReportFacts; known?: StageStartFacts }): Promise<FlowResult> {
     return this.serial(
       input.reportId,
       async (flow) => {
         const { actor } = input;
         if (!(actor.roles.includes("author") && actor.unitId === flow.unitId)) throw new ApiError("forbidden");
-        return this.submitClaimed(flow, actor, input.expectedVersion);
+        return this.submitClaimed(flow, actor, input.expectedVersion, input.known);
       },
       input.facts,
     );
@@ -301,7 +313,7 @@ export class ReportFlow extends DurableObject<Env> {
     return flow;
   }
 
-  private async submitClaimed(flow: FlowRecord, actor: ReviewActor, expectedVersion: number | undefined): Promise<FlowResult> {
+  private async submitClaimed(flow: FlowRecord, actor: ReviewActor, expectedVersion: number | undefined, known?: StageStartFacts): Promise<FlowResult> {
     // D1 must have caught up before it is asked to move the row.
     await this.project();
     if (pendingEvents(this.sql).length) throw new ApiError("unavailable");
@@ -309,15 +321,20 @@ export class ReportFlow extends DurableObject<Env> {
     if (!definition) throw new ApiError("internal");
     const now = new Date();
     const cmd: Command = { type: "submit", definition, claimedVersion: flow.version };
-    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    // The stage it starts (the first, or the one a "resume" resubmission returns to) does not
+    // depend on the calendar: known before the calendar and its holders are read, together.
+    const stage = stageOf(transition(flow, cmd, actor, flow, new Map(), now, LAW_CALENDAR).next);
+    const reads = (await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage, limit: HOLDERS_PAST_DECIDERS, known }))!;
+    const calendar = reads.calendar;
+    const holders = stage && reads.holders ? { key: holdersKey(stage), list: reads.holders } : null;
     const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
-    const stage = definition.stages[next.stageIndex!]!;
+    const started = definition.stages[next.stageIndex!]!;
     let claim: Claim | null;
     try {
       claim = await claimForReview(
         this.env.DB,
         flow.reportId,
-        { stage: stage.id, stageRole: stage.role, stageDueAt: next.stageDueAt!, workflowId: definition.id, workflowVersion: definition.version, now: now.toISOString() },
+        { stage: started.id, stageRole: started.role, stageDueAt: next.stageDueAt!, workflowId: definition.id, workflowVersion: definition.version, now: now.toISOString() },
         expectedVersion,
         flow.revision,
       );
@@ -329,7 +346,9 @@ export class ReportFlow extends DurableObject<Env> {
     if (claim && this.figuresChangedSinceReturn(flow, definition, claim)) {
       // The claim froze new figures: the chain starts again at its first stage (the centre's head).
       const restarted = transition(flow, { ...cmd, restart: true }, actor, flow, new Map(), now, calendar);
-      return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar);
+      const first = stageOf(restarted.next);
+      const firstHolders = first && known ? { key: holdersKey(first), list: known.holders[holdersKey(first)] ?? [] } : null;
+      return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar, firstHolders);
     }
     if (!claim) {
       const adopted = await this.adoptLandedClaim(flow, actor);
@@ -340,7 +359,7 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw new ApiError("conflict", { detail: "Báo cáo không còn ở trạng thái gửi được", extra: { currentStatus: snap?.status ?? null } });
     }
-    return this.commitSubmit(flow, next, event, actor, claim, now, calendar);
+    return this.commitSubmit(flow, next, event, actor, claim, now, calendar, holders);
   }
 
   /** D1 shows our claim of the next revision (its answer was lost, or we were evicted): record it now. */
@@ -351,7 +370,7 @@ export class ReportFlow extends DurableObject<Env> {
     const definition = WORKFLOWS[flow.kind as ReportKind];
     const now = new Date();
     const cmd: Command = { type: "submit", definition, claimedVersion: claim.version, restart: this.figuresChangedSinceReturn(flow, definition, claim) };
-    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    const calendar = (await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage: undefined, limit: 0 }))!.calendar;
     const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
     // The submit is the author's, whoever's request found it: the history names them.
     const author: ReviewActor = actor ?? { id: flow.authorId, name: claim.authorName ?? "", unitId: flow.unitId, roles: ["author"], coverage: {} };
@@ -365,9 +384,18 @@ export class ReportFlow extends DurableObject<Env> {
     return !returned || !sameFigures(returned.content.figures, claim.content.figures);
   }
 
-  private async commitSubmit(flow: FlowRecord, next: FlowState, event: EventDraft, actor: ReviewActor | null, claim: Claim, now: Date, calendar: WorkingCalendar | null): Promise<FlowResult> {
+  private async commitSubmit(
+    flow: FlowRecord,
+    next: FlowState,
+    event: EventDraft,
+    actor: ReviewActor | null,
+    claim: Claim,
+    now: Date,
+    calendar: WorkingCalendar | null,
+    holders: PreRead = null,
+  ): Promise<FlowResult> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
-    const assigned = await this.assignToOnlyHolder(flow, settled, new Map(), now);
+    const assigned = await this.assignToOnlyHolder(flow, settled, new Map(), now, holders);
     this.commit(() => {
       saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
       recordTransition(this.sql, flow, assigned.next, event, actor, now, calendar, assigned.then);
@@ -381,16 +409,20 @@ export class ReportFlow extends DurableObject<Env> {
    * anyone who decided another stage of this revision (in their own name or signed for). One small
    * D1 read; if it fails the stage simply starts open to its holders.
    */
-  private async assignToOnlyHolder(flow: FlowRecord, next: FlowState, deciders: ReadonlyMap<string, string>, now: Date): Promise<{ next: FlowState; then: EventDraft[] }> {
-    const stage = next.status === "in_review" && next.definition && next.stageIndex !== null ? next.definition.stages[next.stageIndex] : undefined;
+  private async assignToOnlyHolder(flow: FlowRecord, next: FlowState, deciders: ReadonlyMap<string, string>, now: Date, preRead: PreRead = null): Promise<{ next: FlowState; then: EventDraft[] }> {
+    const stage = stageOf(next);
     if (!stage) return { next, then: [] };
     let holders: Holder[];
-    try {
-      // Enough to see past everyone who cannot take it (earlier deciders) to whether one remains, or two.
-      holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, deciders.size + 3).all<Holder>()).results;
-    } catch (err) {
-      console.warn(JSON.stringify({ level: "warn", message: "stage holders unavailable; stage left unassigned", reportId: flow.reportId, error: String(err) }));
-      return { next, then: [] };
+    if (preRead && preRead.key === holdersKey(stage)) {
+      holders = preRead.list;
+    } else {
+      try {
+        // Enough to see past everyone who cannot take it (earlier deciders) to whether one remains, or two.
+        holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, deciders.size + HOLDERS_PAST_DECIDERS).all<Holder>()).results;
+      } catch (err) {
+        console.warn(JSON.stringify({ level: "warn", message: "stage holders unavailable; stage left unassigned", reportId: flow.reportId, error: String(err) }));
+        return { next, then: [] };
+      }
     }
     const eligible = holders.filter((h) => h.id !== flow.authorId && (deciders.get(h.id) ?? stage.id) === stage.id);
     if (eligible.length !== 1) return { next, then: [] };
@@ -415,15 +447,19 @@ export class ReportFlow extends DurableObject<Env> {
       }
       throw err;
     }
-    // The due time of a stage this starts comes from the stored calendar (the admin's overrides).
-    const calendar = await calendarFor(this.env.DB, flow, cmd);
+    // The decision just made counts for separation of duties at the stage it starts.
+    const decided = new Map(deciders);
+    for (const id of [actor?.id, result.event.onBehalfOf?.userId]) if (id && result.event.stage) decided.set(id, result.event.stage);
+    // The due time of a stage this starts comes from the stored calendar (the admin's overrides),
+    // read with the stage's holders in one round trip (the stage does not depend on the calendar).
+    const stage = stageOf(result.next);
+    const reads = await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage, limit: decided.size + HOLDERS_PAST_DECIDERS });
+    const calendar = reads?.calendar ?? null;
     if (calendar) result = transition(flow, cmd, actor, flow, deciders, now, calendar);
     let then: EventDraft[] = [];
     if (calendar && result.next.status === "in_review") {
-      // The decision just made counts for separation of duties at the stage it starts.
-      const decided = new Map(deciders);
-      for (const id of [actor?.id, result.event.onBehalfOf?.userId]) if (id && result.event.stage) decided.set(id, result.event.stage);
-      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now));
+      const preRead = stage && reads?.holders ? { key: holdersKey(stage), list: reads.holders } : null;
+      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now, preRead));
     }
     const { next, event } = result;
     this.commit(() => recordTransition(this.sql, flow, next, event, actor, now, calendar, then));

@@ -6,20 +6,30 @@ import type { Stage, WorkflowDefinition } from "../../workflows";
 import { vnDateOf, WorkingCalendar } from "../domain/calendar";
 import { startsStage, type Command, type FlowState } from "../domain/review";
 import { ApiError } from "../errors";
-import { workingCalendarOf } from "../queries/calendar";
+import type { Role } from "../db/schema";
+import { overridesFrom, overridesStatement, type StoredOverride } from "../queries/calendar-overrides";
+import { holdersKey, stageHoldersStatement, type Holder, type StageScope } from "../queries/stage-holders";
 
-/**
- * The calendar for a command that starts a stage (its due time comes from it), read from D1: one
- * small read, made only by the transitions that need it, never by a read of the report. Null for
- * any other command. Overrides are not cached: an admin's change applies to the next stage started.
- */
 /** The law's calendar without overrides: enough to tell whether a command is allowed at all. */
 export const LAW_CALENDAR = new WorkingCalendar();
 
-export async function calendarFor(db: D1Database, state: FlowState, cmd: Command): Promise<WorkingCalendar | null> {
-  if (!startsStage(state, cmd)) return null;
+/**
+ * What a command that starts a stage needs from D1, in one round trip: the calendar (its due time
+ * comes from it) and, when the stage is known, its holders (a stage with one holder is theirs at
+ * once), at most `limit` of them. Null for any other command. `known` is what the caller already
+ * read in its own batch (the submit's Worker does): then nothing is read here. Overrides are not
+ * cached: an admin's change applies to the next stage started.
+ */
+export async function stageStartReads(
+  db: D1Database,
+  q: { reportId: string; state: FlowState; cmd: Command; stage: { role: Role; scope: StageScope } | undefined; limit: number; known?: StageStartFacts },
+): Promise<{ calendar: WorkingCalendar; holders: Holder[] | null } | null> {
+  const { stage, known } = q;
+  if (!startsStage(q.state, q.cmd)) return null;
+  if (known) return { calendar: new WorkingCalendar(known.overrides), holders: stage ? (known.holders[holdersKey(stage)] ?? null) : null };
   try {
-    return await workingCalendarOf(db);
+    const [overrides, holders] = await db.batch([overridesStatement(db), ...(stage ? [stageHoldersStatement(db, stage.role, stage.scope, { ofReport: q.reportId }, q.limit)] : [])]);
+    return { calendar: new WorkingCalendar(overridesFrom(overrides!.results)), holders: holders ? (holders.results as Holder[]) : null };
   } catch (err) {
     // Nothing is recorded yet: the caller can simply try again. Logged, so that a fault of ours
     // is not mistaken for D1 being away.
@@ -27,6 +37,12 @@ export async function calendarFor(db: D1Database, state: FlowState, cmd: Command
     throw new ApiError("unavailable");
   }
 }
+
+/**
+ * What the Worker read for a submit in its own batch, handed to the report's object so that it
+ * does not read it again: the calendar's overrides and each (role, scope)'s first holders.
+ */
+export type StageStartFacts = { overrides: StoredOverride[]; holders: Record<string, Holder[]> };
 
 /**
  * When a stage that is due at `dueAt` (17:00 of a working day) is reminded and escalated, as set

@@ -56,10 +56,16 @@ const yearBounds = (year: number) => [`${year}-01-01`, `${year}-12-31`] as const
  * flow and the metrics read the calendar through this too (workingCalendarOf in ./calendar.ts).
  */
 export async function overridesAndCalendar(db: D1Database): Promise<{ overrides: StoredOverride[]; calendar: WorkingCalendar }> {
-  const { results } = await db.prepare(`SELECT ${OVERRIDE_COLUMNS} FROM ${OVERRIDE_FROM} ORDER BY o.date`).all<OverrideRow>();
-  const overrides = results.map(overrideOf);
+  const overrides = overridesFrom((await overridesStatement(db).all()).results);
   return { overrides, calendar: new WorkingCalendar(overrides) };
 }
+
+/** Every override, as one statement: for a caller reading it in the same batch as other things. */
+export const OVERRIDES_SQL = `SELECT ${OVERRIDE_COLUMNS} FROM ${OVERRIDE_FROM} ORDER BY o.date`;
+export const overridesStatement = (db: Pick<D1Database, "prepare">) => db.prepare(OVERRIDES_SQL);
+
+/** The overrides from that statement's rows. */
+export const overridesFrom = (rows: readonly unknown[]): StoredOverride[] => (rows as OverrideRow[]).map(overrideOf);
 
 export async function getOverride(db: D1Database, date: string): Promise<StoredOverride | null> {
   const row = await db.prepare(`SELECT ${OVERRIDE_COLUMNS} FROM ${OVERRIDE_FROM} WHERE o.date = ?`).bind(date).first<OverrideRow>();

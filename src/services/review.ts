@@ -13,6 +13,7 @@ import type { TransitionView } from "../flow/view";
 import { firstStageWithoutHolder, holdersKey, stageHoldersQuery, type Holder } from "../queries/stage-holders";
 import { reviewActorOf } from "../domain/review-actor";
 import { previousFiguresFrom, previousFiguresQuery } from "../queries/period-reports";
+import { overridesFrom, OVERRIDES_SQL } from "../queries/calendar-overrides";
 import { assertExplained } from "./period-reports";
 import { releaseIfAssigneeCannot } from "./assignment";
 import { accessTo, reportFor } from "./report-access";
@@ -24,7 +25,7 @@ const MOST_STAGES = Math.max(...Object.values(WORKFLOWS).map((w) => w.stages.len
 
 export async function submitReport(env: Env, actor: Actor, id: string, expectedVersion?: number): Promise<TransitionView> {
   const db = database(env.DB);
-  const [found, unitRows, previous, ...holderLists] = await db.batch([
+  const [found, unitRows, previous, overrideRows, ...holderLists] = await db.batch([
     db.select().from(reports).where(eq(reports.id, id)),
     db
       .select({ id: units.id, name: units.name })
@@ -32,6 +33,8 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
       .where(eq(units.id, sql`(SELECT unit_id FROM ${reports} WHERE ${reports.id} = ${id})`)),
     // The unit's figures of the previous period, for the checks (no row outside a period).
     previousFiguresQuery(db, id),
+    // The calendar, for the stage's due time: read here so that the report's object need not.
+    db.all(sql.raw(OVERRIDES_SQL)),
     ...STAGE_KINDS.map((s) => stageHoldersQuery(db, s.role, s.scope, { ofReport: id }, MOST_STAGES)),
   ]);
   const report = await accessTo(actor, found[0], "report.submit", { stateCheckedBy: "flow" });
@@ -48,7 +51,9 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
   // or none (an edit landing in between is a 412, and the author submits what they now see).
   // So is a correction's note: an edit clearing it in between is a 412, not a correction without one.
   const claimVersion = report.periodId || report.publishedUrl ? (expectedVersion ?? report.version) : expectedVersion;
-  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion: claimVersion, facts }));
+  // The calendar and the stages' first holders, as read above: the object reads neither again.
+  const known = { overrides: overridesFrom(overrideRows), holders: Object.fromEntries(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])) };
+  return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion: claimVersion, facts, known }));
 }
 
 /**
