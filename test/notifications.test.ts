@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotificationMessage, NotificationTemplate } from "../src/flow/effects";
 import worker from "../src/index";
+import { countingD1 } from "../src/middleware/d1-stats";
 import { MAX_ATTEMPTS } from "../src/notifications/consumer";
 import { demoUsers } from "../src/seed/demo-data";
 import { call, createReport, expectProblem, json, tokenFor, USERS } from "./helpers/api";
@@ -55,7 +56,7 @@ function message(report: Report, template: NotificationTemplate, over: Partial<N
 }
 
 /** One delivery of these bodies through the Worker's real queue handler. */
-async function deliver(bodies: unknown[], attempts = 1) {
+async function deliver(bodies: unknown[], attempts = 1, bindings: Env = env) {
   const msgs = bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body }));
   const batch = createMessageBatch("sogd-notifications", msgs);
   // getQueueResult() reports which messages were retried but not their delay: watch retry() itself.
@@ -68,7 +69,7 @@ async function deliver(bodies: unknown[], attempts = 1) {
     };
   }
   const ctx = createExecutionContext();
-  await queueHandler(batch, env, ctx);
+  await queueHandler(batch, bindings, ctx);
   const result = await getQueueResult(batch, ctx);
   return { ids: msgs.map((m) => m.id), result, delays };
 }
@@ -225,6 +226,21 @@ describe("notifications happy: the consumer", () => {
     expect(send).toHaveBeenCalledTimes(3);
     expect(send.mock.calls.map((c) => (c[0] as Sent).to).sort()).toEqual([USERS.deputy, USERS.quan6, USERS.specialist].sort());
     expect([...result.explicitAcks].sort()).toEqual([...ids].sort());
+    for (const m of ms) expect((await row(m.id))?.status).toBe("sent");
+  });
+
+  it("a batch costs two D1 round trips whatever its size: one read deciding every letter, one write recording them", async () => {
+    const report = await newReport();
+    const ms = Array.from({ length: 8 }, (_, i) => message(report, "approved", {}, demoUser(i % 2 ? USERS.specialist : USERS.quan6)));
+    // Recorded as queued first, as the flow does before putting them on the queue.
+    const queued = env.DB.prepare("INSERT INTO notifications (id, user_id, report_id, to_email, template, subject, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'Chờ gửi', 'queued', 0, ?)");
+    await env.DB.batch(ms.map((m) => queued.bind(m.id, m.userId, m.reportId, m.email, m.template, new Date().toISOString())));
+    const send = mailOk();
+    const stats = { trips: 0, rowsRead: 0 };
+    const { ids, result } = await deliver(ms, 1, { ...env, DB: countingD1(env.DB, stats) });
+    expect(send).toHaveBeenCalledTimes(8);
+    expect([...result.explicitAcks].sort()).toEqual([...ids].sort());
+    expect(stats.trips).toBe(2);
     for (const m of ms) expect((await row(m.id))?.status).toBe("sent");
   });
 

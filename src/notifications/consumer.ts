@@ -58,8 +58,10 @@ type Status = "queued" | "sent" | "failed" | "skipped";
 type Letter = { id: string; userId: string; reportId: string | null; email: string; template: string; essential: boolean; render: () => Rendered };
 
 function letterOf(body: unknown, appBase: string): Letter | null {
-  const period = PeriodMessageSchema.safeParse(body);
-  if (period.success) {
+  // Told apart by their kind first, so each is parsed by its own schema only.
+  const period = typeof body === "object" && body !== null && "kind" in body ? PeriodMessageSchema.safeParse(body) : null;
+  if (period) {
+    if (!period.success) return null;
     const m = period.data;
     // A period's notices are reminders: the recipient's opt-out holds for them as for a stage's.
     return { id: m.id, userId: m.userId, reportId: null, email: m.email, template: m.template, essential: false, render: () => renderPeriodNotification(m, appBase) };
@@ -70,7 +72,8 @@ function letterOf(body: unknown, appBase: string): Letter | null {
   return { id: m.id, userId: m.userId, reportId: m.reportId, email: m.email, template: m.template, essential: ESSENTIAL.includes(m.template), render: () => renderNotification(m, appBase) };
 }
 
-function record(db: D1Database, m: Letter, subject: string, status: Status, attempts: number, error: string | null) {
+/** The upsert that moves a message's record on (or writes it, for a message that came without one). */
+function record(db: D1Database, m: Letter, subject: string, status: Status, attempts: number, error: string | null): D1PreparedStatement {
   const now = new Date().toISOString();
   return db
     .prepare(
@@ -79,60 +82,106 @@ function record(db: D1Database, m: Letter, subject: string, status: Status, atte
        ON CONFLICT (id) DO UPDATE SET status = ?7, attempts = max(attempts, ?8), last_error = coalesce(?9, last_error), subject = ?6,
          sent_at = CASE WHEN ?7 = 'sent' THEN ?10 ELSE sent_at END`,
     )
-    .bind(m.id, m.userId, m.reportId, m.email, m.template, subject, status, attempts, error, now)
-    .run();
+    .bind(m.id, m.userId, m.reportId, m.email, m.template, subject, status, attempts, error, now);
 }
 
-export async function handleNotification(message: Message<unknown>, env: Env): Promise<void> {
+const retryLater = (message: Message<unknown>) => message.retry({ delaySeconds: Math.round(backoffMs(message.attempts) / 1000) });
+
+type Facts = { status: Status | null; optOut: boolean };
+
+/**
+ * What decides whether each letter is sent, for the whole batch in one round trip: its record (the
+ * flow writes it as "queued" before the message is put on the queue) and the recipient's opt-out.
+ */
+async function factsOf(db: D1Database, letters: readonly Letter[]): Promise<Map<string, Facts>> {
+  const { results } = await db
+    .prepare(
+      `SELECT j.value ->> 0 AS id, (SELECT status FROM notifications WHERE id = j.value ->> 0) AS status,
+         (SELECT email_opt_out FROM users WHERE id = j.value ->> 1) AS opt_out
+       FROM json_each(?1) j`,
+    )
+    .bind(JSON.stringify(letters.map((m) => [m.id, m.userId])))
+    .all<{ id: string; status: Status | null; opt_out: number | null }>();
+  return new Map(results.map((r) => [r.id, { status: r.status, optOut: Boolean(r.opt_out) }]));
+}
+
+/**
+ * A batch of letters: one read for what decides them all, the sends, then one write recording
+ * every outcome; each message is acknowledged once its outcome is recorded, or retried (with
+ * backoff) if it could not be sent or D1 could not take the record.
+ */
+export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const appBase = new URL(env.PORTAL_BASE_URL).origin;
-  const m = letterOf(message.body, appBase);
-  if (!m) {
-    // Not ours to retry: nothing could ever send it.
-    console.error(JSON.stringify({ level: "error", message: "malformed notification", id: message.id }));
-    message.ack();
-    return;
-  }
   const db = env.DB;
-  // One round trip for what decides whether to send: the record (the flow writes it as "queued"
-  // before the message is put on the queue) and the recipient's opt-out.
-  const facts = await db
-    .prepare("SELECT (SELECT status FROM notifications WHERE id = ?1) AS status, (SELECT email_opt_out FROM users WHERE id = ?2) AS opt_out")
-    .bind(m.id, m.userId)
-    .first<{ status: Status | null; opt_out: number | null }>();
-  const prior = facts?.status ?? null;
-  if (prior && prior !== "queued" && prior !== "failed") {
-    message.ack(); // already sent (or skipped): a redelivery sends nothing twice
+  const work: { message: Message<unknown>; m: Letter }[] = [];
+  const seen = new Set<string>();
+  for (const message of batch.messages) {
+    const m = letterOf(message.body, appBase);
+    if (m && seen.has(m.id)) {
+      // The same letter twice in one batch (a send repeated by its flow): it goes once, with the first.
+      message.ack();
+    } else if (m) {
+      seen.add(m.id);
+      work.push({ message, m });
+    } else {
+      // Not ours to retry: nothing could ever send it.
+      console.error(JSON.stringify({ level: "error", message: "malformed notification", id: message.id }));
+      message.ack();
+    }
+  }
+  if (work.length === 0) return;
+  let facts: Map<string, Facts>;
+  try {
+    facts = await factsOf(db, work.map((w) => w.m));
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", message: "notification facts unavailable; the batch is retried", error: String(err) }));
+    for (const w of work) retryLater(w.message);
     return;
   }
-  const rendered = m.render();
-  if (!m.essential && facts?.opt_out) {
-    await record(db, m, rendered.subject, "skipped", message.attempts, null);
-    message.ack();
-    return;
+  const due: { message: Message<unknown>; m: Letter; rendered: Rendered; prior: Status | null }[] = [];
+  const outcomes: { message: Message<unknown>; write: D1PreparedStatement; retry: boolean }[] = [];
+  for (const { message, m } of work) {
+    const fact = facts.get(m.id) ?? { status: null, optOut: false };
+    if (fact.status && fact.status !== "queued" && fact.status !== "failed") {
+      message.ack(); // already sent (or skipped): a redelivery sends nothing twice
+      continue;
+    }
+    const rendered = m.render();
+    if (!m.essential && fact.optOut) outcomes.push({ message, write: record(db, m, rendered.subject, "skipped", message.attempts, null), retry: false });
+    else due.push({ message, m, rendered, prior: fact.status });
   }
   // Recorded before sending: if D1 cannot take the record, nothing is sent (and the queue retries).
   // The flow has normally recorded it already; a message without a record gets one here.
-  if (!prior) await record(db, m, rendered.subject, "queued", message.attempts, null);
+  const unrecorded = due.filter((d) => !d.prior);
+  if (unrecorded.length) {
+    try {
+      await db.batch(unrecorded.map((d) => record(db, d.m, d.rendered.subject, "queued", d.message.attempts, null)));
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", message: "notification not recorded; retried", error: String(err) }));
+      for (const d of unrecorded) retryLater(d.message);
+      due.splice(0, due.length, ...due.filter((d) => d.prior));
+    }
+  }
+  for (const { message, m, rendered } of due) {
+    try {
+      await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
+      outcomes.push({ message, write: record(db, m, rendered.subject, "sent", message.attempts, null), retry: false });
+    } catch (err) {
+      const last = message.attempts >= MAX_ATTEMPTS;
+      outcomes.push({ message, write: record(db, m, rendered.subject, last ? "failed" : "queued", message.attempts, String(err).slice(0, 500)), retry: true });
+    }
+  }
+  if (outcomes.length === 0) return;
   try {
-    await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
+    await db.batch(outcomes.map((o) => o.write));
   } catch (err) {
-    const last = message.attempts >= MAX_ATTEMPTS;
-    await record(db, m, rendered.subject, last ? "failed" : "queued", message.attempts, String(err).slice(0, 500));
-    message.retry({ delaySeconds: Math.round(backoffMs(message.attempts) / 1000) });
+    // D1 unavailable while recording: try the messages again later.
+    console.error(JSON.stringify({ level: "error", message: "notification outcomes not recorded; retried", error: String(err) }));
+    for (const o of outcomes) retryLater(o.message);
     return;
   }
-  await record(db, m, rendered.subject, "sent", message.attempts, null);
-  message.ack();
-}
-
-export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    try {
-      await handleNotification(message, env);
-    } catch (err) {
-      // D1 unavailable while recording: try the message again later.
-      console.error(JSON.stringify({ level: "error", message: "notification handling failed", id: message.id, error: String(err) }));
-      message.retry({ delaySeconds: Math.round(backoffMs(message.attempts) / 1000) });
-    }
+  for (const o of outcomes) {
+    if (o.retry) retryLater(o.message);
+    else o.message.ack();
   }
 }
