@@ -2,7 +2,8 @@
 // PUBLISH workflow. Each is a row of due work, done at once and retried by the alarm if it fails.
 import type { Role } from "../db/schema";
 import { renderNotification } from "../notifications/templates";
-import { stageHoldersStatement } from "../queries/stage-holders";
+import { database } from "../db/client";
+import { stageHoldersQuery } from "../queries/stage-holders";
 
 export const NOTIFICATION_TEMPLATES = [
   "awaiting_review",
@@ -74,46 +75,48 @@ export type StandIn = { userId: string; name: string; kind: "absence" | "delegat
 type Recipient = { id: string; email: string; name: string };
 type Addressed = Recipient & { audience: Audience; oversight: boolean; standsInFor: StandIn | null };
 
-function audienceStatement(db: D1Database, reportId: string, audience: Audience): D1PreparedStatement {
+/** Who an audience is, as SQL text and parameters (selecting id, email, name), to be run alone or nested. */
+function audienceQuery(db: D1Database, reportId: string, audience: Audience): { sql: string; params: unknown[] } {
   if (audience.type === "author") {
-    return db.prepare("SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1").bind(reportId);
+    return { sql: "SELECT id, email, name FROM users WHERE id = (SELECT author_id FROM reports WHERE id = ?) AND active = 1", params: [reportId] };
   }
-  if (audience.type === "reviewers") return stageHoldersStatement(db, audience.role, audience.scope, { ofReport: reportId });
-  if (audience.type === "user") return db.prepare("SELECT id, email, name FROM users WHERE id = ? AND active = 1").bind(audience.userId);
-  return db
-    .prepare("SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id")
-    .bind(audience.role);
+  if (audience.type === "reviewers") return stageHoldersQuery(database(db), audience.role, audience.scope, { ofReport: reportId }).toSQL();
+  if (audience.type === "user") return { sql: "SELECT id, email, name FROM users WHERE id = ? AND active = 1", params: [audience.userId] };
+  return {
+    sql: "SELECT DISTINCT u.id, u.email, u.name FROM users u JOIN role_grants g ON g.user_id = u.id WHERE g.role = ? AND u.active = 1 ORDER BY u.id",
+    params: [audience.role],
+  };
 }
 
 /** A delegation of a role running now, with its delegate (only active delegates are returned). */
 type Running = { fromId: string; role: string; kind: "absence" | "delegation"; endsAt: string } & Recipient;
 
 /**
- * The delegations of `roles` given by `people` that run at `now` (not ended, started, not past
- * their end), each with its delegate if that delegate is active. Walks delegations_from_idx
- * (from_user_id, role, ends_at). One delegator has at most one running delegation of a role
- * (overlaps are refused when written); should two ever meet, the earliest started is used.
+ * The delegations of `role` given by the audience's members that run at `now` (not ended, started,
+ * not past their end), each with its delegate if that delegate is active: the audience nested, so
+ * that it goes in the same batch as the audience itself. Walks delegations_from_idx (from_user_id,
+ * role, ends_at). One delegator has at most one running delegation of a role (overlaps are refused
+ * when written); should two ever meet, the earliest started is used.
  */
-function runningDelegations(db: D1Database, people: string[], roles: string[], now: string): D1PreparedStatement {
+function runningDelegations(db: D1Database, audience: { sql: string; params: unknown[] }, role: Role, now: string): D1PreparedStatement {
   return db
     .prepare(
       `SELECT d.from_user_id AS fromId, d.role, d.kind, d.ends_at AS endsAt, u.id, u.email, u.name
        FROM delegations d JOIN users u ON u.id = d.to_user_id AND u.active = 1
-       WHERE d.from_user_id IN (SELECT value FROM json_each(?1)) AND d.role IN (SELECT value FROM json_each(?2))
-         AND d.ended_at IS NULL AND d.ends_at > ?3 AND d.starts_at <= ?3
+       WHERE d.from_user_id IN (SELECT id FROM (${audience.sql})) AND d.role = ?
+         AND d.ended_at IS NULL AND d.ends_at > ? AND d.starts_at <= ?
        ORDER BY d.from_user_id, d.role, d.starts_at, d.id`,
     )
-    .bind(JSON.stringify(people), JSON.stringify(roles), now);
+    .bind(...audience.params, role, now, now);
 }
 
 /** The role an audience's members are told as holders of: only those can be delegated or covered in an absence. */
 const roleOf = (a: Audience): Role | null => (a.type === "reviewers" || a.type === "user" ? a.role : null);
 
 /**
- * The report's title and unit, and who the audience (and those told as well) are: one D1 round
- * trip (the unit is read by the statements), and a second one only when someone reached as a
- * holder of a role (a stage's reviewers, an assignee) may have delegated it. Each person once, by
- * the first audience naming them.
+ * The report's title and unit, who the audience (and those told as well) are, and the delegations
+ * of those reached as holders of a role (a stage's reviewers, an assignee): one D1 round trip.
+ * Each person once, by the first audience naming them.
  *
  * A holder away (a running delegation of kind 'absence' of the audience's role) is not told: their
  * substitute is, in their stead. A holder who delegated the role (kind 'delegation') is told, and
@@ -128,27 +131,22 @@ export async function recipients(
   now: string = new Date().toISOString(),
 ): Promise<{ title: string; unitId: string; unitName: string; to: Addressed[] }> {
   const audiences = alsoTo ? [audience, alsoTo] : [audience];
+  const queries = audiences.map((a) => audienceQuery(db, reportId, a));
+  const delegated = audiences.flatMap((a, i) => {
+    const role = roleOf(a);
+    return role ? [runningDelegations(db, queries[i]!, role, now)] : [];
+  });
   const [found, ...lists] = await db.batch([
     db.prepare("SELECT r.title, r.unit_id, u.name AS unit_name FROM reports r LEFT JOIN units u ON u.id = r.unit_id WHERE r.id = ?").bind(reportId),
-    ...audiences.map((a) => audienceStatement(db, reportId, a)),
+    ...queries.map((q) => db.prepare(q.sql).bind(...q.params)),
+    ...delegated,
   ]);
   const report = (found?.results as { title: string; unit_id: string; unit_name: string | null }[] | undefined)?.[0];
   if (!report) throw new Error(`report ${reportId} not in D1`);
-  const members = lists.map((list) => (list?.results ?? []) as Recipient[]);
-
-  // Delegations matter only for members told as holders of a role.
-  const people = new Set<string>();
-  const roles = new Set<string>();
-  members.forEach((list, i) => {
-    const role = roleOf(audiences[i]!);
-    if (!role) return;
-    roles.add(role);
-    for (const r of list) people.add(r.id);
-  });
+  const members = lists.slice(0, audiences.length).map((list) => (list?.results ?? []) as Recipient[]);
   const running = new Map<string, Running>();
-  if (people.size > 0) {
-    const { results } = await runningDelegations(db, [...people], [...roles], now).all<Running>();
-    for (const d of results) if (!running.has(`${d.fromId}:${d.role}`)) running.set(`${d.fromId}:${d.role}`, d);
+  for (const list of lists.slice(audiences.length)) {
+    for (const d of (list?.results ?? []) as Running[]) if (!running.has(`${d.fromId}:${d.role}`)) running.set(`${d.fromId}:${d.role}`, d);
   }
 
   const to = new Map<string, Addressed>();
