@@ -69,6 +69,8 @@ describe("the signed-in look-up at 300 units", () => {
     for (const who of Object.keys(cost) as Persona[]) {
       expect(cost[who].statements, who).toBe(cost.authorDeep.statements);
       expect(cost[who].params, who).toBeLessThanOrEqual(3);
+      // One seek each for the session, the user, the unit and a grant (with the delegations arm: five).
+      expect(cost[who].rows, who).toBeLessThanOrEqual(6);
       expect(Math.abs(cost[who].rows - cost.authorDeep.rows), `${who} reads ${cost[who].rows} rows, an author ${cost.authorDeep.rows}`).toBeLessThanOrEqual(2);
     }
   });

@@ -80,19 +80,23 @@ export async function actorForToken(db: D1Database, token: string): Promise<Acto
   const tokenHash = await hashToken(token);
   const { results } = await db
     .prepare(
-      `SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, un.name AS unit_name, g.role, g.coverage,
+      // The signed-in user once, as a view both arms join (NOT MATERIALIZED: each arm seeks the
+      // session by its token itself; a materialized copy would make SQLite find the running
+      // delegations by their end alone, every delegation still running).
+      `WITH me AS NOT MATERIALIZED (
+         SELECT u.id, u.email, u.name, u.unit_id, un.path AS unit_path, un.name AS unit_name
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
+         WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.active = 1)
+       SELECT me.id, me.email, me.name, me.unit_id, me.unit_path, me.unit_name, g.role, g.coverage,
          NULL AS d_id, NULL AS d_kind, NULL AS d_starts_at, NULL AS d_ends_at, NULL AS d_user_id, NULL AS d_user_name, NULL AS d_unit_id, NULL AS d_unit_path
-       FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
-       LEFT JOIN role_grants g ON g.user_id = u.id
-       WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2 AND u.active = 1
+       FROM me LEFT JOIN role_grants g ON g.user_id = me.id
        UNION ALL
-       SELECT s.user_id, NULL, NULL, NULL, NULL, NULL, g.role, g.coverage,
+       SELECT me.id, NULL, NULL, NULL, NULL, NULL, g.role, g.coverage,
          d.id, d.kind, d.starts_at, d.ends_at, f.id, f.name, f.unit_id, fu.path
-       FROM sessions s JOIN delegations d ON d.to_user_id = s.user_id AND d.ends_at > ?2
+       FROM me JOIN delegations d ON d.to_user_id = me.id AND d.ends_at > ?2
          JOIN users f ON f.id = d.from_user_id JOIN units fu ON fu.id = f.unit_id
          JOIN role_grants g ON g.user_id = f.id AND g.role = d.role
-       WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
-         AND d.starts_at <= ?2 AND d.ended_at IS NULL AND f.active = 1`,
+       WHERE d.starts_at <= ?2 AND d.ended_at IS NULL AND f.active = 1`,
     )
     .bind(tokenHash, nowIso())
     .all<SessionRow>();
