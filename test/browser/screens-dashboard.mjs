@@ -1,6 +1,7 @@
 // Screenshots of the pages issue 10 changed underneath: /app/dashboard as the director (figures
-// from counters), /app/reports and /app/inbox as the specialist (lists walked per covered unit), at
-// phone and office widths (not a test: for people to look at).
+// from counters), /app/reports and /app/inbox as the specialist (lists walked per covered unit, tab
+// counts from the review queue's cells, the unit typed by name: one match, several), at phone and
+// office widths (not a test: for people to look at).
 // PATH=node_modules/.bin:$PATH node test/browser/screens-dashboard.mjs -> test/artifacts/issue10-*.png
 import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
@@ -62,6 +63,10 @@ try {
     ["truongphong@sogd.example", "/app/dashboard", "dashboard"],
     ["chuyenvien@sogd.example", "/app/reports", "reports"],
     ["photruongphong@sogd.example", "/app/inbox", "inbox"],
+    // The inbox's tab counts from the review queue's cells; the unit filter typed by name.
+    ["chuyenvien@sogd.example", "/app/inbox", "inbox-specialist"],
+    ["chuyenvien@sogd.example", "/app/reports?donvi=quan+6", "reports-unit-one"],
+    ["chuyenvien@sogd.example", "/app/reports?donvi=gdnn-gdtx", "reports-unit-several"],
   ];
   for (const [email, path, name] of shots) {
     for (const [w, h] of [
