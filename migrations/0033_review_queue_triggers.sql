@@ -5,6 +5,10 @@
 -- Triggers on reports keep the cells in the same statement as the report's write; a cell whose n
 -- reaches zero is deleted. Ancestors come from the row's own unit_path ('/root/div/school/' ->
 -- root, div, school), so a unit moved elsewhere (its reports' unit_path rewritten) moves its counts.
+-- A row inserted with a wrong unit_path (only a hand-written INSERT can: the app, the seed and the
+-- bench's loader write the unit's path) is counted right because SQLite fires a table's triggers
+-- newest first: this insert trigger counts the wrong path, then reports_unit_path_ai (0008) fixes
+-- the row and the update trigger moves the count.
 
 INSERT INTO `review_queue_counts` (`ancestor_id`, `stage_role`, `assignee_id`, `n`)
 SELECT j.`value`, r.`stage_role`, coalesce(r.`assignee_id`, ''), count(*)

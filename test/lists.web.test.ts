@@ -220,6 +220,9 @@ describe("the reports list's search and filters", () => {
     const quan6 = titles(await html(USERS.specialist, `/app/reports?donvi=Trung+t%C3%A2m+GDNN-GDTX+Qu%E1%BA%ADn+6&unit=${DEMO_UNITS.tanPhu}&q=zeta`));
     expect(quan6).toContain("Hội nghị tổng kết Zeta tại Quận 6");
     expect(quan6).not.toContain("Ngày hội đọc sách Zeta quận Tân Phú");
+    // The field emptied: every unit again, whatever unit the form remembered.
+    const cleared = titles(await html(USERS.specialist, `/app/reports?donvi=&unit=${DEMO_UNITS.tanPhu}&q=zeta`));
+    expect(cleared).toEqual(expect.arrayContaining(["Ngày hội đọc sách Zeta quận Tân Phú", "Hội nghị tổng kết Zeta tại Quận 6"]));
     // The inbox takes the same field.
     expect(titles(await html(USERS.specialist, "/app/inbox?scope=all&donvi=TAN+PHU&q=zeta"))).toEqual(["Ngày hội đọc sách Zeta quận Tân Phú"]);
   });

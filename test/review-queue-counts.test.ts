@@ -94,6 +94,18 @@ describe("review_queue_counts follow every transition", () => {
       .bind(bare, other)
       .run();
     await expectCellsRight("inserted in review");
+    // Written with a wrong path (the unit hung straight under the department): the database puts the
+    // unit's path back, and the counts follow the path the row ends with.
+    const wrong = `${other.slice(0, -2)}zw`;
+    await env.DB.prepare(
+      `INSERT INTO reports (id, unit_id, unit_path, unit_name, author_id, kind, title, slug, body, attendees, status, stage, stage_role, created_at, updated_at)
+       SELECT ?, unit_id, ?, unit_name, author_id, kind, title, slug, body, attendees, 'in_review', 'specialist', 'specialist', created_at, updated_at FROM reports WHERE id = ?`,
+    )
+      .bind(wrong, `/${parts[0]}/x-not-a-unit/`, other)
+      .run();
+    expect((await env.DB.prepare("SELECT unit_path FROM reports WHERE id = ?").bind(wrong).first<{ unit_path: string }>())!.unit_path).not.toContain("x-not-a-unit");
+    await expectCellsRight("inserted in review with a wrong path");
+    await env.DB.prepare("DELETE FROM reports WHERE id = ?").bind(wrong).run();
     await env.DB.prepare("DELETE FROM reports WHERE id = ?").bind(bare).run();
     await expectCellsRight("deleted");
   });

@@ -347,7 +347,8 @@ export class ReportFlow extends DurableObject<Env> {
       // The claim froze new figures: the chain starts again at its first stage (the centre's head).
       const restarted = transition(flow, { ...cmd, restart: true }, actor, flow, new Map(), now, calendar);
       const first = stageOf(restarted.next);
-      const firstHolders = first && known ? { key: holdersKey(first), list: known.holders[holdersKey(first)] ?? [] } : null;
+      const firstList = first ? known?.holders[holdersKey(first)] : undefined;
+      const firstHolders = first && firstList ? { key: holdersKey(first), list: firstList } : null;
       return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar, firstHolders);
     }
     if (!claim) {

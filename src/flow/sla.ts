@@ -31,9 +31,10 @@ export async function stageStartReads(
     const [overrides, holders] = await db.batch([overridesStatement(db), ...(stage ? [stageHoldersStatement(db, stage.role, stage.scope, { ofReport: q.reportId }, q.limit)] : [])]);
     return { calendar: new WorkingCalendar(overridesFrom(overrides!.results)), holders: holders ? (holders.results as Holder[]) : null };
   } catch (err) {
-    // Nothing is recorded yet: the caller can simply try again. Logged, so that a fault of ours
-    // is not mistaken for D1 being away.
-    console.error(JSON.stringify({ level: "error", message: "working calendar unavailable", error: String(err) }));
+    // Nothing is recorded yet: the caller can simply try again (a stage is never started without
+    // its due time, nor, now that they come in one read, without a look at its holders). Logged,
+    // so that a fault of ours is not mistaken for D1 being away.
+    console.error(JSON.stringify({ level: "error", message: "working calendar or stage holders unavailable", error: String(err) }));
     throw new ApiError("unavailable");
   }
 }

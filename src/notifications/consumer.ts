@@ -106,9 +106,9 @@ async function factsOf(db: D1Database, letters: readonly Letter[]): Promise<Map<
 }
 
 /**
- * A batch of letters: one read for what decides them all, the sends, then one write recording
- * every outcome; each message is acknowledged once its outcome is recorded, or retried (with
- * backoff) if it could not be sent or D1 could not take the record.
+ * A batch of letters: one read for what decides them all, then each letter on its own: sent,
+ * recorded and acknowledged (or retried with backoff) before the next, so that a failure or a
+ * crash puts at most the letter in hand at risk of a second sending, as with one letter a batch.
  */
 export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const appBase = new URL(env.PORTAL_BASE_URL).origin;
@@ -117,16 +117,16 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
   const seen = new Set<string>();
   for (const message of batch.messages) {
     const m = letterOf(message.body, appBase);
-    if (m && seen.has(m.id)) {
-      // The same letter twice in one batch (a send repeated by its flow): it goes once, with the first.
-      message.ack();
-    } else if (m) {
-      seen.add(m.id);
-      work.push({ message, m });
-    } else {
+    if (!m) {
       // Not ours to retry: nothing could ever send it.
       console.error(JSON.stringify({ level: "error", message: "malformed notification", id: message.id }));
       message.ack();
+    } else if (seen.has(m.id)) {
+      // The same letter twice in one batch (a send repeated by its flow): it goes once, with the first.
+      message.ack();
+    } else {
+      seen.add(m.id);
+      work.push({ message, m });
     }
   }
   if (work.length === 0) return;
@@ -138,50 +138,41 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
     for (const w of work) retryLater(w.message);
     return;
   }
-  const due: { message: Message<unknown>; m: Letter; rendered: Rendered; prior: Status | null }[] = [];
-  const outcomes: { message: Message<unknown>; write: D1PreparedStatement; retry: boolean }[] = [];
   for (const { message, m } of work) {
-    const fact = facts.get(m.id) ?? { status: null, optOut: false };
-    if (fact.status && fact.status !== "queued" && fact.status !== "failed") {
-      message.ack(); // already sent (or skipped): a redelivery sends nothing twice
-      continue;
+    try {
+      await deliverLetter(env, message, m, facts.get(m.id) ?? { status: null, optOut: false });
+    } catch (err) {
+      // D1 unavailable while recording, or a letter that cannot be rendered: this one is tried
+      // again later, the others go on.
+      console.error(JSON.stringify({ level: "error", message: "notification handling failed", id: message.id, error: String(err) }));
+      retryLater(message);
     }
-    const rendered = m.render();
-    if (!m.essential && fact.optOut) outcomes.push({ message, write: record(db, m, rendered.subject, "skipped", message.attempts, null), retry: false });
-    else due.push({ message, m, rendered, prior: fact.status });
+  }
+}
+
+async function deliverLetter(env: Env, message: Message<unknown>, m: Letter, fact: Facts): Promise<void> {
+  const db = env.DB;
+  if (fact.status && fact.status !== "queued" && fact.status !== "failed") {
+    message.ack(); // already sent (or skipped): a redelivery sends nothing twice
+    return;
+  }
+  const rendered = m.render();
+  if (!m.essential && fact.optOut) {
+    await record(db, m, rendered.subject, "skipped", message.attempts, null).run();
+    message.ack();
+    return;
   }
   // Recorded before sending: if D1 cannot take the record, nothing is sent (and the queue retries).
   // The flow has normally recorded it already; a message without a record gets one here.
-  const unrecorded = due.filter((d) => !d.prior);
-  if (unrecorded.length) {
-    try {
-      await db.batch(unrecorded.map((d) => record(db, d.m, d.rendered.subject, "queued", d.message.attempts, null)));
-    } catch (err) {
-      console.error(JSON.stringify({ level: "error", message: "notification not recorded; retried", error: String(err) }));
-      for (const d of unrecorded) retryLater(d.message);
-      due.splice(0, due.length, ...due.filter((d) => d.prior));
-    }
-  }
-  for (const { message, m, rendered } of due) {
-    try {
-      await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
-      outcomes.push({ message, write: record(db, m, rendered.subject, "sent", message.attempts, null), retry: false });
-    } catch (err) {
-      const last = message.attempts >= MAX_ATTEMPTS;
-      outcomes.push({ message, write: record(db, m, rendered.subject, last ? "failed" : "queued", message.attempts, String(err).slice(0, 500)), retry: true });
-    }
-  }
-  if (outcomes.length === 0) return;
+  if (!fact.status) await record(db, m, rendered.subject, "queued", message.attempts, null).run();
   try {
-    await db.batch(outcomes.map((o) => o.write));
+    await env.MAIL.send({ from: env.MAIL_FROM, to: m.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
   } catch (err) {
-    // D1 unavailable while recording: try the messages again later.
-    console.error(JSON.stringify({ level: "error", message: "notification outcomes not recorded; retried", error: String(err) }));
-    for (const o of outcomes) retryLater(o.message);
+    const last = message.attempts >= MAX_ATTEMPTS;
+    await record(db, m, rendered.subject, last ? "failed" : "queued", message.attempts, String(err).slice(0, 500)).run();
+    retryLater(message);
     return;
   }
-  for (const o of outcomes) {
-    if (o.retry) retryLater(o.message);
-    else o.message.ack();
-  }
+  await record(db, m, rendered.subject, "sent", message.attempts, null).run();
+  message.ack();
 }

@@ -17,9 +17,9 @@ export type ScopeCounts = Record<InboxScope, number>;
  * - nothing signed for: a delegate's inbox also holds the delegator's items and units;
  * - not an author: an author never decides their own unit's reports;
  * - not a centre head: their stage is their own unit's alone, not its subtree's.
- * Left out of the cells, so of these counts: a report whose author is the caller, or that the caller
- * decided at another stage, while they held a role they no longer hold (both are rare; the list
- * itself leaves them out).
+ * Counted here but left out of the list (both rare): a report whose author is the caller, written
+ * while they held an author's grant they no longer hold; one whose current revision the caller
+ * decided at another stage, under a role they no longer hold or a delegation that has ended.
  */
 export function countableInbox(actor: Actor): { role: string; units: string[] } | null {
   const reviewing = actor.grants.filter((g) => isReviewerRole(g.role));

@@ -49,8 +49,11 @@ async function waitingCount(db: Db, actor: Actor): Promise<number> {
   return (await inbox(db.$client, actor, { limit: MENU_COUNT_CAP, scope: "mine" })).length;
 }
 
-/** Above this many units, a search by name looks among the first ones by path only. */
-export const UNIT_CHOICES_CAP = 400;
+/**
+ * Most units a search by name looks through (a department has 60 to several hundred): read only
+ * when someone types a unit's name or the field asks for its suggestions, never to draw a page.
+ */
+export const UNIT_CHOICES_CAP = 2000;
 
 type UnitChoice = { id: string; name: string };
 

@@ -130,7 +130,7 @@ export function registerWebReports(app: Hono<WebEnv>) {
   // on first focus): the units the caller reads, kept by the browser for a few minutes.
   app.get("/app/don-vi", auth, async (c) => {
     const names = (await coveredUnits(database(c.env.DB), c.get("actor"))).map((u) => u.name);
-    return c.json(names, 200, { "cache-control": "private, max-age=300" });
+    return c.json(names, 200, { "cache-control": "private, max-age=60" });
   });
 
   app.get("/app/reports/new", auth, async (c) => {

@@ -30,7 +30,10 @@ const MATCHES_SHOWN = 12;
 export async function unitFilterOf(db: Db, actor: Actor, query: (name: string) => string | undefined): Promise<UnitFilter> {
   if (!unitFilterOffered(actor)) return { offered: false, typed: "" };
   const id = (query("unit") ?? "").trim().slice(0, 64);
-  const typed = (query("donvi") ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
+  const field = query("donvi");
+  const typed = (field ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
+  // The field sent empty: the user cleared it, whatever unit the form remembered.
+  if (field !== undefined && !typed) return { offered: true, typed: "" };
   const byId = id ? await coveredUnit(db, actor, id) : null;
   if (!typed) return byId ? { offered: true, typed: byId.name, unit: byId } : { offered: true, typed: "" };
   if (byId && sameUnitName(byId.name, typed)) return { offered: true, typed: byId.name, unit: byId };
