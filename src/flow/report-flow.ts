@@ -407,8 +407,9 @@ export class ReportFlow extends DurableObject<Env> {
   /**
    * A stage that starts with exactly one person able to decide it for the report's unit is theirs
    * at once (DESIGN.md section 13): holders of its role over the unit, less the report's author and
-   * anyone who decided another stage of this revision (in their own name or signed for). One small
-   * D1 read; if it fails the stage simply starts open to its holders.
+   * anyone who decided another stage of this revision (in their own name or signed for). The
+   * holders come from `preRead` when the caller read them for this stage already (in the batch with
+   * the calendar), else from one small D1 read; if that fails the stage starts open to its holders.
    */
   private async assignToOnlyHolder(flow: FlowRecord, next: FlowState, deciders: ReadonlyMap<string, string>, now: Date, preRead: PreRead = null): Promise<{ next: FlowState; then: EventDraft[] }> {
     const stage = stageOf(next);

@@ -1,6 +1,7 @@
 // Small reads for the web pages' menu counts and list filters. Visibility is never decided here:
-// the counts go through the inbox query and the caller's own unit, the filters through the same
-// list queries as the API (reports.ts, report-walks.ts, report-search.ts, review.ts).
+// the counts go through the review queue's cells or the inbox query and the caller's own unit, the
+// unit filter through the policy's reach, the lists through the same queries as the API
+// (reports.ts, report-walks.ts, report-search.ts, review.ts).
 import { asc, eq, gte } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { reports, units } from "../db/schema";
@@ -55,7 +56,8 @@ async function waitingCount(db: Db, actor: Actor): Promise<number> {
  */
 export const UNIT_CHOICES_CAP = 2000;
 
-type UnitChoice = { id: string; name: string };
+/** A unit as the unit filter offers it. */
+export type UnitChoice = { id: string; name: string };
 
 /** Whether the caller reads more than their own unit, so that filtering by unit means anything. */
 export function unitFilterOffered(actor: Actor): boolean {
@@ -112,7 +114,7 @@ export const sameUnitName = (a: string, b: string) => folded(a) === folded(b);
 export function unitsNamed(choices: readonly UnitChoice[], typed: string): UnitChoice[] {
   const want = folded(typed);
   if (!want) return [];
-  const exact = choices.filter((u) => sameUnitName(u.name, want));
+  const exact = choices.filter((u) => folded(u.name) === want);
   return exact.length ? exact : choices.filter((u) => folded(u.name).includes(want));
 }
 

@@ -52,12 +52,11 @@ export function registerWebReview(app: Hono<WebEnv>) {
     const match = f.q ? searchExpression(actor, f.q, f.unitId) : undefined;
     const filter: InboxFilter = { kind: f.kind, unitId: f.unitId, submittedFrom: f.fromIso, submittedBefore: f.beforeIso, sort: f.sort, ...(match ? { match } : {}) };
     const none = f.q !== undefined && match === null;
-    // The tabs count under the same filters, so a tab's figure is what opening it shows (inbox()
-    // returns one row past its limit, to tell "99+" from 99). The first page of the open tab is the
-    // start of its count (26 rows: a page and the one that says there is more), so only a later
-    // page (a cursor) reads its page separately.
     // Unfiltered, the review queue's cells give the counts where they tell this caller's inbox
-    // (one small read; review-queue-counts.ts), and the page is read on its own.
+    // (one small read; review-queue-counts.ts), and the page is read on its own. Otherwise the tabs
+    // count under the same filters, so a tab's figure is what opening it shows (inbox() returns one
+    // row past its limit, to tell "99+" from 99), and the first page of the open tab is the start
+    // of its count (26 rows: a page and the one that says there is more).
     const cells = f.active ? null : await inboxCounts(c.env.DB, actor);
     let counts: Record<InboxScope, number>;
     let rows: InboxRow[];

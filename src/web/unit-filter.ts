@@ -4,9 +4,7 @@
 // read only when someone searches by one (or the page's script asks for them to suggest).
 import type { Db } from "../db/client";
 import type { Actor } from "../env";
-import { coveredUnit, coveredUnits, sameUnitName, unitFilterOffered, unitsNamed } from "../queries/web-lists";
-
-export type UnitChoice = { id: string; name: string };
+import { coveredUnit, coveredUnits, sameUnitName, unitFilterOffered, unitsNamed, type UnitChoice } from "../queries/web-lists";
 
 export type UnitFilter = {
   /** The caller reads more than one unit: the field is shown. */

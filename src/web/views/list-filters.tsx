@@ -7,12 +7,11 @@ import { REPORT_STATUSES, type ReportStatus } from "../../db/schema";
 import { dateInput } from "../periods";
 import { STATUS_LABELS } from "./report-detail";
 import { FieldError, type FieldErrors } from "./shell";
+import type { UnitFilter } from "../unit-filter";
 
 /** What the user typed, as typed (put back in the form and in links). */
 export type FilterValues = { q: string; unit: string; kind: string; status: string; from: string; to: string; sort: string };
 
-/** The unit field as resolved from what was typed (web/unit-filter.ts). */
-export type UnitField = { offered: boolean; typed: string; unit?: { id: string; name: string }; error?: string; matches?: { id: string; name: string }[] };
 
 /** The filters as the queries take them; a field typed wrong is left out (and marked on the form). */
 export type ParsedFilters = {
@@ -20,7 +19,7 @@ export type ParsedFilters = {
   errors: FieldErrors;
   q?: string;
   unitId?: string;
-  unitField: UnitField;
+  unitField: UnitFilter;
   kind?: string;
   status?: ReportStatus;
   /** The first instant of the "from" day in Viet Nam, inclusive. */
@@ -45,7 +44,7 @@ export const FILTER_MESSAGES = {
  * Reads the filters from the query string; unknown kinds and statuses are simply no filter. The unit
  * comes resolved (a unit the caller reads, by id or by the name typed): links carry its id.
  */
-export function parseFilters(query: (name: string) => string | undefined, unitField: UnitField): ParsedFilters {
+export function parseFilters(query: (name: string) => string | undefined, unitField: UnitFilter): ParsedFilters {
   const values = Object.fromEntries(FIELDS.map((f) => [f, (query(f) ?? "").slice(0, 200)])) as FilterValues;
   values.unit = unitField.unit?.id ?? "";
   const errors: FieldErrors = {};
