@@ -223,6 +223,18 @@ describe("the reports list's search and filters", () => {
     // The field emptied: every unit again, whatever unit the form remembered.
     const cleared = titles(await html(USERS.specialist, `/app/reports?donvi=&unit=${DEMO_UNITS.tanPhu}&q=zeta`));
     expect(cleared).toEqual(expect.arrayContaining(["Ngày hội đọc sách Zeta quận Tân Phú", "Hội nghị tổng kết Zeta tại Quận 6"]));
+    // Bad input is a page with the field marked, never an error: an over-long name, control
+    // characters, markup (escaped), a unit id that is no unit.
+    for (const bad of ["x".repeat(5000), "%00%1F%7F", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"]) {
+      const res = await call(`/app/reports?donvi=${bad}`, { headers: { cookie: await cookieOf(USERS.specialist) } });
+      expect(res.status, bad.slice(0, 20)).toBe(200);
+      const page = await res.text();
+      expect(page).toContain("Không có đơn vị nào có tên");
+      expect(page).not.toContain("<script>alert(1)");
+    }
+    const noUnit = await html(USERS.specialist, "/app/reports?unit=khong-phai-don-vi&q=zeta");
+    expect(noUnit).not.toContain('name="unit" value=');
+    expect(titles(noUnit)).toEqual(expect.arrayContaining(["Ngày hội đọc sách Zeta quận Tân Phú", "Hội nghị tổng kết Zeta tại Quận 6"]));
     // The inbox takes the same field.
     expect(titles(await html(USERS.specialist, "/app/inbox?scope=all&donvi=TAN+PHU&q=zeta"))).toEqual(["Ngày hội đọc sách Zeta quận Tân Phú"]);
   });
