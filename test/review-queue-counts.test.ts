@@ -1,4 +1,4 @@
-// The inbox's counts from review_queue_counts (migration 0033): every cell equals a recount from
+// The inbox's counts from review_queue_counts (migrations 0033, 0034): every cell equals a recount from
 // reports after each transition made through the API (and after direct writes the triggers must
 // also follow: a unit moved, a report deleted), and for a reviewer the cells can speak for, the
 // three tabs and the menu equal what walking the inbox finds.
@@ -27,10 +27,13 @@ async function cellsAndRecount() {
   const recount = new Map<string, Cell>();
   for (const r of waiting) {
     for (const a of r.unit_path.split("/").filter((x) => x !== "")) {
-      const c = { ancestor_id: a, stage_role: r.stage_role, assignee_id: r.assignee_id ?? "", n: 0 };
-      const cell = recount.get(key(c)) ?? c;
-      cell.n++;
-      recount.set(key(c), cell);
+      // The report's assignee ('' while open to all holders), and the total of its unit and role.
+      for (const assignee of [r.assignee_id ?? "", "*"]) {
+        const c = { ancestor_id: a, stage_role: r.stage_role, assignee_id: assignee, n: 0 };
+        const cell = recount.get(key(c)) ?? c;
+        cell.n++;
+        recount.set(key(c), cell);
+      }
     }
   }
   const sorted = (xs: Iterable<Cell>) => [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -206,6 +206,8 @@ export const reports = sqliteTable(
     // "Assigned to me": the inbox's own items, and what an admin change would leave assigned to nobody.
     index("reports_assignee_idx").on(t.assigneeId, t.stageDueAt, t.id).where(sql`assignee_id IS NOT NULL`),
     index("reports_unit_created_idx").on(t.unitId, t.createdAt, t.id),
+    // A unit's own list filtered by a status, newest first, reading only that status.
+    index("reports_unit_status_idx").on(t.unitId, t.status, t.createdAt, t.id),
     index("reports_status_created_idx").on(t.status, t.createdAt, t.id),
     index("reports_kind_created_idx").on(t.kind, t.createdAt, t.id),
     index("reports_author_idx").on(t.authorId),
@@ -238,8 +240,10 @@ export const reportScopes = sqliteTable(
     index("report_scopes_report_idx").on(t.reportId),
     index("report_scopes_list_idx").on(t.unitId, t.createdAt, t.reportId, t.status, t.reviewReach),
     // A reviewer reads from their stage on: one walk per review_reach at or above it, each exact, so
-    // none skips reports they may not read; the list filtered by a status walks that status alone.
+    // none skips reports they may not read; filtered by a status, one walk per (status, reach).
+    // status_idx is the walk of a status when the reaches are too many to split (MAX_ARMS).
     index("report_scopes_reach_idx").on(t.unitId, t.reviewReach, t.createdAt, t.reportId, t.status),
+    index("report_scopes_status_reach_idx").on(t.unitId, t.status, t.reviewReach, t.createdAt, t.reportId),
     index("report_scopes_status_idx").on(t.unitId, t.status, t.createdAt, t.reportId, t.reviewReach),
     // The dashboard's overdue list under a covered unit: reports in review at one reach, due soonest first.
     index("report_scopes_due_idx").on(t.unitId, t.status, t.reviewReach, t.stageDueAt, t.reportId),

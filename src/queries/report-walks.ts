@@ -41,7 +41,14 @@ function arm(reach: Reach, unit: string, exact: boolean, reachValue: number | nu
         : sql``;
   // The index is named: SQLite has no statistics to tell a walk in date order (which stops at the
   // page) from an equality on status and a range of reach (which reads them all, then sorts).
-  const index = f.status ? "report_scopes_status_idx" : reachValue === null ? "report_scopes_list_idx" : "report_scopes_reach_idx";
+  const index =
+    reachValue === null
+      ? f.status
+        ? "report_scopes_status_idx"
+        : "report_scopes_list_idx"
+      : f.status
+        ? "report_scopes_status_reach_idx"
+        : "report_scopes_reach_idx";
   return sql`SELECT * FROM (SELECT created_at AS sort_at, report_id AS sort_id FROM report_scopes INDEXED BY ${sql.raw(index)}
     WHERE unit_id = ${unit} ${statuses} ${onReach} ${after} ORDER BY created_at DESC, report_id DESC)`;
 }
@@ -62,9 +69,10 @@ function armsFor(reaches: Reach[], f: ReportFilter): SQL[] | null {
       if (f.status && reach.states !== "any" && !reach.states.includes(f.status)) continue;
       if (reach.coverage.kind === "unit") arms.push(arm(reach, reach.coverage.unitId, true, null, f));
       if (reach.coverage.kind !== "paths") continue;
-      // A reviewer reads only from their stage on: split by reach value (report_scopes_reach_idx),
-      // no arm walks past reports the caller may not read.
-      const values = splitByReach && !f.status && reach.minReach > 0 ? ranksFrom(reach.minReach) : [null];
+      // A reviewer reads only from their stage on: split by reach value (report_scopes_reach_idx,
+      // or with a status report_scopes_status_reach_idx), no arm walks past reports the caller
+      // may not read (a director's "in review" would otherwise skip all that waits below them).
+      const values = splitByReach && reach.minReach > 0 ? ranksFrom(reach.minReach) : [null];
       for (const path of reach.coverage.paths) for (const v of values) arms.push(arm(reach, unitOfPath(path), false, v, f));
     }
     return arms;

@@ -6,6 +6,7 @@ import { isReviewerRole } from "../domain/roles";
 import { unitOfPath } from "../domain/policy";
 import { outermostPaths } from "./sessions";
 import type { InboxScope } from "./review";
+import { RANGES_INLINE } from "./visibility";
 
 export type ScopeCounts = Record<InboxScope, number>;
 
@@ -31,20 +32,47 @@ export function countableInbox(actor: Actor): { role: string; units: string[] } 
   return paths.length ? { role, units: paths.map(unitOfPath) } : null;
 }
 
+// The total of a (unit, stage role), beside the per-assignee cells (migration 0034).
+const TOTAL = "*";
+
 /**
- * The three tabs' counts from the cells, or null when they cannot tell them (countableInbox).
- * One statement reading one cell per (covered subtree, person holding items in it).
+ * The cells of the caller's covered subtrees for the given assignees ('' for stages open to all
+ * holders, a person's id, TOTAL), summed over the subtrees: one row read per subtree and assignee
+ * asked for, however many people hold reports there. Null when the cells cannot tell this
+ * caller's inbox (countableInbox).
  */
-export async function inboxCounts(db: D1Database, actor: Actor): Promise<ScopeCounts | null> {
+async function cellsFor(db: D1Database, actor: Actor, assignees: string[]): Promise<Map<string, number> | null> {
   const countable = countableInbox(actor);
   if (!countable) return null;
+  // D1 counts the rows of json_each and of an IN list's temporary table as rows read: each
+  // assignee is its own subquery seeking its cells, and a few subtrees go as parameters of their
+  // own (at most RANGES_INLINE), a longer list as one JSON parameter.
+  const inline = countable.units.length <= RANGES_INLINE;
+  const unitParams = inline ? countable.units : [JSON.stringify(countable.units)];
+  const units = inline ? unitParams.map((_, i) => `?${i + 2}`).join(", ") : "SELECT value FROM json_each(?2)";
+  const first = 2 + unitParams.length;
   const { results } = await db
     .prepare(
-      `SELECT c.assignee_id, sum(c.n) AS n FROM json_each(?1) j CROSS JOIN review_queue_counts c
-       WHERE c.ancestor_id = j.value AND c.stage_role = ?2 GROUP BY c.assignee_id`,
+      `SELECT ${assignees
+        .map((_, i) => `(SELECT sum(n) FROM review_queue_counts WHERE ancestor_id IN (${units}) AND stage_role = ?1 AND assignee_id = ?${first + i}) AS a${i}`)
+        .join(", ")}`,
     )
-    .bind(JSON.stringify(countable.units), countable.role)
-    .all<{ assignee_id: string; n: number }>();
-  const of = (id: string) => results.find((r) => r.assignee_id === id)?.n ?? 0;
-  return { mine: of("") + of(actor.id), unassigned: of(""), all: results.reduce((s, r) => s + r.n, 0) };
+    .bind(countable.role, ...unitParams, ...assignees)
+    .all<Record<string, number | null>>();
+  return new Map(assignees.map((a, i) => [a, results[0]?.[`a${i}`] ?? 0]));
+}
+
+/** The inbox's three tabs from the cells (three per covered subtree), or null (countableInbox). */
+export async function inboxCounts(db: D1Database, actor: Actor): Promise<ScopeCounts | null> {
+  const cells = await cellsFor(db, actor, ["", actor.id, TOTAL]);
+  if (!cells) return null;
+  const of = (id: string) => cells.get(id) ?? 0;
+  return { mine: of("") + of(actor.id), unassigned: of(""), all: of(TOTAL) };
+}
+
+/** The menu's "Chờ thẩm định": the "Việc của tôi" tab's figure from two cells per subtree, or null. */
+export async function waitingFromCells(db: D1Database, actor: Actor): Promise<number | null> {
+  const cells = await cellsFor(db, actor, ["", actor.id]);
+  if (!cells) return null;
+  return (cells.get("") ?? 0) + (cells.get(actor.id) ?? 0);
 }

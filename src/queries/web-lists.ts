@@ -9,7 +9,7 @@ import { reachesUnit, reachFor } from "../domain/policy";
 import { stripDiacritics } from "../domain/text";
 import type { Actor } from "../env";
 import { inbox } from "./review";
-import { inboxCounts } from "./review-queue-counts";
+import { waitingFromCells } from "./review-queue-counts";
 import { inJsonArray } from "./json-list";
 
 /** Counts above this read as "99+": nobody needs the exact figure, and the read stays bounded. */
@@ -45,8 +45,8 @@ export async function menuCounts(db: Db, actor: Actor, known: MenuCounts = {}): 
 }
 
 async function waitingCount(db: Db, actor: Actor): Promise<number> {
-  const counted = await inboxCounts(db.$client, actor);
-  if (counted) return counted.mine;
+  const counted = await waitingFromCells(db.$client, actor);
+  if (counted !== null) return counted;
   return (await inbox(db.$client, actor, { limit: MENU_COUNT_CAP, scope: "mine" })).length;
 }
 

@@ -1,0 +1,2 @@
+CREATE INDEX `report_scopes_status_reach_idx` ON `report_scopes` (`unit_id`,`status`,`review_reach`,`created_at`,`report_id`);--> statement-breakpoint
+CREATE INDEX `reports_unit_status_idx` ON `reports` (`unit_id`,`status`,`created_at`,`id`);
