@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { FLOW_SCHEMA_VERSION, migrate } from "../src/flow/storage";
+import { CURRENT_SCHEMA, FLOW_SCHEMA_VERSION, migrate, stepwiseFromScratch } from "../src/flow/storage";
 import { describe, expect, it } from "vitest";
 import { call, json, tokenFor, USERS } from "./helpers/api";
 
@@ -60,6 +60,32 @@ describe("bindings declared for the later stages", () => {
       expect(events).toEqual(expect.arrayContaining(["actor_name", "on_behalf_of_id", "post_assignee_id"]));
       expect(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('flow')").toArray().map((c) => c.name)).toContain("assignee_id");
     });
+  });
+
+  it("a new object's schema, written out, is the one the migrations build step by step", async () => {
+    const shape = (sql: SqlStorage) => {
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('meta', '_cf_KV', '_cf_METADATA') ORDER BY name").toArray();
+      return tables.map(({ name }) => ({
+        name,
+        columns: sql.exec(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}')`).toArray(),
+        indexes: sql
+          .exec<{ name: string; unique: number }>(`SELECT name, "unique" FROM pragma_index_list('${name}') ORDER BY name`)
+          .toArray()
+          .map((i) => ({ ...i, columns: sql.exec(`SELECT name FROM pragma_index_info('${i.name}')`).toArray().map((c) => c.name) })),
+      }));
+    };
+    const fresh = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-fresh-schema"));
+    const stepwise = env.REPORT_FLOW.get(env.REPORT_FLOW.idFromName("report-stepwise-schema"));
+    const written = await runInDurableObject(fresh, (_i, state) => shape(state.storage.sql));
+    const replayed = await runInDurableObject(stepwise, (_i, state) => {
+      const sql = state.storage.sql;
+      for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('flow', 'events', 'revisions', 'work', 'issues')").toArray()) sql.exec(`DROP TABLE ${name}`);
+      for (const stmt of stepwiseFromScratch()) sql.exec(stmt);
+      return shape(sql);
+    });
+    expect(written.map((t) => t.name)).toEqual(["events", "flow", "issues", "revisions", "work"]);
+    expect(written).toEqual(replayed);
+    expect(CURRENT_SCHEMA.length).toBeLessThan(stepwiseFromScratch().length);
   });
 
   it("an object stored by newer code refuses to run on older code", async () => {

@@ -75,6 +75,10 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     emailOptOut: integer("email_opt_out", { mode: "boolean" }).notNull().default(false),
+    // The user's grants as the signed-in look-up reads them, [[role, coverage], ...], kept by
+    // triggers on role_grants (migration 0037) in the statement that changes a grant: the look-up
+    // reads the user's row, not one row per grant plus the end of their range. Never written by code.
+    grants: text("grants").notNull().default("[]"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
   },

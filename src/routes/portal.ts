@@ -8,7 +8,7 @@ import { PORTAL_PREFIX, urlOf } from "../portal/paths";
 import { MAX_AGE } from "../portal/publish";
 import { MAX_QUERY, portalMatch, searchPortal, SEARCH_PAGE, type SearchHit } from "../portal/search";
 import { sitemapBlockOf, sitemapBlockXml, sitemapIndexXml, sitemapPagesXml } from "../portal/sitemap";
-import { NotFound } from "../portal/views/listing";
+import { Listing, NotFound } from "../portal/views/listing";
 import { toDocument } from "../portal/views/layout";
 import { SearchPage, type SearchPageProps } from "../portal/views/search";
 
@@ -35,6 +35,10 @@ async function notFound(): Promise<Response> {
 }
 
 const SHORT_CACHE = `public, max-age=${MAX_AGE}`;
+
+/** The front page as publication writes it (src/portal/publish.ts rebuildListings), with nothing on it yet. */
+const emptyFrontPage = (portalBase: string) =>
+  toDocument(Listing({ heading: "Tin tức", entries: [], newer: null, older: null, canonical: `${siteOf(portalBase)}${urlOf("")}`, feed: undefined }));
 
 function xml(body: string): Response {
   return new Response(body, {
@@ -100,12 +104,14 @@ export function registerPortal(app: Hono<HonoEnv>) {
     if (path.length > MAX_PATH || (path !== "" && (!SAFE_PATH.test(path) || path.includes("..")))) return notFound();
     let key = `${PORTAL_PREFIX}${path === "" || path.endsWith("/") ? `${path}index.html` : path}`;
     let object = await c.env.BUCKET.get(key, { onlyIf: c.req.raw.headers });
-    if (!object && !path.endsWith("/") && !path.includes(".")) {
+    if (!object && path !== "" && !path.endsWith("/") && !path.includes(".")) {
       // A page asked for without its trailing slash.
       if (await c.env.BUCKET.head(`${key}/index.html`)) return c.redirect(`/portal/${path}/`, 301);
       return notFound();
     }
-    // The directory is written with the listings; before the first publication it is made here.
+    // The front page and the directory are written with the listings; before the first
+    // publication they are made here (an empty front page, not a 404 for the portal's own address).
+    if (!object && path === "") return html(await emptyFrontPage(c.env.PORTAL_BASE_URL), 200);
     if (!object && path === DIRECTORY_PATH) return html(await directoryDocument(c.env.DB, c.env.PORTAL_BASE_URL), 200);
     if (!object) return notFound();
     const headers = new Headers();

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `grants` text DEFAULT '[]' NOT NULL;
