@@ -123,13 +123,20 @@ export async function getReport(db: Db, id: string): Promise<ReportRow | undefin
   return db.select().from(reports).where(eq(reports.id, id)).get();
 }
 
-export async function liveAttachments(db: Db, reportId: string): Promise<AttachmentRow[]> {
-  return db
+/** The report's row and its live attachments, as two statements to batch (one round trip). */
+export function reportWithAttachmentsQueries(db: Db, id: string) {
+  return [db.select().from(reports).where(eq(reports.id, id)), liveAttachmentsQuery(db, id)] as const;
+}
+
+const liveAttachmentsQuery = (db: Db, reportId: string) =>
+  db
     .select()
     .from(attachments)
     .where(and(eq(attachments.reportId, reportId), isNull(attachments.deletedAt)))
-    .orderBy(asc(attachments.position), asc(attachments.id))
-    .all();
+    .orderBy(asc(attachments.position), asc(attachments.id));
+
+export async function liveAttachments(db: Db, reportId: string): Promise<AttachmentRow[]> {
+  return liveAttachmentsQuery(db, reportId).all();
 }
 
 export async function insertReport(

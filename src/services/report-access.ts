@@ -4,7 +4,7 @@ import { allows, rankOf, reachesUnit, type Action } from "../domain/policy";
 import { ApiError } from "../errors";
 import type { Actor } from "../env";
 import type { Db } from "../db/client";
-import { getReport, type ReportRow } from "../queries/reports";
+import { getReport, reportWithAttachmentsQueries, type AttachmentRow, type ReportRow } from "../queries/reports";
 
 /**
  * The report, if the caller may do `action` on it. One they may not even read answers 404 (its
@@ -43,4 +43,13 @@ export async function reportFor(
   opts: { stateCheckedBy?: "flow"; liveStageRole?: () => Promise<string | null> } = {},
 ): Promise<ReportRow> {
   return accessTo(actor, await getReport(db, id), action, opts);
+}
+
+/**
+ * The report and its live attachments in one round trip, if the caller may read it (the rule of
+ * `accessTo`; attachments read beside a report the caller may not see are dropped unseen).
+ */
+export async function readableReport(db: Db, actor: Actor, id: string): Promise<{ report: ReportRow; attachments: AttachmentRow[] }> {
+  const [found, attachments] = await db.batch(reportWithAttachmentsQueries(db, id));
+  return { report: await accessTo(actor, found[0], "report.read"), attachments };
 }

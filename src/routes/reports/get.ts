@@ -2,9 +2,10 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import type { HonoEnv } from "../../env";
 import { checksOf } from "../../services/period-reports";
-import { liveAttachments, reportView } from "../../queries/reports";
+import { reportView } from "../../queries/reports";
+import { readableReport } from "../../services/report-access";
 import { IdParam, jsonContent, problems, readMiddleware, security } from "../shared";
-import { etagOf, reportFor } from "./access";
+import { etagOf } from "./access";
 import { ReportSchema } from "./schemas";
 
 const route = createRoute({
@@ -21,10 +22,10 @@ const route = createRoute({
 export function registerGetReport(app: OpenAPIHono<HonoEnv>) {
   app.openapi(route, async (c) => {
     const db = database(c.env.DB);
-    const report = await reportFor(db, c.get("actor"), c.req.valid("param").id, "report.read");
+    // The report and its attachments in one round trip; a periodic report's checks in a second.
+    const { report, attachments } = await readableReport(db, c.get("actor"), c.req.valid("param").id);
     c.header("etag", etagOf(report.version));
     c.header("cache-control", "private, no-cache");
-    const [atts, checks] = await Promise.all([liveAttachments(db, report.id), checksOf(c.env.DB, report)]);
-    return c.json(reportView(report, atts, checks), 200);
+    return c.json(reportView(report, attachments, await checksOf(c.env.DB, report)), 200);
   });
 }
