@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { CURRENT_SCHEMA, FLOW_SCHEMA_VERSION, migrate, stepwiseFromScratch } from "../src/flow/storage";
+import { CURRENT_SCHEMA, FLOW_SCHEMA_VERSION, migrate, stepwiseFromScratch } from "../src/flow/schema";
 import { describe, expect, it } from "vitest";
 import { call, json, tokenFor, USERS } from "./helpers/api";
 

@@ -19,14 +19,12 @@ import {
   initialFlow,
   loadFlow,
   markProjected,
-  migrate,
   nextDue,
   pendingEvents,
   removeWork,
   retryWork,
   saveFlow,
   saveRevision,
-  schemaVersion,
   deferWorkUntil,
   addIssue,
   markPublicationBegun,
@@ -36,10 +34,11 @@ import {
   type FlowRecord,
   type Issue,
 } from "./storage";
+import { migrate, schemaVersion } from "./schema";
 import { viewOf, type FlowResult, type FlowView } from "./view";
 import { runDueWork } from "./work";
 
-export { FLOW_SCHEMA_VERSION } from "./storage";
+export { FLOW_SCHEMA_VERSION } from "./schema";
 export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
