@@ -1,7 +1,8 @@
 // Screenshots of the pages issue 10 changed underneath: /app/dashboard as the director (figures
 // from counters), /app/reports and /app/inbox as the specialist (lists walked per covered unit, tab
 // counts from the review queue's cells, the unit typed by name: one match, several), at phone and
-// office widths (not a test: for people to look at).
+// office widths, and the portal's front page before its first publication (not a test: for people
+// to look at).
 // PATH=node_modules/.bin:$PATH node test/browser/screens-dashboard.mjs -> test/artifacts/issue10-*.png
 import { chromium } from "playwright-core";
 import { startWorker } from "../../scripts/local-worker.mjs";
@@ -67,6 +68,9 @@ try {
     ["chuyenvien@sogd.example", "/app/inbox", "inbox-specialist"],
     ["chuyenvien@sogd.example", "/app/reports?donvi=quan+6", "reports-unit-one"],
     ["chuyenvien@sogd.example", "/app/reports?donvi=gdnn-gdtx", "reports-unit-several"],
+    ["chuyenvien@sogd.example", "/app/reports?status=in_review", "reports-in-review"],
+    // The portal before anything is published (nothing in R2 yet): the empty front page.
+    [null, "/portal/", "portal-empty"],
   ];
   for (const [email, path, name] of shots) {
     for (const [w, h] of [
@@ -75,11 +79,13 @@ try {
     ]) {
       const ctx = await browser.newContext({ viewport: { width: w, height: h } });
       const page = await ctx.newPage();
-      await page.goto(`${worker.base}/app/login`);
-      await page.fill("#email", email);
-      await page.fill("#password", "demo-password");
-      await page.click("main button[type=submit]");
-      await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
+      if (email) {
+        await page.goto(`${worker.base}/app/login`);
+        await page.fill("#email", email);
+        await page.fill("#password", "demo-password");
+        await page.click("main button[type=submit]");
+        await page.waitForURL((url) => !url.pathname.startsWith("/app/login"));
+      }
       await page.goto(`${worker.base}${path}`);
       await page.screenshot({ path: `test/artifacts/issue10-${name}-${w}.png`, fullPage: true });
       await ctx.close();
