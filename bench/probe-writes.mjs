@@ -7,7 +7,7 @@
 //
 // On this 2-core machine everything local (the Worker, every ReportFlow object, D1's SQLite, the
 // queue consumer) runs on ONE workerd thread, so a submit's throughput is 1 / its CPU time.
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -73,7 +73,7 @@ async function profiler() {
       writeFileSync(file, JSON.stringify(profile));
       console.log(`profile written to ${file}`);
       // The bundle wrangler dev runs (its tmp folder goes when it stops), to map the profile.
-      const dev = readdirSync(".wrangler/tmp").filter((d) => d.startsWith("dev-")).map((d) => join(".wrangler/tmp", d)).sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0];
+      const dev = (existsSync(".wrangler/tmp") ? readdirSync(".wrangler/tmp") : []).filter((d) => d.startsWith("dev-")).map((d) => join(".wrangler/tmp", d)).sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0];
       if (dev) for (const f of ["index.js", "index.js.map"]) copyFileSync(join(dev, f), join(tmpdir(), `submit.${f}`));
       ws.close();
     },

@@ -2,6 +2,8 @@
 -- with coverage the grant's JSON list of covered paths as text (role_grants.coverage, itself kept
 -- by the triggers of 0008 on grant_units and units). Kept here in the statement that inserts,
 -- changes or deletes a grant, so a revoked grant is gone from the next request's look-up.
+-- grant_units rows are only ever inserted or deleted (replaceGrantsStatements, the seed): 0008 has
+-- no trigger for an UPDATE of one, so neither the coverage nor this copy would follow it.
 
 UPDATE `users` SET `grants` = (SELECT json_group_array(json_array(g.`role`, g.`coverage`)) FROM `role_grants` g WHERE g.`user_id` = `users`.`id`);
 --> statement-breakpoint

@@ -84,6 +84,14 @@ describe("bindings declared for the later stages", () => {
       return shape(sql);
     });
     expect(written.map((t) => t.name)).toEqual(["events", "flow", "issues", "revisions", "work"]);
+    // What pragma_table_info does not show: the one-row check and the event log's AUTOINCREMENT.
+    const tableSql = (stub: typeof fresh) =>
+      runInDurableObject(stub, (_i, state) => Object.fromEntries(state.storage.sql.exec<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE name IN ('flow', 'events', 'issues')").toArray().map((r) => [r.name, r.sql])));
+    for (const tables of [await tableSql(fresh), await tableSql(stepwise)]) {
+      expect(tables.flow).toMatch(/CHECK \(id = 1\)/);
+      expect(tables.events).toMatch(/seq INTEGER PRIMARY KEY AUTOINCREMENT/);
+      expect(tables.issues).toMatch(/id INTEGER PRIMARY KEY AUTOINCREMENT/);
+    }
     expect(written).toEqual(replayed);
     expect(CURRENT_SCHEMA.length).toBeLessThan(stepwiseFromScratch().length);
   });

@@ -12,6 +12,8 @@ describe("the portal before its first publication", () => {
     const text = await res.text();
     expect(res.status, text.slice(0, 200)).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    // Not kept by a cache past the first publication, which writes the real front page.
+    expect(res.headers.get("cache-control")).toBe("no-cache");
     expect(text).toContain('<html lang="vi"');
     expect(text).toContain("<h1>Tin tức</h1>");
     expect(text).toContain("Chưa có tin bài.");

@@ -11,6 +11,7 @@ import { actorForToken } from "../src/queries/sessions";
 import { call, createReport, json, tokenFor, USERS } from "./helpers/api";
 import { decide, ok, submit, submittedReport } from "./helpers/review";
 import { signIn } from "./helpers/web";
+import { DEMO_UNITS } from "../src/seed/demo-data";
 
 type Cell = { ancestor_id: string; stage_role: string; assignee_id: string; n: number };
 const key = (c: Omit<Cell, "n">) => `${c.ancestor_id}|${c.stage_role}|${c.assignee_id}`;
@@ -141,6 +142,29 @@ describe("counts from the cells equal the inbox's walks", () => {
     expect(html).toContain(`Tất cả (${walked.all > 99 ? "99+" : walked.all})`);
     const reports = await (await call("/app/reports", { headers: { cookie } })).text();
     expect(reports).toMatch(new RegExp(`Chờ thẩm định[\\s\\S]{0,80}\\(${walked.mine > 99 ? "99\\+" : walked.mine}\\)`));
+  });
+
+  it("over more subtrees than go inline as parameters (one JSON list), the same counts", async () => {
+    const admin = await tokenFor(USERS.admin);
+    const me = await actorOf(USERS.specialist);
+    // Five separate units, none inside another: past RANGES_INLINE (4), so the cells are asked for
+    // through json_each. The deputy keeps the other stage decidable for Minh Khai's report.
+    const five = [DEMO_UNITS.quan6, DEMO_UNITS.tanPhu, DEMO_UNITS.leQuyDon, DEMO_UNITS.caoDangKinhTe, DEMO_UNITS.minhKhai];
+    for (const [email, role] of [[USERS.specialist, "specialist"], [USERS.deputy, "deputy_head"], [USERS.director, "director"]] as const) {
+      const res = await call(`/api/v1/users/${(await actorOf(email)).id}/grants`, { method: "PUT", token: admin, json: { grants: [{ role, unitIds: five }] } });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    const minhKhai = await tokenFor(USERS.minhKhai);
+    const r = await createReport(minhKhai, { title: "Báo cáo của trường Minh Khai" });
+    await ok(await submit(minhKhai, r.id));
+    await submittedReport({ title: "Chờ đếm ở Quận 6" });
+    const widened = await actorOf(USERS.specialist);
+    expect(countableInbox(widened)?.units).toHaveLength(5);
+    expect(widened.id).toBe(me.id);
+    const counted = await inboxCounts(env.DB, widened);
+    const walked = await walkedCounts(widened);
+    expect(counted).toEqual(walked);
+    expect(walked.all).toBeGreaterThanOrEqual(2);
   });
 
   it("a filtered inbox still counts by walking it (the cells know no kind, unit or date)", async () => {

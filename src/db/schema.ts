@@ -662,9 +662,10 @@ export const portalCorrections = sqliteTable(
 );
 
 // Reports waiting in review, counted per (unit on the report unit's path, stage role, assignee;
-// '' when nobody has the stage yet), kept by triggers on reports (migration 0033) in the same
-// statement as the report's write: the menu's and the inbox tabs' counts for a reviewer covering
-// a subtree read the cells of its top unit, O(people holding items), never O(reports).
+// '' when nobody has the stage yet, '*' for the total of the unit and role), kept by triggers on
+// reports (migrations 0033, 0034) in the same statement as the report's write: the menu's and the
+// inbox tabs' counts for a reviewer covering a subtree read, per subtree, the cells of its top unit
+// for the assignees asked for ('', the caller, '*'): a few rows, never O(reports) or O(people).
 export const reviewQueueCounts = sqliteTable(
   "review_queue_counts",
   {

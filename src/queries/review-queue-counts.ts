@@ -1,6 +1,7 @@
-// The inbox's counts from the cells kept by triggers on reports (review_queue_counts, migration
-// 0033): "Việc của tôi", "Chưa phân công", "Tất cả" and the menu's "Chờ thẩm định" for a reviewer
-// covering a whole subtree, read as one small statement instead of a walk of the inbox.
+// The inbox's counts from the cells kept by triggers on reports (review_queue_counts, migrations
+// 0033 and 0034): "Việc của tôi", "Chưa phân công", "Tất cả" and the menu's "Chờ thẩm định" for a
+// reviewer covering whole subtrees, read as one small statement (a cell per subtree and assignee
+// asked for) instead of a walk of the inbox.
 import type { Actor } from "../env";
 import { isReviewerRole } from "../domain/roles";
 import { unitOfPath } from "../domain/policy";

@@ -46,8 +46,8 @@ function xml(body: string): Response {
   });
 }
 
-function html(body: string, status: number): Response {
-  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": SHORT_CACHE } });
+function html(body: string, status: number, cacheControl = SHORT_CACHE): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": cacheControl } });
 }
 
 /**
@@ -111,8 +111,9 @@ export function registerPortal(app: Hono<HonoEnv>) {
     }
     // The front page and the directory are written with the listings; before the first
     // publication they are made here (an empty front page, not a 404 for the portal's own address).
-    if (!object && path === "") return html(await emptyFrontPage(c.env.PORTAL_BASE_URL), 200);
-    if (!object && path === DIRECTORY_PATH) return html(await directoryDocument(c.env.DB, c.env.PORTAL_BASE_URL), 200);
+    // Not kept by caches: the first publication writes the real pages, to be seen at once.
+    if (!object && path === "") return html(await emptyFrontPage(c.env.PORTAL_BASE_URL), 200, "no-cache");
+    if (!object && path === DIRECTORY_PATH) return html(await directoryDocument(c.env.DB, c.env.PORTAL_BASE_URL), 200, "no-cache");
     if (!object) return notFound();
     const headers = new Headers();
     object.writeHttpMetadata(headers);
