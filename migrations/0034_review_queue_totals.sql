@@ -21,7 +21,7 @@ BEGIN
 	INSERT INTO `review_queue_counts` (`ancestor_id`, `stage_role`, `assignee_id`, `n`)
 	SELECT j.`value`, new.`stage_role`, a.`value`, 1
 	FROM json_each('["' || replace(trim(new.`unit_path`, '/'), '/', '","') || '"]') j,
-		json_each(json_array(coalesce(new.`assignee_id`, ''), '*')) a
+		(SELECT coalesce(new.`assignee_id`, '') AS `value` UNION ALL SELECT '*') a
 	WHERE j.`value` <> ''
 	ON CONFLICT (`ancestor_id`, `stage_role`, `assignee_id`) DO UPDATE SET `n` = `n` + excluded.`n`;
 END;
@@ -37,12 +37,12 @@ BEGIN
 	FROM (
 		SELECT j.`value` AS `ancestor_id`, old.`stage_role` AS `stage_role`, a.`value` AS `assignee_id`, -1 AS `n`
 		FROM json_each('["' || replace(trim(old.`unit_path`, '/'), '/', '","') || '"]') j,
-			json_each(json_array(coalesce(old.`assignee_id`, ''), '*')) a
+			(SELECT coalesce(old.`assignee_id`, '') AS `value` UNION ALL SELECT '*') a
 		WHERE old.`status` = 'in_review' AND old.`stage_role` IS NOT NULL
 		UNION ALL
 		SELECT j.`value`, new.`stage_role`, a.`value`, 1
 		FROM json_each('["' || replace(trim(new.`unit_path`, '/'), '/', '","') || '"]') j,
-			json_each(json_array(coalesce(new.`assignee_id`, ''), '*')) a
+			(SELECT coalesce(new.`assignee_id`, '') AS `value` UNION ALL SELECT '*') a
 		WHERE new.`status` = 'in_review' AND new.`stage_role` IS NOT NULL
 	) d
 	WHERE d.`ancestor_id` <> ''
