@@ -49,7 +49,7 @@ const MIGRATIONS: Record<number, string[]> = {
 
 /**
  * What MIGRATIONS 1 to FLOW_SCHEMA_VERSION leave, written out: a new object (every report's first
- * submit) is created with it in six statements rather than replaying sixteen, eight of them ALTER
+ * submit) is created with it in seven statements rather than replaying fifteen, eight of them ALTER
  * TABLEs that each rewrite the schema. Columns in the order the ALTERs appended them;
  * test/platform.test.ts checks that both ways give the same tables and indexes.
  */
