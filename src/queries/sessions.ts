@@ -85,8 +85,8 @@ export function outermostPaths(paths: readonly string[]): string[] {
  * grants are the row's copy, users.grants) and their unit, then one row per delegation running
  * now that they received (the delegator's grant of that role, DESIGN.md section 13). Each grant's
  * coverage is precomputed (role_grants.coverage, kept by triggers), so the cost does not grow with
- * the units a grant covers. A deactivated user, an expired or a revoked session, a revoked grant, an ended delegation
- * or a deactivated delegator take effect on the next request.
+ * the units a grant covers. A deactivated user, an expired or a revoked session, a revoked grant,
+ * an ended delegation or a deactivated delegator take effect on the next request.
  */
 export async function actorForToken(db: D1Database, token: string): Promise<Actor | null> {
   const tokenHash = await hashToken(token);
