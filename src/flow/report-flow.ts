@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { WORKFLOWS, type ReportKind, type WorkflowDefinition } from "../../workflows";
 import { EDITABLE_STATUSES, transition, type Assignee, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
-import { holdersKey, stageHoldersStatement, type Holder } from "../queries/stage-holders";
+import { holdersKey, stageHoldersStatement, type Holder, type StageScope } from "../queries/stage-holders";
+import type { Role } from "../db/schema";
 import type { WorkingCalendar } from "../domain/calendar";
 import { sameFigures } from "../domain/indicators";
 import { ApiError } from "../errors";
@@ -53,6 +54,10 @@ const HOLDERS_PAST_DECIDERS = 3;
 
 /** A stage's holders already read (by holdersKey), so that assigning it reads nothing more. */
 type PreRead = { key: string; list: Holder[] } | null;
+
+/** The holders read for `stage`, as assignToOnlyHolder takes them; null when either is missing. */
+const preReadOf = (stage: { role: Role; scope: StageScope } | undefined, list: Holder[] | null | undefined): PreRead =>
+  stage && list ? { key: holdersKey(stage), list } : null;
 
 /** The stage a state waits at, if it is in review. */
 const stageOf = (state: FlowState) => (state.status === "in_review" && state.definition && state.stageIndex !== null ? state.definition.stages[state.stageIndex] : undefined);
@@ -325,7 +330,7 @@ export class ReportFlow extends DurableObject<Env> {
     const stage = stageOf(transition(flow, cmd, actor, flow, new Map(), now, LAW_CALENDAR).next);
     const reads = (await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage, limit: HOLDERS_PAST_DECIDERS, known }))!;
     const calendar = reads.calendar;
-    const holders = stage && reads.holders ? { key: holdersKey(stage), list: reads.holders } : null;
+    const holders = preReadOf(stage, reads.holders);
     const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
     const started = definition.stages[next.stageIndex!]!;
     let claim: Claim | null;
@@ -346,8 +351,7 @@ export class ReportFlow extends DurableObject<Env> {
       // The claim froze new figures: the chain starts again at its first stage (the centre's head).
       const restarted = transition(flow, { ...cmd, restart: true }, actor, flow, new Map(), now, calendar);
       const first = stageOf(restarted.next);
-      const firstList = first ? known?.holders[holdersKey(first)] : undefined;
-      const firstHolders = first && firstList ? { key: holdersKey(first), list: firstList } : null;
+      const firstHolders = preReadOf(first, first && known?.holders[holdersKey(first)]);
       return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar, firstHolders);
     }
     if (!claim) {
@@ -459,8 +463,7 @@ export class ReportFlow extends DurableObject<Env> {
     if (calendar) result = transition(flow, cmd, actor, flow, deciders, now, calendar);
     let then: EventDraft[] = [];
     if (calendar && result.next.status === "in_review") {
-      const preRead = stage && reads?.holders ? { key: holdersKey(stage), list: reads.holders } : null;
-      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now, preRead));
+      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now, preReadOf(stage, reads?.holders)));
     }
     const { next, event } = result;
     this.commit(() => recordTransition(this.sql, flow, next, event, actor, now, calendar, then));

@@ -158,6 +158,9 @@ const toListed = (e: ListedEntry | FeedRow): Listed => cleanDeep({
   eventDate: e.event_date,
 });
 
+/** The portal front page's heading (also on the empty front page served before any publication). */
+export const FRONT_HEADING = "Tin tức";
+
 async function putPage(bucket: R2Bucket, path: string, html: string) {
   await bucket.put(keyOf(path), html, { httpMetadata: { contentType: "text/html; charset=utf-8", cacheControl: PAGE_CACHE } });
 }
@@ -180,7 +183,7 @@ export async function rebuildListings(bucket: R2Bucket, db: D1Database, portalBa
   const unitBase = unitPath(unit.code);
   const unitFeed = { title: `${SITE_NAME} — ${unit.name}`, rss: urlOf(`${unitBase}feed.xml`), atom: urlOf(`${unitBase}atom.xml`) };
   for (const scope of [
-    { base: "", unitId: undefined, seq: entry.seq, heading: "Tin tức", feed: undefined },
+    { base: "", unitId: undefined, seq: entry.seq, heading: FRONT_HEADING, feed: undefined },
     { base: unitBase, unitId: entry.unit_id, seq: entry.unit_seq, heading: `Tin tức — ${unit.name}`, feed: unitFeed },
   ]) {
     const last = pageOfSeq(await lastSeq(db, scope.unitId));

@@ -5,7 +5,7 @@ import type { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import { DIRECTORY_PATH, directoryDocument, siteOf } from "../portal/directory";
 import { PORTAL_PREFIX, urlOf } from "../portal/paths";
-import { MAX_AGE } from "../portal/publish";
+import { FRONT_HEADING, MAX_AGE } from "../portal/publish";
 import { MAX_QUERY, portalMatch, searchPortal, SEARCH_PAGE, type SearchHit } from "../portal/search";
 import { sitemapBlockOf, sitemapBlockXml, sitemapIndexXml, sitemapPagesXml } from "../portal/sitemap";
 import { Listing, NotFound } from "../portal/views/listing";
@@ -38,7 +38,7 @@ const SHORT_CACHE = `public, max-age=${MAX_AGE}`;
 
 /** The front page as publication writes it (src/portal/publish.ts rebuildListings), with nothing on it yet. */
 const emptyFrontPage = (portalBase: string) =>
-  toDocument(Listing({ heading: "Tin tức", entries: [], newer: null, older: null, canonical: `${siteOf(portalBase)}${urlOf("")}`, feed: undefined }));
+  toDocument(Listing({ heading: FRONT_HEADING, entries: [], newer: null, older: null, canonical: `${siteOf(portalBase)}${urlOf("")}`, feed: undefined }));
 
 function xml(body: string): Response {
   return new Response(body, {

@@ -45,14 +45,16 @@ export async function submitReport(env: Env, actor: Actor, id: string, expectedV
       errors: [{ path: "correctionNote", in: "json", message: "Bài đã đăng: cần ghi nội dung đính chính (sẽ hiện cho bạn đọc) trước khi trình lại" }],
     });
   }
-  assertReviewable(report.kind, unitRows[0], new Map(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])));
+  // Each (role, scope)'s first holders, as read above: for the check here and for the object.
+  const holders = Object.fromEntries(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]]));
+  assertReviewable(report.kind, unitRows[0], new Map(Object.entries(holders)));
   const facts = { kind: report.kind, unitId: report.unitId, authorId: report.authorId, version: report.version };
   // A periodic report's figures and notes were checked as read here: the claim freezes that version
   // or none (an edit landing in between is a 412, and the author submits what they now see).
   // So is a correction's note: an edit clearing it in between is a 412, not a correction without one.
   const claimVersion = report.periodId || report.publishedUrl ? (expectedVersion ?? report.version) : expectedVersion;
   // The calendar and the stages' first holders, as read above: the object reads neither again.
-  const known = { overrides: overridesFrom(overrideRows), holders: Object.fromEntries(STAGE_KINDS.map((s, i) => [holdersKey(s), holderLists[i] as Holder[]])) };
+  const known = { overrides: overridesFrom(overrideRows), holders };
   return unwrap(await flowOf(env, id).submit({ reportId: id, actor: reviewActorOf(actor, report), expectedVersion: claimVersion, facts, known }));
 }
 

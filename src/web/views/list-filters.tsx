@@ -12,7 +12,6 @@ import type { UnitFilter } from "../unit-filter";
 /** What the user typed, as typed (put back in the form and in links). */
 export type FilterValues = { q: string; unit: string; kind: string; status: string; from: string; to: string; sort: string };
 
-
 /** The filters as the queries take them; a field typed wrong is left out (and marked on the form). */
 export type ParsedFilters = {
   values: FilterValues;
