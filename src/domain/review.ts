@@ -114,7 +114,8 @@ export function startsStage(state: FlowState, cmd: Command): boolean {
   return state.stageIndex + 1 < state.definition.stages.length;
 }
 
-function stageOf(state: FlowState) {
+/** The stage a state waits at, if it is in review. */
+export function stageOf(state: FlowState) {
   if (state.status !== "in_review" || state.stageIndex === null || !state.definition) return null;
   return state.definition.stages[state.stageIndex] ?? null;
 }

@@ -1,16 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import { WORKFLOWS, type ReportKind, type WorkflowDefinition } from "../../workflows";
-import { EDITABLE_STATUSES, transition, type Assignee, type Command, type EventDraft, type FlowState, type ReviewActor } from "../domain/review";
-import { holdersKey, stageHoldersStatement, type Holder, type StageScope } from "../queries/stage-holders";
-import type { Role } from "../db/schema";
-import type { WorkingCalendar } from "../domain/calendar";
-import { sameFigures } from "../domain/indicators";
+import { transition, type Assignee, type Command, type EventDraft, type ReviewActor } from "../domain/review";
 import { ApiError } from "../errors";
 import { benchFlowEnv, benchFlowStats, type FlowBenchCommand, type FlowBenchStats } from "./bench-stats";
 import { backoffMs, publishInstanceId } from "./effects";
 import { recordTransition } from "./record";
 import { LAW_CALENDAR, stageStartReads, type StageStartFacts } from "./sla";
-import { claimForReview, projectInSession, readClaimed, reportSnapshot, type Claim } from "./projection";
+import { projectInSession, reportSnapshot } from "./projection";
+import { assignToOnlyHolder, HOLDERS_PAST_DECIDERS, preReadOf, stageOf } from "./stage-start";
+import { claimSubmit, landedClaim, type ClaimHost, type SubmitPlan } from "./submit-claim";
 import {
   addWork,
   allEvents,
@@ -43,24 +40,11 @@ export { FLOW_SCHEMA_VERSION } from "./schema";
 export type { FlowResult, FlowView, Problem, TransitionView } from "./view";
 
 type Base = { reportId: string; actor: ReviewActor };
-/** What never changes about a report (its version aside, which the submit's claim sets anyway). */
 /** Workflow instance states after which it writes nothing more. */
 const ENDED_INSTANCE = new Set(["complete", "errored", "terminated", "unknown"]);
 
+/** What never changes about a report (its version aside, which the submit's claim sets anyway). */
 export type ReportFacts = { kind: string; unitId: string; authorId: string; version: number };
-
-/** Holders read past the stage's earlier deciders: enough to tell one eligible holder from two. */
-const HOLDERS_PAST_DECIDERS = 3;
-
-/** A stage's holders already read (by holdersKey), so that assigning it reads nothing more. */
-type PreRead = { key: string; list: Holder[] } | null;
-
-/** The holders read for `stage`, as assignToOnlyHolder takes them; null when either is missing. */
-const preReadOf = (stage: { role: Role; scope: StageScope } | undefined, list: Holder[] | null | undefined): PreRead =>
-  stage && list ? { key: holdersKey(stage), list } : null;
-
-/** The stage a state waits at, if it is in review. */
-const stageOf = (state: FlowState) => (state.status === "in_review" && state.definition && state.stageIndex !== null ? state.definition.stages[state.stageIndex] : undefined);
 
 // When the alarm armed with each transition fires if the follow-up did not finish (the process
 // died, or a step failed and was rescheduled sooner or later by runDue).
@@ -318,122 +302,27 @@ export class ReportFlow extends DurableObject<Env> {
   }
 
   private async submitClaimed(flow: FlowRecord, actor: ReviewActor, expectedVersion: number | undefined, known?: StageStartFacts): Promise<FlowResult> {
-    // D1 must have caught up before it is asked to move the row.
-    await this.project();
-    if (pendingEvents(this.sql).length) throw new ApiError("unavailable");
-    const definition = WORKFLOWS[flow.kind as ReportKind];
-    if (!definition) throw new ApiError("internal");
-    const now = new Date();
-    const cmd: Command = { type: "submit", definition, claimedVersion: flow.version };
-    // The stage it starts (the first, or the one a "resume" resubmission returns to) does not
-    // depend on the calendar: known before the calendar and its holders are read, together.
-    const stage = stageOf(transition(flow, cmd, actor, flow, new Map(), now, LAW_CALENDAR).next);
-    const reads = (await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage, limit: HOLDERS_PAST_DECIDERS, known }))!;
-    const calendar = reads.calendar;
-    const holders = preReadOf(stage, reads.holders);
-    const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
-    const started = definition.stages[next.stageIndex!]!;
-    let claim: Claim | null;
-    try {
-      claim = await claimForReview(
-        this.env.DB,
-        flow.reportId,
-        { stage: started.id, stageRole: started.role, stageDueAt: next.stageDueAt!, workflowId: definition.id, workflowVersion: definition.version, now: now.toISOString() },
-        expectedVersion,
-        flow.revision,
-      );
-    } catch {
-      // Whether or not D1 committed, nothing is recorded here; a claim that did land is adopted
-      // on the next attempt (adoptLandedClaim), so the author can simply try again.
-      throw new ApiError("unavailable");
-    }
-    if (claim && this.figuresChangedSinceReturn(flow, definition, claim)) {
-      // The claim froze new figures: the chain starts again at its first stage (the centre's head).
-      const restarted = transition(flow, { ...cmd, restart: true }, actor, flow, new Map(), now, calendar);
-      const first = stageOf(restarted.next);
-      const firstHolders = preReadOf(first, first && known?.holders[holdersKey(first)]);
-      return this.commitSubmit(flow, restarted.next, restarted.event, actor, claim, now, calendar, firstHolders);
-    }
-    if (!claim) {
-      const adopted = await this.adoptLandedClaim(flow, actor);
-      if (adopted) return adopted;
-      const snap = await reportSnapshot(this.env.DB, flow.reportId);
-      if (snap && expectedVersion !== undefined && snap.version !== expectedVersion) {
-        throw new ApiError("precondition_failed", { extra: { currentVersion: snap.version } });
-      }
-      throw new ApiError("conflict", { detail: "Báo cáo không còn ở trạng thái gửi được", extra: { currentStatus: snap?.status ?? null } });
-    }
-    return this.commitSubmit(flow, next, event, actor, claim, now, calendar, holders);
+    return this.commitSubmit(flow, await claimSubmit(this.claimHost(), flow, actor, expectedVersion, known));
   }
 
-  /** D1 shows our claim of the next revision (its answer was lost, or we were evicted): record it now. */
+  /** A submit whose D1 claim landed without being recorded here (see landedClaim), recorded now; null if none. */
   private async adoptLandedClaim(flow: FlowRecord, actor: ReviewActor | null): Promise<FlowResult | null> {
-    if (!EDITABLE_STATUSES.includes(flow.status)) return null;
-    const claim = await readClaimed(this.env.DB, flow.reportId, flow.revision + 1);
-    if (!claim) return null;
-    const definition = WORKFLOWS[flow.kind as ReportKind];
-    const now = new Date();
-    const cmd: Command = { type: "submit", definition, claimedVersion: claim.version, restart: this.figuresChangedSinceReturn(flow, definition, claim) };
-    const calendar = (await stageStartReads(this.env.DB, { reportId: flow.reportId, state: flow, cmd, stage: undefined, limit: 0 }))!.calendar;
-    const { next, event } = transition(flow, cmd, actor, flow, new Map(), now, calendar);
-    // The submit is the author's, whoever's request found it: the history names them.
-    const author: ReviewActor = actor ?? { id: flow.authorId, name: claim.authorName ?? "", unitId: flow.unitId, roles: ["author"], coverage: {} };
-    return this.commitSubmit(flow, next, event, author, claim, now, calendar);
+    const plan = await landedClaim(this.claimHost(), flow, actor);
+    return plan && this.commitSubmit(flow, plan);
   }
 
-  /** A "resume" resubmission whose frozen figures differ from the revision that was returned. */
-  private figuresChangedSinceReturn(flow: FlowRecord, definition: WorkflowDefinition, claim: Claim): boolean {
-    if (flow.status !== "returned" || definition.resubmission !== "resume" || !definition.requiresFigures) return false;
-    const returned = getRevision(this.sql, flow.revision);
-    return !returned || !sameFigures(returned.content.figures, claim.content.figures);
+  private claimHost(): ClaimHost {
+    return { sql: this.sql, db: this.env.DB, project: () => this.project() };
   }
 
-  private async commitSubmit(
-    flow: FlowRecord,
-    next: FlowState,
-    event: EventDraft,
-    actor: ReviewActor | null,
-    claim: Claim,
-    now: Date,
-    calendar: WorkingCalendar | null,
-    holders: PreRead = null,
-  ): Promise<FlowResult> {
+  private async commitSubmit(flow: FlowRecord, { next, event, actor, claim, now, calendar, holders }: SubmitPlan): Promise<FlowResult> {
     const settled = { ...next, version: claim.version, revision: claim.revision };
-    const assigned = await this.assignToOnlyHolder(flow, settled, new Map(), now, holders);
+    const assigned = await assignToOnlyHolder(this.env.DB, flow, settled, new Map(), now, holders);
     this.commit(() => {
-      saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor?.id ?? flow.authorId, createdAt: now.toISOString() });
+      saveRevision(this.sql, { number: claim.revision, content: claim.content, contentHash: claim.contentHash, createdBy: actor.id, createdAt: now.toISOString() });
       recordTransition(this.sql, flow, assigned.next, event, actor, now, calendar, assigned.then);
     });
     return this.afterRecord(flow.reportId);
-  }
-
-  /**
-   * A stage that starts with exactly one person able to decide it for the report's unit is theirs
-   * at once (DESIGN.md section 13): holders of its role over the unit, less the report's author and
-   * anyone who decided another stage of this revision (in their own name or signed for). The
-   * holders come from `preRead` when the caller read them for this stage already (in the batch with
-   * the calendar), else from one small D1 read; if that fails the stage starts open to its holders.
-   */
-  private async assignToOnlyHolder(flow: FlowRecord, next: FlowState, deciders: ReadonlyMap<string, string>, now: Date, preRead: PreRead = null): Promise<{ next: FlowState; then: EventDraft[] }> {
-    const stage = stageOf(next);
-    if (!stage) return { next, then: [] };
-    let holders: Holder[];
-    if (preRead && preRead.key === holdersKey(stage)) {
-      holders = preRead.list;
-    } else {
-      try {
-        // Enough to see past everyone who cannot take it (earlier deciders) to whether one remains, or two.
-        holders = (await stageHoldersStatement(this.env.DB, stage.role, stage.scope, { ofReport: flow.reportId }, deciders.size + HOLDERS_PAST_DECIDERS).all<Holder>()).results;
-      } catch (err) {
-        console.warn(JSON.stringify({ level: "warn", message: "stage holders unavailable; stage left unassigned", reportId: flow.reportId, error: String(err) }));
-        return { next, then: [] };
-      }
-    }
-    const eligible = holders.filter((h) => h.id !== flow.authorId && (deciders.get(h.id) ?? stage.id) === stage.id);
-    if (eligible.length !== 1) return { next, then: [] };
-    const only = eligible[0]!;
-    const auto = transition(next, { type: "assign", stage: stage.id, assignee: { userId: only.id, name: only.name }, auto: true }, null, flow, deciders, now, null);
-    return { next: auto.next, then: [auto.event] };
   }
 
   private async apply(flow: FlowRecord, cmd: Command, actor: ReviewActor | null): Promise<FlowResult> {
@@ -463,7 +352,7 @@ export class ReportFlow extends DurableObject<Env> {
     if (calendar) result = transition(flow, cmd, actor, flow, deciders, now, calendar);
     let then: EventDraft[] = [];
     if (calendar && result.next.status === "in_review") {
-      ({ next: result.next, then } = await this.assignToOnlyHolder(flow, result.next, decided, now, preReadOf(stage, reads?.holders)));
+      ({ next: result.next, then } = await assignToOnlyHolder(this.env.DB, flow, result.next, decided, now, preReadOf(stage, reads?.holders)));
     }
     const { next, event } = result;
     this.commit(() => recordTransition(this.sql, flow, next, event, actor, now, calendar, then));
