@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { capture } from "./helpers/d1-capture";
 import { expectRollupsRight } from "./helpers/dashboard-recount";
-import { tokenFor, USERS, call } from "./helpers/api";
+import { call, tokenFor, USERS } from "./helpers/api";
 import { decide, ok, submittedReport } from "./helpers/review";
 
 /** Rows read by the projection's UPDATE of the report, triggers included, while `work` ran. */
@@ -19,7 +19,7 @@ async function updateReads(work: () => Promise<unknown>): Promise<number[]> {
 describe("dashboard triggers: what a report's update reads", () => {
   it("moving on between stages, returning and withdrawing read within their measured bounds, and the roll-ups stay right", async () => {
     const specialist = await tokenFor(USERS.specialist);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await submittedReport({ title: `Chi phí trigger ${i}` }));
     // Two at the deputy head's stage already, three at the specialist's: both cells hold others.
     for (const id of ids.slice(0, 2)) await ok(await decide(specialist, id, { action: "approve", stage: "specialist" }));
