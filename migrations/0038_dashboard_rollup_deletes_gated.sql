@@ -1,14 +1,16 @@
 -- The roll-up triggers of 0019, looking for emptied roll-up cells only when one can have emptied.
--- A roll-up cell is a sum of per-unit cells' n (never negative), so it reaches zero only when a
--- contribution to it shrinks: on an update, the old cell's contribution when n went down or the
--- cell moved (another path or key: the old ancestors lose old.n; an ancestor both paths share is
--- among the old ones); on an insert, never (new.n > 0 there). The conditions on old and new are
--- constant in each statement, so SQLite tests them before it reads anything: the DELETEs that
--- 0019 ran on every change (each one reading the path's ancestors and seeking their cells) now
--- run only when they can find something. The usual move of a report between stages thus reads
--- the new stage's cells once instead of three times. The `new.n < 0` arms never hold; they keep
--- the statements (and 0019's invariant: no roll-up cell left at zero) should n ever go negative.
--- Names unchanged (test/db.triggers.test.ts lists them).
+-- A roll-up cell is a sum of per-unit cells' n, and a per-unit cell's n is a count, never negative
+-- (0011 writes +1 / -1 as reports come and go and deletes a cell at 0); so a roll-up cell reaches
+-- zero only when a contribution to it shrinks: on an update, the old cell's contribution when n
+-- went down or the cell moved (another path or key: the old ancestors lose old.n; an ancestor both
+-- paths share is among the old ones); on an insert, never (new.n > 0 there). The conditions on old
+-- and new are constant in each statement, so SQLite tests them before it reads anything: the
+-- DELETEs that 0019 ran on every change (each one reading the path's ancestors and seeking their
+-- cells) now run only when they can find something. The usual move of a report between stages
+-- thus reads the new stage's cells once instead of three times. This relies on per-unit n never
+-- going negative: the `new.n < 0` arms keep the statements but would not by themselves restore
+-- 0019's rule (no roll-up cell left at zero) if it ever did. Names unchanged (test/db.triggers.test.ts
+-- lists them).
 DROP TRIGGER IF EXISTS `dashboard_stage_tallies_rollup_ai`;
 --> statement-breakpoint
 CREATE TRIGGER `dashboard_stage_tallies_rollup_ai` AFTER INSERT ON `dashboard_stage_tallies` WHEN new.`n` <> 0 BEGIN
