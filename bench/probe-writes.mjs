@@ -7,30 +7,14 @@
 //
 // On this 2-core machine everything local (the Worker, every ReportFlow object, D1's SQLite, the
 // queue consumer) runs on ONE workerd thread, so a submit's throughput is 1 / its CPU time.
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { workerdThreadCpu } from "./workerd-cpu.mjs";
 
 /** CPU seconds (user and system) used so far by each thread of each workerd process. */
-function cpu() {
-  const out = {};
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (!/workerd/.test(comm)) continue;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        const tc = t.slice(t.indexOf("(") + 1, t.lastIndexOf(")"));
-        const f = t.slice(t.lastIndexOf(")") + 2).split(" ");
-        out[`${pid}/${tc}:${tid} user`] = Number(f[11]) / 100;
-        out[`${pid}/${tc}:${tid} sys`] = Number(f[12]) / 100;
-      }
-    } catch {}
-  }
-  return out;
-}
+const cpu = () => Object.fromEntries(Object.entries(workerdThreadCpu()).flatMap(([k, t]) => [[`${k} user`, t.user], [`${k} sys`, t.sys]]));
 const cpuDelta = (a, b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, +(v - (a[k] ?? 0)).toFixed(2)]).filter(([, v]) => v > 0.05));
 import { startWorker } from "../scripts/local-worker.mjs";
 import { api, signIn } from "./approval-to-page.mjs";

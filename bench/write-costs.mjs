@@ -10,8 +10,8 @@
 // consumer, the send) is in it. What each thread burns at rest is measured first and taken off.
 //
 //   R (default 150) requests per round; ROUNDS (default 3).
-import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { workerdThreadCpu } from "./workerd-cpu.mjs";
 import { startWorker } from "../scripts/local-worker.mjs";
 import { api, signIn } from "./approval-to-page.mjs";
 
@@ -22,22 +22,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const BATCH_WAIT_MS = 5_500;
 const QUIET_CPU_MS = 20; // per second, on the busiest thread
 
-/** CPU seconds (user + system) used so far by each workerd process, per thread. */
-function cpu() {
-  const out = {};
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!/workerd/.test(stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")))) continue;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        const f = t.slice(t.lastIndexOf(")") + 2).split(" ");
-        out[`${pid}/${tid}`] = (Number(f[11]) + Number(f[12])) / 100;
-      }
-    } catch {}
-  }
-  return out;
-}
+/** CPU seconds (user + system) used so far by each workerd thread. */
+const cpu = () => Object.fromEntries(Object.entries(workerdThreadCpu()).map(([k, t]) => [k, t.user + t.sys]));
 /** CPU seconds per thread between two readings. */
 const delta = (a, b) => Object.fromEntries(Object.keys(b).map((k) => [k, b[k] - (a[k] ?? 0)]));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
